@@ -1,0 +1,54 @@
+// The one table from Swift errors to C status codes.
+import COraclefnTypes
+import OFConfig
+import OFSigning
+
+/// A failure as the C caller sees it.
+struct CError: Error {
+    var status: ofn_status
+    var message: String
+    var httpStatus: Int32 = 0
+    var code: String = ""
+    var requestId: String = ""
+
+    static func invalid(_ message: String) -> CError { CError(status: OFN_EINVALID, message: message) }
+
+    init(status: ofn_status, message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    init(_ error: any Error) {
+        switch error {
+        case let e as CError: self = e
+        case let e as ConfigError: self.init(status: OFN_ECONFIG, message: e.description)
+        case let e as SigningError: self.init(status: e.isKeyError ? OFN_EKEY : OFN_ESIGN, message: e.description)
+        default: self.init(status: OFN_ERROR, message: "internal error: \(error)")
+        }
+    }
+}
+
+@c(ofn_status_str)
+public func ofnStatusStr(_ status: ofn_status) -> UnsafePointer<CChar> {
+    let s: StaticString
+    switch status {
+    case OFN_OK: s = "ok"
+    case OFN_ERROR: s = "internal error"
+    case OFN_EINVALID: s = "invalid argument"
+    case OFN_ECONFIG: s = "configuration error"
+    case OFN_EKEY: s = "private key error"
+    case OFN_ESIGN: s = "signing error"
+    case OFN_EAUTH: s = "not authenticated or not authorized"
+    case OFN_ENOTFOUND: s = "not found"
+    case OFN_ECONFLICT: s = "conflict"
+    case OFN_ETHROTTLED: s = "throttled"
+    case OFN_ESERVICE: s = "service error"
+    case OFN_ETIMEOUT: s = "timed out"
+    case OFN_ENETWORK: s = "network error"
+    case OFN_ECANCELLED: s = "cancelled"
+    case OFN_ETOOLARGE: s = "payload too large"
+    case OFN_EFUNCTION: s = "function failed"
+    default: s = "unknown status"
+    }
+    return UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
+}

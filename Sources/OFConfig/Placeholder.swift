@@ -1,0 +1,1 @@
+public struct ConfigError: Error, CustomStringConvertible { public var description: String }

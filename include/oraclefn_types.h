@@ -1,0 +1,75 @@
+/*
+ * oraclefn_types.h - the types of the oraclefn C API.
+ *
+ * Written by hand: status codes, buffers, the error record and the handle
+ * types. The functions are declared in oraclefn_generated.h, which the Swift
+ * compiler writes; include <oraclefn.h>, which pulls in both.
+ */
+#ifndef ORACLEFN_TYPES_H
+#define ORACLEFN_TYPES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Status codes. OFN_OK is 0, every error is negative. Codes are only ever
+ * appended: a value once given keeps its meaning. ofn_status_str() names them.
+ */
+typedef enum ofn_status {
+    OFN_OK = 0,
+    OFN_ERROR = -1,       /* internal error: a bug, please report it */
+    OFN_EINVALID = -2,    /* a bad argument: NULL, bad UTF-8, malformed JSON, freed handle */
+    OFN_ECONFIG = -3,     /* the configuration is missing, malformed or invalid */
+    OFN_EKEY = -4,        /* the private key cannot be read, decrypted or used */
+    OFN_ESIGN = -5,       /* a request could not be signed */
+    OFN_EAUTH = -6,       /* the service refused the credentials (401, 403) */
+    OFN_ENOTFOUND = -7,   /* no such resource (404) */
+    OFN_ECONFLICT = -8,   /* the resource exists or is in the wrong state (409, 412) */
+    OFN_ETHROTTLED = -9,  /* too many requests (429) after all retries */
+    OFN_ESERVICE = -10,   /* any other error answer of the service */
+    OFN_ETIMEOUT = -11,   /* a timeout: connecting, reading or waiting */
+    OFN_ENETWORK = -12,   /* the connection failed or broke */
+    OFN_ECANCELLED = -13, /* the operation was cancelled */
+    OFN_ETOOLARGE = -14,  /* a payload over the service's limit (413) */
+    OFN_EFUNCTION = -15   /* the function itself failed (502) */
+} ofn_status;
+
+/*
+ * Bytes returned by the library. The caller owns the struct, the library its
+ * contents: release them with ofn_buf_dispose(). ptr is always followed by a
+ * NUL byte (not counted in size), so JSON can be read as a C string.
+ */
+typedef struct ofn_buf {
+    char *ptr;
+    size_t size;
+} ofn_buf;
+
+#define OFN_BUF_INIT { NULL, 0 }
+
+/*
+ * The last error on the calling thread, from ofn_error_last(). Owned by the
+ * library; valid until the next oraclefn call on the same thread. Strings are
+ * never NULL; code and opc_request_id are "" when the error did not come from
+ * a service answer.
+ */
+typedef struct ofn_error {
+    ofn_status status;
+    int32_t http_status;        /* the HTTP status of the answer, 0 if none */
+    const char *message;        /* what went wrong and how to fix it */
+    const char *code;           /* the OCI error code, e.g. "NotAuthenticated" */
+    const char *opc_request_id; /* the request id to quote to Oracle support */
+} ofn_error;
+
+/* Opaque handles, each freed by its ofn_<noun>_free() (NULL-safe). */
+typedef struct ofn_config ofn_config; /* immutable: share it between threads */
+typedef struct ofn_signer ofn_signer; /* immutable: share it between threads */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ORACLEFN_TYPES_H */
