@@ -1,0 +1,26 @@
+import Foundation
+
+/// Identifiers and timestamps in the forms OCI uses.
+enum Identifiers {
+    /// An OCID such as `ocid1.fnapp.oc1.local.aaaaaaaa...`: OCI's shape, with a random base32 unique part.
+    static func ocid(_ resourceType: String) -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
+        let unique = (0..<52).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] }
+        return "ocid1.\(resourceType).oc1.local.aaaaaaaa" + String(unique)
+    }
+
+    /// A request id as the oci SDKs make them: 32 uppercase hex digits.
+    static func requestID() -> String {
+        UUID().uuidString.replacingOccurrences(of: "-", with: "")
+    }
+
+    /// An opaque entity tag.
+    static func etag() -> String {
+        UUID().uuidString.lowercased()
+    }
+
+    /// RFC 3339 with milliseconds in UTC, as OCI writes `timeCreated`: `2018-09-12T22:47:12.613Z`.
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}
