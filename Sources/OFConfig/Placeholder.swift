@@ -1,1 +1,0 @@
-public struct ConfigError: Error, CustomStringConvertible { public var description: String }

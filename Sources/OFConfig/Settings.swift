@@ -1,0 +1,83 @@
+// The typed views of a validated configuration, one per section.
+
+/// The `lithops` section.
+public struct LithopsSettings: Sendable, Equatable {
+    /// Always "oracle_f": the only compute backend oraclefn runs.
+    public let backend: String
+    /// Always "oracle_oss".
+    public let storage: String
+    /// Seconds between two polls of the job's status objects.
+    public let monitoringInterval: Double
+    /// Seconds a job may run before waiting for it gives up.
+    public let executionTimeout: Int
+    /// Largest payload, in MiB, sent inline with an invocation.
+    public let dataLimit: Int
+    /// Whether a job's temporary objects are deleted after its results are read.
+    public let dataCleaner: Bool
+    /// Times a failed call is retried.
+    public let retries: Int
+    /// DEBUG, INFO, WARNING, ERROR or CRITICAL.
+    public let logLevel: String
+}
+
+/// The API key a request is signed with.
+public struct OracleCredentials: Sendable, Equatable {
+    public let user: String
+    public let tenancy: String
+    public let fingerprint: String
+    /// Absolute path of the PEM private key.
+    public let keyFile: String
+    public let passPhrase: String?
+
+    /// The keyId of OCI's HTTP signature: `<tenancy>/<user>/<fingerprint>`.
+    public var keyId: String { "\(tenancy)/\(user)/\(fingerprint)" }
+}
+
+/// The `oracle` section: the account, shared by both services.
+public struct OracleSettings: Sendable, Equatable {
+    public let user: String
+    public let region: String
+    public let fingerprint: String
+    public let tenancy: String
+    /// Absolute, with `~` expanded.
+    public let keyFile: String
+    public let compartmentId: String
+    public let tenancyNamespace: String?
+    public let passPhrase: String?
+
+    public var credentials: OracleCredentials {
+        OracleCredentials(user: user, tenancy: tenancy, fingerprint: fingerprint, keyFile: keyFile, passPhrase: passPhrase)
+    }
+}
+
+/// The `oracle_f` section with the `oracle` keys it does not set itself.
+public struct FunctionsSettings: Sendable, Equatable {
+    public let credentials: OracleCredentials
+    public let region: String
+    public let compartmentId: String
+    public let tenancyNamespace: String?
+    public let subnetId: String
+    public let maxWorkers: Int
+    public let workerProcesses: Int
+    public let runtime: String?
+    /// MB: 128, 256, 512, 1024, 2048 or 3072.
+    public let runtimeMemory: Int
+    /// Seconds, 1...300.
+    public let runtimeTimeout: Int
+    public let invokePoolThreads: Int
+    /// The container registry runtimes are pushed to, `<region>.ocir.io` unless set.
+    public let dockerServer: String
+    /// Where to send Functions requests instead of OCI's own endpoint (the emulator, a proxy).
+    public let endpoint: String?
+}
+
+/// The `oracle_oss` section with the `oracle` keys it does not set itself.
+public struct StorageSettings: Sendable, Equatable {
+    public let credentials: OracleCredentials
+    public let region: String
+    public let compartmentId: String
+    public let tenancyNamespace: String?
+    public let storageBucket: String?
+    /// Where to send Object Storage requests instead of OCI's own endpoint.
+    public let endpoint: String?
+}

@@ -1,0 +1,233 @@
+// YAML text to a ConfigValue tree through libyaml's event parser. Scalars resolve as PyYAML's safe_load
+// resolves them (YAML 1.1: yes/no/on/off are booleans), since Lithops users write their files for it.
+import CYAML
+
+enum YAMLLoader {
+    /// Nesting deeper than this is refused rather than risking the stack.
+    static let maxDepth = 128
+    /// Nodes a document may expand to, aliases counted at their full size ("billion laughs").
+    static let maxNodes = 100_000
+
+    /// The document's root value; `.null` for an empty document.
+    static func load(_ text: String, source: String) throws(ConfigError) -> ConfigValue {
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty else { return .null }
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw ConfigError(section: nil, key: nil, message: "\(source): the YAML parser could not start (out of memory)")
+        }
+        defer { yaml_parser_delete(&parser) }
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(ConfigError) -> ConfigValue in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var builder = TreeBuilder(source: source)
+            while true {
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) == 1 else { throw syntaxError(parser, source: source) }
+                defer { yaml_event_delete(&event) }
+                if event.type == YAML_STREAM_END_EVENT { return builder.root ?? .null }
+                try builder.accept(event)
+            }
+        }
+    }
+
+    private static func syntaxError(_ parser: yaml_parser_t, source: String) -> ConfigError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
+        var where_ = "at line \(parser.problem_mark.line + 1), column \(parser.problem_mark.column + 1)"
+        if parser.error == YAML_READER_ERROR { where_ = "at byte \(parser.problem_offset + 1)" }
+        var message = "\(source) is not valid YAML: \(where_): \(problem)"
+        if let context = parser.context {
+            message += " (\(String(cString: context)) at line \(parser.context_mark.line + 1), column \(parser.context_mark.column + 1))"
+        }
+        message += "; fix the syntax there: each key is followed by ':' and a space, and nested keys are indented with spaces"
+        return ConfigError(section: nil, key: nil, message: message)
+    }
+
+    /// The value of a plain (unquoted, untagged) scalar, resolved as YAML 1.1 does.
+    static func resolvePlain(_ text: String) -> ConfigValue {
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return .bool(true)
+        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return .bool(false)
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .double(.infinity)
+        case "-.inf", "-.Inf", "-.INF": return .double(-.infinity)
+        case ".nan", ".NaN", ".NAN": return .double(.nan)
+        default: break
+        }
+        if let whole = resolveInt(text) { return .int(whole) }
+        if let number = resolveFloat(text) { return .double(number) }
+        return .string(text)
+    }
+
+    private static func resolveInt(_ text: String) -> Int? {
+        var digits = Substring(text.filter { $0 != "_" })
+        var negative = false
+        if let sign = digits.first, sign == "-" || sign == "+" {
+            negative = sign == "-"
+            digits = digits.dropFirst()
+        }
+        guard !digits.isEmpty, digits.first?.isNumber == true else { return nil }
+        let radix: Int
+        if digits.hasPrefix("0x") {
+            radix = 16
+            digits = digits.dropFirst(2)
+        } else if digits.hasPrefix("0o") {
+            radix = 8
+            digits = digits.dropFirst(2)
+        } else if digits.hasPrefix("0b") {
+            radix = 2
+            digits = digits.dropFirst(2)
+        } else if digits.count > 1, digits.hasPrefix("0") {
+            radix = 8  // YAML 1.1 octal, e.g. 0755
+        } else {
+            radix = 10
+        }
+        guard !digits.isEmpty, let magnitude = Int(digits, radix: radix) else { return nil }
+        return negative ? -magnitude : magnitude
+    }
+
+    private static func resolveFloat(_ text: String) -> Double? {
+        let allowed: Set<Character> = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", ".", "_", "e", "E", "+", "-"]
+        guard text.contains("."), text.contains(where: \.isNumber), text.allSatisfy(allowed.contains) else { return nil }
+        return Double(text.filter { $0 != "_" })
+    }
+}
+
+/// Folds libyaml's events into one document's tree.
+private struct TreeBuilder {
+    enum Frame {
+        case list(items: [ConfigValue], anchor: String?)
+        case map(entries: [(String, ConfigValue)], pendingKey: String?, anchor: String?)
+    }
+
+    let source: String
+    var stack: [Frame] = []
+    var root: ConfigValue?
+    var documents = 0
+    var anchors: [String: (value: ConfigValue, nodes: Int)] = [:]
+    var nodes = 0
+
+    init(source: String) { self.source = source }
+
+    mutating func accept(_ event: yaml_event_t) throws(ConfigError) {
+        let line = event.start_mark.line + 1
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            documents += 1
+            guard documents == 1 else {
+                throw failure(line, "holds more than one YAML document (a second '---'); keep one document")
+            }
+        case YAML_SCALAR_EVENT:
+            let scalar = event.data.scalar
+            let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+            if case .map(_, nil, _)? = stack.last {
+                try beginEntry(key: text, line: line)
+                return
+            }
+            let value = Self.isPlainUntagged(style: scalar.style, tag: scalar.tag) ? YAMLLoader.resolvePlain(text) : .string(text)
+            try count(1, line: line)
+            if let anchor = Self.text(scalar.anchor) { anchors[anchor] = (value, 1) }
+            try add(value, line: line)
+        case YAML_ALIAS_EVENT:
+            let name = Self.text(event.data.alias.anchor) ?? ""
+            guard let target = anchors[name] else {
+                throw failure(line, "uses the alias *\(name) before any &\(name) anchor; define the anchor first")
+            }
+            if case .map(_, nil, _)? = stack.last {
+                guard case .string(let key) = target.value else {
+                    throw failure(line, "uses the alias *\(name) as a key, but it is not a plain text value; write the key out")
+                }
+                try beginEntry(key: key, line: line)
+                return
+            }
+            try count(target.nodes, line: line)
+            try add(target.value, line: line)
+        case YAML_SEQUENCE_START_EVENT:
+            try push(.list(items: [], anchor: Self.text(event.data.sequence_start.anchor)), line: line)
+        case YAML_MAPPING_START_EVENT:
+            try push(.map(entries: [], pendingKey: nil, anchor: Self.text(event.data.mapping_start.anchor)), line: line)
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard let frame = stack.popLast() else { return }
+            let value: ConfigValue
+            let anchor: String?
+            switch frame {
+            case .list(let items, let name):
+                value = .list(items)
+                anchor = name
+            case .map(let entries, _, let name):
+                value = .map(entries)
+                anchor = name
+            }
+            if let anchor { anchors[anchor] = (value, Self.nodeCount(value)) }
+            try add(value, line: line)
+        default:
+            break  // stream start, document end: nothing to build
+        }
+    }
+
+    /// Whether a scalar is to be resolved (plain style, not tagged !!str) or kept as text.
+    private static func isPlainUntagged(style: yaml_scalar_style_t, tag: UnsafeMutablePointer<yaml_char_t>?) -> Bool {
+        guard style == YAML_PLAIN_SCALAR_STYLE else { return false }
+        guard let tag = text(tag) else { return true }
+        return tag != "tag:yaml.org,2002:str"
+    }
+
+    private mutating func push(_ frame: Frame, line: Int) throws(ConfigError) {
+        if case .map(_, nil, _)? = stack.last {
+            throw failure(line, "uses a list or mapping as a key; keys must be plain names such as max_workers")
+        }
+        guard stack.count < YAMLLoader.maxDepth else {
+            throw failure(line, "nests deeper than \(YAMLLoader.maxDepth) levels; a configuration needs two")
+        }
+        try count(1, line: line)
+        stack.append(frame)
+    }
+
+    private mutating func beginEntry(key: String, line: Int) throws(ConfigError) {
+        guard case .map(let entries, nil, let anchor)? = stack.last else { return }
+        if entries.contains(where: { $0.0 == key }) {
+            throw failure(line, "sets the key \"\(key)\" twice in the same mapping; keep one of them")
+        }
+        stack[stack.count - 1] = .map(entries: entries, pendingKey: key, anchor: anchor)
+    }
+
+    private mutating func add(_ value: ConfigValue, line: Int) throws(ConfigError) {
+        guard let top = stack.last else {
+            root = value
+            return
+        }
+        switch top {
+        case .list(var items, let anchor):
+            items.append(value)
+            stack[stack.count - 1] = .list(items: items, anchor: anchor)
+        case .map(var entries, let key?, let anchor):
+            entries.append((key, value))
+            stack[stack.count - 1] = .map(entries: entries, pendingKey: nil, anchor: anchor)
+        case .map(_, nil, _):
+            throw failure(line, "uses a list or mapping as a key; keys must be plain names such as max_workers")
+        }
+    }
+
+    private mutating func count(_ added: Int, line: Int) throws(ConfigError) {
+        nodes += added
+        guard nodes <= YAMLLoader.maxNodes else {
+            throw failure(line, "expands to more than \(YAMLLoader.maxNodes) values (through aliases); a configuration needs a few dozen")
+        }
+    }
+
+    private func failure(_ line: Int, _ problem: String) -> ConfigError {
+        ConfigError(section: nil, key: nil, message: "\(source), line \(line): the YAML \(problem)")
+    }
+
+    private static func text(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+
+    private static func nodeCount(_ value: ConfigValue) -> Int {
+        switch value {
+        case .list(let items): return 1 + items.reduce(0) { $0 + nodeCount($1) }
+        case .map(let entries): return 1 + entries.reduce(0) { $0 + nodeCount($1.1) }
+        default: return 1
+        }
+    }
+}
