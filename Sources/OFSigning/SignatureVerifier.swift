@@ -1,0 +1,123 @@
+/// Why a request's signature was refused. The description is safe to return in a 401
+/// `NotAuthenticated` body: it names headers and keyIds, never key material or signature bytes.
+public struct VerificationFailure: Error, CustomStringConvertible, Sendable, Equatable {
+    public enum Reason: Sendable, Equatable {
+        case missingAuthorization
+        case malformedAuthorization
+        case unsupportedVersion
+        case unsupportedAlgorithm
+        case unknownKey
+        case requiredHeaderNotSigned
+        case signedHeaderMissing
+        case invalidDate
+        case clockSkew
+        case bodyHashMismatch
+        case contentLengthMismatch
+        case badSignature
+    }
+
+    public let reason: Reason
+    public let description: String
+
+    init(_ reason: Reason, _ description: String) {
+        self.reason = reason
+        self.description = description
+    }
+
+    static func malformed(_ detail: String) -> VerificationFailure {
+        VerificationFailure(.malformedAuthorization, "The Authorization header is malformed: \(detail). Sign the request as OCI's SDKs do (Signature version=\"1\",keyId=...,algorithm=\"rsa-sha256\",headers=...,signature=...).")
+    }
+}
+
+/// The server side of OCI request signing, as the emulator uses it: checks one request against the
+/// public keys registered by keyId, following what OCI enforces (oci-facts 1.10).
+public struct SignatureVerifier: Sendable {
+    let keys: [String: PublicKey]
+    let maxSkewSeconds: Int
+    let clock: @Sendable () -> Int
+
+    public init(keys: [String: PublicKey], maxSkewSeconds: Int = 300,
+                clock: @escaping @Sendable () -> Int = currentEpochSeconds)
+    {
+        self.keys = keys
+        self.maxSkewSeconds = maxSkewSeconds
+        self.clock = clock
+    }
+
+    /// Checks a request as received: `target` is the raw request target (path and query as on the wire),
+    /// `headers` in any case, repeated names joined with ", ". Returns the keyId that signed it.
+    public func verify(method: String, target: String, headers: [(String, String)], body: [UInt8])
+        -> Result<String, VerificationFailure>
+    {
+        let headers = Self.combined(headers)
+        guard let authorizationValue = headers["authorization"] else {
+            return .failure(VerificationFailure(.missingAuthorization, "The request has no Authorization header: sign it with an API key (OCI HTTP signature version 1)."))
+        }
+        let authorization: AuthorizationHeader
+        switch AuthorizationHeader.parse(authorizationValue) {
+        case .success(let parsed): authorization = parsed
+        case .failure(let failure): return .failure(failure)
+        }
+        guard let key = keys[authorization.keyId] else {
+            return .failure(VerificationFailure(.unknownKey, "The keyId \"\(authorization.keyId)\" is not known: sign with the tenancy, user and key fingerprint of a registered API key."))
+        }
+        let dateHeader = SigningString.dateHeaderName(in: headers)
+        let bodySigned = RequestSigner.signsBody(method: method, path: target)
+        let required = SigningString.genericHeaders(dateHeader: dateHeader) + (bodySigned ? SigningString.bodyHeaders : [])
+        if let unsigned = required.first(where: { !authorization.signedHeaders.contains($0) }) {
+            return .failure(VerificationFailure(.requiredHeaderNotSigned, "The signature does not cover \"\(unsigned)\": OCI requires \(required.joined(separator: " ")) to be signed for this request."))
+        }
+        let requestTarget = SigningString.requestTarget(method: method, target: target)
+        let signingString: String
+        switch SigningString.build(signedHeaders: authorization.signedHeaders, requestTarget: requestTarget, headers: headers) {
+        case .success(let built): signingString = built
+        case .failure(let missing):
+            return .failure(VerificationFailure(.signedHeaderMissing, "The header \"\(missing.name)\" is listed as signed but the request does not carry it."))
+        }
+        if let failure = checkDate(headers[dateHeader] ?? "", name: dateHeader) {
+            return .failure(failure)
+        }
+        if let failure = Self.checkBody(body, headers: headers, signedHeaders: authorization.signedHeaders) {
+            return .failure(failure)
+        }
+        guard let signature = Base64.decode(authorization.signature),
+              key.verify(signature: signature, data: Array(signingString.utf8))
+        else {
+            return .failure(VerificationFailure(.badSignature, "The signature does not match the request: it was changed after signing (path, query order, headers or body), or signed with a key other than the one registered for keyId \"\(authorization.keyId)\"."))
+        }
+        return .success(authorization.keyId)
+    }
+
+    private func checkDate(_ value: String, name: String) -> VerificationFailure? {
+        guard let sent = HTTPDate.parse(value) else {
+            return VerificationFailure(.invalidDate, "The \(name) header \"\(value)\" is not an HTTP date like \"Tue, 02 Jun 2026 10:20:30 GMT\".")
+        }
+        let (skew, overflow) = clock().subtractingReportingOverflow(sent)
+        guard !overflow, skew.magnitude <= maxSkewSeconds.magnitude else {
+            return VerificationFailure(.clockSkew, "The \(name) header \"\(value)\" is more than \(maxSkewSeconds) seconds away from the server's time: correct the client's clock.")
+        }
+        return nil
+    }
+
+    private static func checkBody(_ body: [UInt8], headers: [String: String], signedHeaders: [String]) -> VerificationFailure? {
+        if signedHeaders.contains("content-length"), headers["content-length"] != String(body.count) {
+            return VerificationFailure(.contentLengthMismatch, "The content-length header \"\(headers["content-length"] ?? "")\" does not match the \(body.count)-byte body.")
+        }
+        if signedHeaders.contains("x-content-sha256") {
+            guard let digest = Digest.sha256(body), headers["x-content-sha256"] == Base64.encode(digest) else {
+                return VerificationFailure(.bodyHashMismatch, "The x-content-sha256 header does not match the body: the body changed after signing, or the hash is not base64(SHA-256(body)).")
+            }
+        }
+        return nil
+    }
+
+    /// Lowercase names; repeated headers joined with ", " in order, as draft-cavage prescribes.
+    private static func combined(_ headers: [(String, String)]) -> [String: String] {
+        var result = [String: String]()
+        for (name, value) in headers {
+            let key = name.lowercased()
+            result[key] = result[key].map { $0 + ", " + value } ?? value
+        }
+        return result
+    }
+}
