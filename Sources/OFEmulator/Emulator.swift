@@ -1,0 +1,139 @@
+import Foundation
+import Hummingbird
+import Logging
+import OFSigning
+import Synchronization
+
+/// How an emulator is set up; every field has a default but the keys it trusts.
+public struct EmulatorOptions: Sendable {
+    /// Loopback only: the emulator is a local stand-in, never a service for other machines.
+    public var host = "127.0.0.1"
+    /// 0 picks a free port; `Emulator.start()` returns the one bound.
+    public var port = 0
+    /// With a directory, buckets and objects are kept there and survive a restart; without, all is in memory.
+    public var stateDirectory: String?
+    /// The API keys whose signatures are accepted, by keyId `<tenancy>/<user>/<fingerprint>`.
+    public var trustedKeys: [String: PublicKey]
+    /// The Object Storage namespace GetNamespace answers with.
+    public var namespace = "oraclefn"
+    /// Which local command plays each function image.
+    public var catalog: ImageCatalog
+    public var faults = FaultSettings.none
+    public var runner = RunnerSettings()
+    /// The largest request body accepted (PutObject, UploadPart ...); larger ones get 413.
+    public var maxRequestBodyBytes = 512 * 1024 * 1024
+    /// How far a request's date may be from the emulator's clock (OCI allows 5 minutes).
+    public var maxClockSkewSeconds = 300
+    /// Lines of handler output kept for `logs poll`.
+    public var logCapacity = 100_000
+    public var logLevel = Logger.Level.warning
+    public var clock: @Sendable () -> Date = Date.init
+
+    public init(trustedKeys: [String: PublicKey], catalog: ImageCatalog = ImageCatalog()) {
+        self.trustedKeys = trustedKeys
+        self.catalog = catalog
+    }
+}
+
+/// Why an emulator could not start.
+public struct EmulatorError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+}
+
+/// A local OCI on loopback: Functions (management and invoke), Object Storage and handler logs, behind OCI
+/// request signing. Usable in-process (tests, the CLI's `oraclefn emulator`).
+public final class Emulator: Sendable {
+    private struct Running: Sendable {
+        let url: String
+        let server: Task<Void, Never>
+        let runner: FunctionRunner
+    }
+
+    public let options: EmulatorOptions
+    private let running = Mutex<Running?>(nil)
+
+    public init(options: EmulatorOptions) {
+        self.options = options
+    }
+
+    /// `http://127.0.0.1:PORT` once started, else "".
+    public var url: String {
+        self.running.withLock { $0?.url ?? "" }
+    }
+
+    /// Binds, starts serving and returns the bound port.
+    /// - Throws: `EmulatorError` when the state directory cannot be read or the address cannot be bound.
+    public func start() async throws -> Int {
+        guard self.running.withLock({ $0 == nil }) else {
+            throw EmulatorError(description: "The emulator is already running at \(self.url); stop it before starting it again.")
+        }
+        let options = self.options
+        let objects: ObjectStore
+        do {
+            objects = try ObjectStore(namespace: options.namespace, clock: options.clock, disk: options.stateDirectory.map(ObjectStateDirectory.init))
+        } catch {
+            throw EmulatorError(description: "Cannot read the emulator state in \(options.stateDirectory ?? ""): \(error). Fix or remove that directory.")
+        }
+        let functions = FunctionStore(clock: options.clock)
+        let logs = LogStore(capacity: options.logCapacity, clock: options.clock)
+        let runner = FunctionRunner(catalog: options.catalog, faults: options.faults, logs: logs, settings: options.runner, clock: options.clock)
+        let router = Self.router(options: options, objects: objects, functions: functions, runner: runner, logs: logs)
+
+        var logger = Logger(label: "oraclefn.emulator")
+        logger.logLevel = options.logLevel
+        let (bound, boundContinuation) = AsyncStream<Result<Int, any Error>>.makeStream()
+        let application = Application(
+            router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+            onServerRunning: { channel in boundContinuation.yield(.success(channel.localAddress?.port ?? 0)) },
+            logger: logger
+        )
+        let server = Task {
+            do {
+                try await application.run()
+            } catch {
+                boundContinuation.yield(.failure(error))
+            }
+            boundContinuation.finish()
+        }
+        for await result in bound {
+            switch result {
+            case .success(let port):
+                let url = "http://\(options.host):\(port)"
+                await functions.setInvokeEndpoint(url)
+                self.running.withLock { $0 = Running(url: url, server: server, runner: runner) }
+                return port
+            case .failure(let error):
+                await runner.shutdown()
+                throw EmulatorError(description: "Cannot listen on \(options.host):\(options.port): \(error). Choose another port, or 0 for a free one.")
+            }
+        }
+        await runner.shutdown()
+        throw EmulatorError(description: "The emulator's server stopped before it was listening on \(options.host):\(options.port).")
+    }
+
+    /// Stops serving and stops every handler process. Safe to call when not running.
+    public func stop() async {
+        guard let running = self.running.withLock({ running in defer { running = nil }; return running }) else { return }
+        running.server.cancel()
+        await running.server.value
+        await running.runner.shutdown()
+    }
+
+    /// The routes, behind the middlewares every request passes: opc-request-id and OCI error bodies first,
+    /// then the signature check.
+    static func router(options: EmulatorOptions, objects: ObjectStore, functions: FunctionStore, runner: FunctionRunner, logs: LogStore) -> Router<EmulatorRequestContext> {
+        let router = Router(context: EmulatorRequestContext.self)
+        router.add(middleware: OCIResponseMiddleware())
+        let clock = options.clock
+        let verifier = SignatureVerifier(keys: options.trustedKeys, maxSkewSeconds: options.maxClockSkewSeconds) {
+            Int(clock().timeIntervalSince1970)
+        }
+        router.add(middleware: SignatureMiddleware(verifier: verifier, maxBodyBytes: options.maxRequestBodyBytes))
+        ObjectStorageRoutes(store: objects).register(on: router)
+        FunctionsRoutes(store: functions) { functionId in await runner.retire(functionId: functionId) }.register(on: router)
+        LogRoutes(logs: logs).register(on: router)
+        return router
+    }
+}

@@ -1,0 +1,37 @@
+import Hummingbird
+import OFSigning
+
+/// Collects the body and checks the request's OCI signature before any route sees it: a request that
+/// fails gets 401 NotAuthenticated and changes nothing.
+struct SignatureMiddleware: RouterMiddleware {
+    typealias Context = EmulatorRequestContext
+
+    let verifier: SignatureVerifier
+    let maxBodyBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: self.maxBodyBytes)
+        let result = self.verifier.verify(
+            method: request.method.rawValue, target: request.head.path ?? "/", headers: Self.headers(of: request),
+            body: Array(body.readableBytesView)
+        )
+        switch result {
+        case .success(let keyId):
+            var context = context
+            context.keyId = keyId
+            return try await next(request, context)
+        case .failure(let failure):
+            throw OCIError.notAuthenticated(failure.description)
+        }
+    }
+
+    /// The headers as the client sent them. HTTP/1's Host travels as the request's authority here.
+    static func headers(of request: Request) -> [(String, String)] {
+        var headers = request.headers.map { ($0.name.canonicalName, $0.value) }
+        if let authority = request.head.authority {
+            headers.append(("host", authority))
+        }
+        return headers
+    }
+}
