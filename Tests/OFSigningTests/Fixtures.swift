@@ -131,12 +131,26 @@ struct SigningVector: Decodable {
 }
 
 /// Runs `body`, expecting it to throw a `SigningError`, and returns that error.
-func signingError(_ body: () throws(SigningError) -> Void, file: StaticString = #filePath, line: UInt = #line) -> SigningError? {
+func signingError(_ body: () throws -> Void, file: StaticString = #filePath, line: UInt = #line) -> SigningError? {
     do {
         try body()
         XCTFail("expected a SigningError", file: file, line: line)
-        return nil
-    } catch {
+    } catch let error as SigningError {
         return error
+    } catch {
+        XCTFail("expected a SigningError, got \(error)", file: file, line: line)
     }
+    return nil
+}
+
+/// Collects failures reported from many threads at once.
+final class ConcurrentFailures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures = [String]()
+
+    func add(_ failure: String) {
+        lock.withLock { failures.append(failure) }
+    }
+
+    var all: [String] { lock.withLock { failures } }
 }
