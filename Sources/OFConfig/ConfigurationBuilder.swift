@@ -78,7 +78,7 @@ struct ConfigurationBuilder {
             default:
                 throw ConfigError(
                     section: name, key: nil,
-                    message: "the \"\(name)\" section must be a mapping of keys to values, not \(value.kindDescription(revealing: false)); indent its keys under \"\(name):\", one key: value per line")
+                    message: "the \"\(name)\" section must be a mapping of keys to values, not \(value.kindDescription()); indent its keys under \"\(name):\", one key: value per line")
             }
         }
         return sections
@@ -87,7 +87,7 @@ struct ConfigurationBuilder {
     private func mandatory(_ section: Section, _ key: String, note: String = "") -> ConfigError {
         ConfigError(
             section: section.name, key: key,
-            message: "\"\(key)\" is mandatory in the \"\(section.name)\" section of the configuration: \(Self.hints[key] ?? "set it")\(note)")
+            message: "\"\(key)\" is mandatory in the \"\(section.name)\" section of the configuration\(note): \(Self.hints[key] ?? "set it")")
     }
 
     // MARK: lithops
@@ -171,7 +171,7 @@ struct ConfigurationBuilder {
     }
 
     private func readOracle(_ section: inout Section, profileInUse: String?) throws(ConfigError) -> OracleSettings {
-        let note = profileInUse.map { " (the \($0) does not set it either)" } ?? ""
+        let note = profileInUse.map { ", and the \($0) does not set it either" } ?? ""
         for key in Self.mandatoryOracleKeys where try section.string(key) == nil {
             throw mandatory(section, key, note: note)
         }
@@ -240,7 +240,7 @@ struct ConfigurationBuilder {
         case .uppercase(let suggestion)?:
             throw section.error("fingerprint", "is in uppercase, but OCI expects lowercase hex digits; write \(suggestion)")
         case .malformed?:
-            throw section.error("fingerprint", "is \"\(value)\", which is not a key fingerprint (16 pairs of hex digits separated by colons, like 82:ce:c5:77:08:2b:aa:cc:b5:f5:99:fb:4a:13:96:0d); \(Self.hints["fingerprint"] ?? "")")
+            throw section.error("fingerprint", "is \"\(value)\", which is not a key fingerprint (16 pairs of hex digits separated by colons, like 3c:9e:21:5a:0f:7d:88:b4:61:e2:19:ac:5d:37:f0:42); \(Self.hints["fingerprint"] ?? "")")
         }
     }
 

@@ -19,7 +19,7 @@ struct OCIConfigFile {
     /// or `key: value` lines (keys are case-insensitive), whole-line comments starting with # or ;.
     static func parse(_ text: String, path: String) throws(ConfigError) -> OCIConfigFile {
         var profiles: [Profile] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = rawLine.trimmingWhitespace()
             let lineNumber = index + 1
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
@@ -35,7 +35,7 @@ struct OCIConfigFile {
                 continue
             }
             guard let delimiter = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
-                throw broken(path, lineNumber, "\"\(line.prefix(40))\" is neither a [PROFILE] header, a key=value line nor a comment")
+                throw broken(path, lineNumber, "\"\(line.prefix(40))\" is neither a [PROFILE] header, a key=value line nor a comment; fix or remove that line")
             }
             let key = line[..<delimiter].trimmingWhitespace().lowercased()
             let value = String(line[line.index(after: delimiter)...].trimmingWhitespace())

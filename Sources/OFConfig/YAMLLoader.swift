@@ -114,7 +114,7 @@ private struct TreeBuilder {
         case YAML_DOCUMENT_START_EVENT:
             documents += 1
             guard documents == 1 else {
-                throw failure(line, "holds more than one YAML document (a second '---'); keep one document")
+                throw failure(line, "a second YAML document starts here ('---'); a configuration is one document, so remove the second")
             }
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
@@ -130,11 +130,11 @@ private struct TreeBuilder {
         case YAML_ALIAS_EVENT:
             let name = Self.text(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
-                throw failure(line, "uses the alias *\(name) before any &\(name) anchor; define the anchor first")
+                throw failure(line, "the alias *\(name) is used before any &\(name) anchor; define the anchor first")
             }
             if case .map(_, nil, _)? = stack.last {
                 guard case .string(let key) = target.value else {
-                    throw failure(line, "uses the alias *\(name) as a key, but it is not a plain text value; write the key out")
+                    throw failure(line, "the alias *\(name) is used as a key, but it is not a plain text value; write the key out")
                 }
                 try beginEntry(key: key, line: line)
                 return
@@ -173,10 +173,10 @@ private struct TreeBuilder {
 
     private mutating func push(_ frame: Frame, line: Int) throws(ConfigError) {
         if case .map(_, nil, _)? = stack.last {
-            throw failure(line, "uses a list or mapping as a key; keys must be plain names such as max_workers")
+            throw failure(line, "a list or mapping is used as a key; keys must be plain names such as max_workers")
         }
         guard stack.count < YAMLLoader.maxDepth else {
-            throw failure(line, "nests deeper than \(YAMLLoader.maxDepth) levels; a configuration needs two")
+            throw failure(line, "values nest deeper than \(YAMLLoader.maxDepth) levels; a configuration needs two")
         }
         try count(1, line: line)
         stack.append(frame)
@@ -185,7 +185,7 @@ private struct TreeBuilder {
     private mutating func beginEntry(key: String, line: Int) throws(ConfigError) {
         guard case .map(let entries, nil, let anchor)? = stack.last else { return }
         if entries.contains(where: { $0.0 == key }) {
-            throw failure(line, "sets the key \"\(key)\" twice in the same mapping; keep one of them")
+            throw failure(line, "the key \"\(key)\" is set twice in the same mapping; keep one of them")
         }
         stack[stack.count - 1] = .map(entries: entries, pendingKey: key, anchor: anchor)
     }
@@ -203,19 +203,19 @@ private struct TreeBuilder {
             entries.append((key, value))
             stack[stack.count - 1] = .map(entries: entries, pendingKey: nil, anchor: anchor)
         case .map(_, nil, _):
-            throw failure(line, "uses a list or mapping as a key; keys must be plain names such as max_workers")
+            throw failure(line, "a list or mapping is used as a key; keys must be plain names such as max_workers")
         }
     }
 
     private mutating func count(_ added: Int, line: Int) throws(ConfigError) {
         nodes += added
         guard nodes <= YAMLLoader.maxNodes else {
-            throw failure(line, "expands to more than \(YAMLLoader.maxNodes) values (through aliases); a configuration needs a few dozen")
+            throw failure(line, "the document expands to more than \(YAMLLoader.maxNodes) values (through aliases); a configuration needs a few dozen")
         }
     }
 
     private func failure(_ line: Int, _ problem: String) -> ConfigError {
-        ConfigError(section: nil, key: nil, message: "\(source), line \(line): the YAML \(problem)")
+        ConfigError(section: nil, key: nil, message: "\(source), line \(line): \(problem)")
     }
 
     private static func text(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
