@@ -9,7 +9,7 @@ public struct PrivateKey: Sendable {
     public let fingerprint: String
     public let publicKey: PublicKey
 
-    /// A pass phrase given for an unencrypted key is ignored, as the OCI SDKs do.
+    /// A pass phrase given for an unencrypted key is ignored, as the OCI SDKs do; an empty one counts as none.
     public init(pem: [UInt8], passPhrase: String?) throws(SigningError) {
         try self.init(pem: pem, passPhrase: passPhrase, source: "The private key")
     }
