@@ -8,8 +8,16 @@ let package = Package(
     name: "oraclefn",
     products: [
         .library(name: "oraclefn", type: .dynamic, targets: ["OFCABI"]),
+        // The command-line tool; scripts/build.sh installs it as bin/oraclefn
+        // (a product cannot share the library's name).
+        .executable(name: "oraclefn-cli", targets: ["oraclefn-cli"]),
     ],
-    dependencies: [],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+    ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
@@ -18,9 +26,11 @@ let package = Package(
 
         .target(name: "OFConfig", dependencies: ["CYAML"]),
         .target(name: "OFSigning", dependencies: ["OFConfig", "COpenSSL"]),
+        .target(name: "OFTransport", dependencies: ["OFSigning", "CCurl"]),
+        .target(name: "OFServices", dependencies: ["OFTransport"]),
         .target(
             name: "OFCABI",
-            dependencies: ["OFConfig", "OFSigning", "COraclefnTypes"],
+            dependencies: ["OFConfig", "OFSigning", "OFServices", "COraclefnTypes"],
             linkerSettings: [
                 // Export only ofn_* and give the library a SONAME (SwiftPM sets none).
                 .unsafeFlags([
@@ -30,8 +40,35 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "OFEmulator",
+            dependencies: [
+                "OFConfig", "OFSigning", "COpenSSL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "oraclefn-cli",
+            dependencies: [
+                "OFConfig", "OFSigning", "OFEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The emulator's built-in function handler (images oraclefn/echo, oraclefn/hello, ...).
+        .executableTarget(name: "oraclefn-fdk", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
+
         .testTarget(name: "OFConfigTests", dependencies: ["OFConfig"]),
         .testTarget(name: "OFSigningTests", dependencies: ["OFSigning"]),
+        .testTarget(name: "OFTransportTests", dependencies: ["OFTransport"], exclude: ["loopback_server.py"]),
+        .testTarget(name: "OFServicesTests", dependencies: ["OFServices", "OFEmulator"]),
         .testTarget(name: "OFCABITests", dependencies: ["OFCABI"]),
+        .testTarget(
+            name: "OFEmulatorTests",
+            dependencies: ["OFEmulator", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
     ]
 )

@@ -1,6 +1,7 @@
 // Moving values across the boundary: C strings in, ofn_buf out, handles both ways.
 import COraclefnTypes
 import Glibc
+import Synchronization
 
 enum Marshal {
     /// A required C string argument, checked for NULL and for UTF-8.
@@ -39,29 +40,32 @@ enum Marshal {
     }
 }
 
-/// Handles are retained Swift objects behind an opaque C pointer. Each box
-/// carries a tag so that a foreign or freed pointer of another kind is refused
-/// rather than trusted.
-class Handle {
-    private static let liveTag: UInt64 = 0x6f66_6e5f_6861_6e64  // "ofn_hand"
-    private var tag = Handle.liveTag
-    final var isLive: Bool { tag == Handle.liveTag }
-    deinit { tag = 0 }
+/// Handles are Swift objects behind an opaque C pointer. A registry of live
+/// handles owns them, so a NULL, freed or foreign pointer is refused with an
+/// error instead of being dereferenced, and an object stays alive for the
+/// whole of a call that borrowed it even if another thread frees it meanwhile.
+class Handle: @unchecked Sendable {
+    private static let live = Mutex<[UInt: Handle]>([:])
 
-    final func retainedPointer() -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
+    final func register() -> OpaquePointer? {
+        let address = UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque())
+        Handle.live.withLock { $0[address] = self }
+        return OpaquePointer(bitPattern: address)
+    }
 
     static func borrow<T: Handle>(_ p: OpaquePointer?, as _: T.Type, _ name: String) throws(CError) -> T {
         guard let p else { throw .invalid("\(name) must not be NULL") }
-        let object = Unmanaged<Handle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
-        guard object.isLive, let typed = object as? T else {
-            throw .invalid("\(name) is not a live \(T.self) handle (freed already, or of another kind)")
-        }
+        let object = live.withLock { $0[UInt(bitPattern: UnsafeRawPointer(p))] }
+        guard let object else { throw .invalid("\(name) is not a live handle: it was freed already, or never came from oraclefn") }
+        guard let typed = object as? T else { throw .invalid("\(name) is a handle of another kind, not a \(T.self)") }
         return typed
     }
 
+    /// Drops the handle; NULL, freed and foreign pointers are ignored.
     static func release(_ p: OpaquePointer?) {
         guard let p else { return }
-        Unmanaged<Handle>.fromOpaque(UnsafeRawPointer(p)).release()
+        let object = live.withLock { $0.removeValue(forKey: UInt(bitPattern: UnsafeRawPointer(p))) }
+        _ = object  // the last reference may go here, outside the lock
     }
 }
 

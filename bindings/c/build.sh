@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the C smoke tests and examples against a built liboraclefn.so.
+#   bindings/c/build.sh [debug|release]
+set -euo pipefail
+cd "$(dirname "$0")"
+config=${1:-debug}
+bin=$(cd ../.. && swift build -c "$config" --show-bin-path)
+mkdir -p build
+flags=(-std=c99 -Wall -Wextra -pedantic -Werror -g -I../../include)
+link=(-L"$bin" -loraclefn -Wl,-rpath,"$bin")
+gcc "${flags[@]}" tests/smoke.c "${link[@]}" -ljansson -o build/smoke
+for src in examples/*.c; do
+    gcc "${flags[@]}" "$src" "${link[@]}" -o "build/$(basename "$src" .c)"
+done

@@ -1,0 +1,143 @@
+"""Loading liboraclefn.so and declaring its functions for ctypes.
+
+Every function that returns an ofn_status gets one errcheck that turns a
+negative status into the matching OracleFnError subclass, read from the
+library's thread-local last error on the calling thread.
+"""
+import ctypes
+import os
+from pathlib import Path
+
+from . import errors
+
+_HERE = Path(__file__).resolve().parent
+
+
+def _candidates():
+    env = os.environ.get("ORACLEFN_LIBRARY")
+    if env:
+        yield Path(env)
+        return
+    yield _HERE / "liboraclefn.so"
+    root = _HERE.parent.parent.parent
+    for config in ("release", "debug"):
+        yield root / ".build" / config / "liboraclefn.so"
+
+
+def _load():
+    tried = []
+    for path in _candidates():
+        tried.append(str(path))
+        if path.is_file():
+            # CDLL (not PyDLL): the GIL is released during calls, so library
+            # threads can call back into Python.
+            return ctypes.CDLL(str(path)), path
+    raise ImportError(
+        "liboraclefn.so not found (looked at: %s); build it with scripts/build.sh "
+        "or point ORACLEFN_LIBRARY at it" % ", ".join(tried))
+
+
+lib, path = _load()
+
+
+class Buf(ctypes.Structure):
+    _fields_ = [("ptr", ctypes.c_void_p), ("size", ctypes.c_size_t)]
+
+    def take(self):
+        """The bytes, copied out; the library's copy is released."""
+        try:
+            return ctypes.string_at(self.ptr, self.size) if self.ptr else b""
+        finally:
+            lib.ofn_buf_dispose(ctypes.byref(self))
+
+
+class ErrorRecord(ctypes.Structure):
+    _fields_ = [
+        ("status", ctypes.c_int),
+        ("http_status", ctypes.c_int32),
+        ("message", ctypes.c_char_p),
+        ("code", ctypes.c_char_p),
+        ("opc_request_id", ctypes.c_char_p),
+    ]
+
+
+def _text(raw):
+    return raw.decode("utf-8", "replace") if raw else ""
+
+
+def _check(status, func, args):
+    if status == 0:
+        return status
+    record = lib.ofn_error_last()
+    if record:
+        e = record.contents
+        raise errors.from_status(status, _text(e.message), _text(e.code), e.http_status, _text(e.opc_request_id))
+    raise errors.from_status(status, _text(lib.ofn_status_str(status)), "", 0, "")
+
+
+_void_p = ctypes.c_void_p
+_str = ctypes.c_char_p
+_handle_out = ctypes.POINTER(ctypes.c_void_p)
+_buf_out = ctypes.POINTER(Buf)
+
+
+def _declare(name, argtypes, restype=ctypes.c_int, checked=True):
+    fn = getattr(lib, name)
+    fn.argtypes = argtypes
+    fn.restype = restype
+    if checked:
+        fn.errcheck = _check
+
+
+_declare("ofn_version", [], _str, checked=False)
+_declare("ofn_status_str", [ctypes.c_int], _str, checked=False)
+_declare("ofn_error_last", [], ctypes.POINTER(ErrorRecord), checked=False)
+_declare("ofn_error_clear", [], None, checked=False)
+_declare("ofn_buf_dispose", [_buf_out], None, checked=False)
+
+_declare("ofn_config_load", [_handle_out, _str, _str])
+_declare("ofn_config_parse", [_handle_out, _str, _str])
+_declare("ofn_config_to_json", [_buf_out, _void_p])
+_declare("ofn_config_locate", [_buf_out])
+_declare("ofn_config_free", [_void_p], None, checked=False)
+
+_declare("ofn_signer_new", [_handle_out, _str, _str, _str])
+_declare("ofn_signer_from_config", [_handle_out, _void_p])
+_declare("ofn_signer_sign", [_buf_out, _void_p, _str, _str, _str, _void_p, ctypes.c_ssize_t, ctypes.c_int32])
+_declare("ofn_signer_free", [_void_p], None, checked=False)
+
+
+def encode(text, name):
+    """A str argument as UTF-8 bytes for the library (None stays NULL)."""
+    if text is None:
+        return None
+    if isinstance(text, os.PathLike):
+        text = os.fspath(text)
+    if isinstance(text, bytes):
+        return text
+    if not isinstance(text, str):
+        raise TypeError("%s must be a str, not %s" % (name, type(text).__name__))
+    return text.encode("utf-8")
+
+
+class Handle:
+    """Owns one library handle and frees it exactly once."""
+
+    _free = None
+
+    def __init__(self, raw):
+        self._raw = raw
+
+    @property
+    def raw(self):
+        if not self._raw:
+            raise errors.InvalidArgumentError("this %s has been closed" % type(self).__name__)
+        return self._raw
+
+    def close(self):
+        raw, self._raw = self._raw, None
+        if raw:
+            type(self)._free(raw)
+
+    def __del__(self):
+        self.close()

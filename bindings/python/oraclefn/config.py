@@ -1,0 +1,76 @@
+"""Lithops-style configuration, loaded and validated by the library."""
+import collections.abc
+import ctypes
+import json
+
+from . import _lib
+
+
+class Config(collections.abc.Mapping):
+    """The merged configuration: sections lithops, oracle, oracle_f and
+    oracle_oss with defaults filled in and secrets masked. Read it like a dict;
+    it also holds the library's handle for Signer.from_config and friends."""
+
+    def __init__(self, handle):
+        self._handle = handle
+        buf = _lib.Buf()
+        _lib.lib.ofn_config_to_json(ctypes.byref(buf), handle.raw)
+        self._data = json.loads(buf.take().decode("utf-8"))
+
+    @property
+    def handle(self):
+        return self._handle
+
+    def __getitem__(self, section):
+        return self._data[section]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+    def __repr__(self):
+        return "Config(%r)" % (self._data,)
+
+
+class _ConfigHandle(_lib.Handle):
+    _free = _lib.lib.ofn_config_free
+
+
+def _overrides_json(overrides):
+    if not overrides:
+        return None
+    for section, values in overrides.items():
+        if not isinstance(values, dict):
+            raise TypeError(
+                "override %s must be a dict of keys for that section, e.g. oracle_f={'max_workers': 10}" % section)
+    return json.dumps(overrides).encode("utf-8")
+
+
+def load_config(path=None, **overrides):
+    """Loads the configuration at `path`, or the first one found in Lithops'
+    order (LITHOPS_CONFIG_FILE, ./.lithops_config, ~/.lithops/config,
+    /etc/lithops/config). Keyword arguments override whole sections' keys:
+    load_config(oracle_f={"max_workers": 10}). Raises ConfigError, naming
+    the key and section, when it is invalid."""
+    raw = ctypes.c_void_p()
+    _lib.lib.ofn_config_load(ctypes.byref(raw), _lib.encode(path, "path"), _overrides_json(overrides))
+    return Config(_ConfigHandle(raw.value))
+
+
+def parse_config(yaml_text, **overrides):
+    """Like load_config, from YAML text."""
+    raw = ctypes.c_void_p()
+    _lib.lib.ofn_config_parse(ctypes.byref(raw), _lib.encode(yaml_text, "yaml_text"), _overrides_json(overrides))
+    return Config(_ConfigHandle(raw.value))
+
+
+def locate_config():
+    """The path load_config() would read, or None when there is none."""
+    buf = _lib.Buf()
+    try:
+        _lib.lib.ofn_config_locate(ctypes.byref(buf))
+    except KeyError:
+        return None
+    return buf.take().decode("utf-8")

@@ -1,0 +1,90 @@
+"""The exceptions oraclefn raises: one hierarchy under OracleFnError.
+
+Each carries the library's message and, when a service answered, the HTTP
+status, the OCI error code and the opc-request-id to quote to Oracle support.
+"""
+import builtins
+
+
+class OracleFnError(Exception):
+    """Base of every oraclefn error."""
+
+    status = -1
+
+    def __init__(self, message, code="", http_status=0, opc_request_id=""):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.http_status = http_status
+        self.opc_request_id = opc_request_id
+
+
+class InvalidArgumentError(OracleFnError, ValueError):
+    status = -2
+
+
+class ConfigError(OracleFnError):
+    """The configuration is missing, malformed or invalid."""
+    status = -3
+
+
+class KeyFileError(ConfigError):
+    """The private key cannot be read, decrypted or used."""
+    status = -4
+
+
+class SigningError(OracleFnError):
+    status = -5
+
+
+class AuthError(OracleFnError):
+    status = -6
+
+
+class NotFoundError(OracleFnError, KeyError):
+    status = -7
+
+    def __str__(self):  # KeyError would quote the message
+        return self.message
+
+
+class ConflictError(OracleFnError):
+    status = -8
+
+
+class ThrottledError(OracleFnError):
+    status = -9
+
+
+class ServiceError(OracleFnError):
+    status = -10
+
+
+class TimeoutError(OracleFnError, builtins.TimeoutError):
+    status = -11
+
+
+class NetworkError(OracleFnError, ConnectionError):
+    status = -12
+
+
+class CancelledError(OracleFnError):
+    status = -13
+
+
+class PayloadTooLargeError(OracleFnError):
+    status = -14
+
+
+class FunctionError(OracleFnError):
+    status = -15
+
+
+_BY_STATUS = {cls.status: cls for cls in (
+    InvalidArgumentError, ConfigError, KeyFileError, SigningError, AuthError, NotFoundError, ConflictError,
+    ThrottledError, ServiceError, TimeoutError, NetworkError, CancelledError, PayloadTooLargeError, FunctionError)}
+
+
+def from_status(status, message, code, http_status, opc_request_id):
+    cls = _BY_STATUS.get(status, OracleFnError)
+    return cls(message, code, http_status, opc_request_id)

@@ -1,0 +1,64 @@
+"""OCI HTTP request signatures (version 1, rsa-sha256)."""
+import ctypes
+import json
+
+from . import _lib
+from .config import Config, load_config
+
+
+class _SignerHandle(_lib.Handle):
+    _free = _lib.lib.ofn_signer_free
+
+
+class Signer:
+    """Signs requests with an API key, as the oci SDK's Signer does.
+
+    >>> s = Signer("~/.oci/key.pem", "<tenancy>/<user>/<fingerprint>")
+    >>> headers = s.sign("GET", "https://objectstorage.eu-madrid-1.oraclecloud.com/n/", {})
+    """
+
+    def __init__(self, key_file, key_id, pass_phrase=None):
+        raw = ctypes.c_void_p()
+        _lib.lib.ofn_signer_new(
+            ctypes.byref(raw), _lib.encode(key_file, "key_file"), _lib.encode(key_id, "key_id"),
+            _lib.encode(pass_phrase, "pass_phrase"))
+        self._handle = _SignerHandle(raw.value)
+        self.key_id = key_id
+
+    @classmethod
+    def from_config(cls, cfg=None):
+        """The signer of a configuration: a Config, a path, or None to load the
+        usual one."""
+        if not isinstance(cfg, Config):
+            cfg = load_config(cfg)
+        raw = ctypes.c_void_p()
+        _lib.lib.ofn_signer_from_config(ctypes.byref(raw), cfg.handle.raw)
+        self = cls.__new__(cls)
+        self._handle = _SignerHandle(raw.value)
+        oracle = cfg["oracle"]
+        self.key_id = "%s/%s/%s" % (oracle["tenancy"], oracle["user"], oracle["fingerprint"])
+        return self
+
+    def sign(self, method, url, headers=None, body=None, sign_body=None):
+        """Every header to send for this request, names in lowercase, with
+        "authorization". A "date" or "x-date" in `headers` is used as given,
+        else the current time. `sign_body` None applies OCI's rule (body signed
+        on POST, PUT and PATCH except Object Storage PutObject and UploadPart);
+        True or False forces it."""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
+            raise TypeError("body must be bytes or str, not %s" % type(body).__name__)
+        if sign_body not in (None, True, False):
+            raise TypeError("sign_body must be None, True or False")
+        headers_json = json.dumps({str(k): str(v) for k, v in (headers or {}).items()}).encode("utf-8")
+        data = bytes(body) if body is not None else None
+        buf = _lib.Buf()
+        _lib.lib.ofn_signer_sign(
+            ctypes.byref(buf), self._handle.raw, _lib.encode(method, "method"), _lib.encode(url, "url"),
+            headers_json, data, len(data) if data is not None else 0,
+            -1 if sign_body is None else int(sign_body))
+        return json.loads(buf.take().decode("utf-8"))
+
+    def close(self):
+        self._handle.close()

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test: XCTest, the ABI check, the C smoke tests (also under
+# valgrind), and pytest (the Python package and the emulator conformance suite).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/setup-venv.sh
+
+echo "== XCTest"
+swift build --build-tests
+swift test --skip-build --disable-swift-testing
+
+echo "== ABI"
+scripts/check-abi.sh
+
+echo "== C"
+bin=$(swift build --show-bin-path)
+bindings/c/build.sh debug
+bindings/c/build/smoke Tests/Fixtures
+valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+    --show-leak-kinds=definite bindings/c/build/smoke Tests/Fixtures > /dev/null
+
+echo "== pytest"
+export ORACLEFN_LIBRARY="$bin/liboraclefn.so" ORACLEFN_CLI="$bin/oraclefn-cli"
+suites=(bindings/python/tests)
+[ -d Tests/conformance ] && suites+=(Tests/conformance)
+.venv/bin/python -m pytest -q "${suites[@]}"
