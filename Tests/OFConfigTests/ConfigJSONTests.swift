@@ -27,8 +27,9 @@ final class ConfigJSONTests: XCTestCase {
         XCTAssertEqual(try ConfigValue(json: finite.json), finite)
     }
 
-    func testLargeWholeNumbersBecomeDoubles() throws {
-        XCTAssertEqual(try ConfigValue(json: "12345678901234567890"), .double(12345678901234567890))
+    func testLargeAndExponentNumbersBecomeDoubles() throws {
+        XCTAssertEqual(try ConfigValue(json: "1e3"), .double(1000))
+        XCTAssertEqual(try ConfigValue(json: "18446744073709551616"), .double(18446744073709551616))
         XCTAssertEqual(try ConfigValue(json: "-0"), .int(0))
     }
 

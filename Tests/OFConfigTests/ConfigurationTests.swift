@@ -272,6 +272,18 @@ final class ConfigurationTests: XCTestCase {
             try Configuration.load(path: scratch.path, environment: env)
         }
         XCTAssertTrue(directory?.description.contains("is a directory, not a file") == true, directory?.description ?? "")
+
+        let latin1 = scratch.path + "/latin1.yaml"
+        try Data([0x61, 0x3A, 0x20, 0xE9, 0x0A]).write(to: URL(fileURLWithPath: latin1))
+        let notText = configError { () throws(ConfigError) in try Configuration.load(path: latin1, environment: env) }
+        XCTAssertTrue(notText?.description.contains("cannot be read (it is not UTF-8 text)") == true, notText?.description ?? "")
+
+        let huge = try scratch.write("huge.pem", String(repeating: "x", count: (1 << 20) + 1))
+        let tooLarge = configError { () throws(ConfigError) in
+            try Configuration.parse(yaml: Fixtures.yaml().replacingOccurrences(of: Fixtures.keyFile, with: huge), environment: env)
+        }
+        XCTAssertEqual(tooLarge?.key, "key_file")
+        XCTAssertTrue(tooLarge?.description.contains("is larger than 1048576 bytes") == true, tooLarge?.description ?? "")
     }
 
     // MARK: overrides, masking, JSON
