@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import OFConfig
+import OFEmulator
+import OFSigning
+
+/// `oraclefn emulator`: a local OCI (Functions, Object Storage, logs) on loopback, until SIGINT or SIGTERM.
+struct EmulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emulator",
+        abstract: "Serve a local OCI (Functions, Object Storage, logs) on 127.0.0.1.",
+        discussion: """
+            Prints "listening on http://127.0.0.1:PORT" as its first line, then serves until SIGINT or SIGTERM.
+            Requests must be signed with a trusted API key: the key of the configuration given with --config,
+            or found as Lithops finds it (LITHOPS_CONFIG_FILE, ./.lithops_config, ~/.lithops/config,
+            /etc/lithops/config). With none, it generates a key and a ready configuration in the state
+            directory (or a new temporary one) and prints that file's path.
+
+            Built-in images (any tag), run by the native handler oraclefn-fdk:
+            \(ImageCatalog.builtIns.map { "  oraclefn/\($0.name): \($0.summary)" }.joined(separator: "\n"))
+
+            See docs/emulator.md for the routes, image configuration and fault injection.
+            """
+    )
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port = 0
+
+    @Option(name: .customLong("state"), help: "Keep buckets and objects (and a generated key) in this directory, across restarts.")
+    var stateDirectory: String?
+
+    @Option(name: .customLong("config"), help: "Lithops configuration whose API key to trust.")
+    var configFile: String?
+
+    @Option(name: .customLong("images"), help: "Image configuration (JSON) mapping images to handler commands.")
+    var imagesFile: String?
+
+    @Option(help: "Faults to inject into invokes, e.g. 429=0.1,5xx=0.05,latency=200ms,kill=0.02,drop=0.01,seed=7 (default: ORACLEFN_EMULATOR_FAULTS).")
+    var faults: String?
+
+    @Option(help: "The Object Storage namespace to serve.")
+    var namespace = "oraclefn"
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let catalog = try self.imagesFile.map { path throws(ImageCatalogError) in try ImageCatalog.load(contentsOf: path) } ?? ImageCatalog()
+        let faults = try self.faults.map { spec throws(FaultSettingsError) in try FaultSettings(spec: spec) } ?? FaultSettings(environment: environment)
+
+        var generated: GeneratedSetup?
+        let trustedKeys: [String: PublicKey]
+        let configPath = self.configFile ?? Configuration.locate(environment: environment)
+        if let configPath {
+            trustedKeys = try TrustedKeys.from(Configuration.load(path: configPath, environment: environment))
+        } else {
+            let setup = try GeneratedSetup(directory: self.stateDirectory ?? Self.temporaryDirectory())
+            trustedKeys = [setup.keyId: setup.publicKey]
+            generated = setup
+        }
+
+        var options = EmulatorOptions(trustedKeys: trustedKeys, catalog: catalog)
+        options.port = self.port
+        options.stateDirectory = self.stateDirectory
+        options.namespace = self.namespace
+        options.faults = faults
+        let emulator = Emulator(options: options)
+        _ = try await emulator.start()
+        try generated?.writeConfiguration(url: emulator.url, namespace: self.namespace)
+
+        Self.say("listening on \(emulator.url)")
+        if let generated {
+            Self.say("configuration: \(generated.configFile)")
+        } else if let configPath {
+            Self.say("trusting the API key of \(configPath)")
+        }
+        await Self.waitForTermination()
+        await emulator.stop()
+    }
+
+    /// One line on stdout, flushed at once: scripts read the first line to learn the URL.
+    private static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    private static func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("oraclefn-emulator-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Returns on the first SIGINT or SIGTERM.
+    private static func waitForTermination() async {
+        let (signals, continuation) = AsyncStream<Int32>.makeStream()
+        let sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+        for await _ in signals { break }
+        sources.forEach { $0.cancel() }
+    }
+}
