@@ -134,6 +134,7 @@ public final class Emulator: Sendable {
         ObjectStorageRoutes(store: objects).register(on: router)
         FunctionsRoutes(store: functions) { functionId in await runner.retire(functionId: functionId) }.register(on: router)
         LogRoutes(logs: logs).register(on: router)
+        InvokeRoutes(functions: functions, runner: runner).register(on: router)
         return router
     }
 }

@@ -26,8 +26,7 @@ actor FunctionPool {
         inFlight = max(0, inFlight - 1)
     }
 
-    var callsInFlight: Int { inFlight }
-    var handlerCount: Int { live.count }
+    var handlerPIDs: [Int32] { live.values.map(\.pid).sorted() }
 
     /// The most recently used idle handler still alive, if any.
     func checkOut() -> HandlerProcess? {

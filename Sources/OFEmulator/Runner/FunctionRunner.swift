@@ -93,10 +93,10 @@ public final class FunctionRunner: Sendable {
         }
     }
 
-    /// The number of live handlers of a function (for tests and diagnostics).
-    func handlerCount(functionId: String) async -> Int {
-        guard let pool = pools.withLock({ $0[functionId] }) else { return 0 }
-        return await pool.handlerCount
+    /// The process ids of a function's live handlers (for tests and diagnostics).
+    func handlerPIDs(functionId: String) async -> [Int32] {
+        guard let pool = pools.withLock({ $0[functionId] }) else { return [] }
+        return await pool.handlerPIDs
     }
 
     // MARK: - One call

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// Per-request state the middlewares hand to the routes.
 public struct EmulatorRequestContext: RequestContext {
@@ -7,8 +8,11 @@ public struct EmulatorRequestContext: RequestContext {
     public var requestID = ""
     /// The keyId whose signature the request carried, once verified.
     public var keyId = ""
+    /// The connection, for the fault that drops it (see `InvokeRoutes`).
+    public let channel: any Channel
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.channel = source.channel
     }
 }
