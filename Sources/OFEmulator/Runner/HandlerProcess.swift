@@ -143,23 +143,15 @@ final class HandlerProcess: Sendable {
 
     /// Kills the handler and everything it started at once.
     func kill() {
-        signal(SIGKILL)
+        // only while the leader is not reaped, so the group id is still the handler's own
+        exit.whileRunning { _ = Glibc.kill(-pid, SIGKILL) }
     }
 
-    /// Signals the handler's process group, only while its leader is not reaped, so the group id is still its own.
-    private func signal(_ number: Int32) {
-        exit.whileRunning { _ = Glibc.kill(-pid, number) }
-    }
-
-    /// Asks the handler to stop (SIGTERM), kills it after `grace`, and waits until it is gone.
-    func stop(grace: Duration = .seconds(2)) async {
-        signal(SIGTERM)
-        let killer = Task {
-            try await Task.sleep(for: grace)
-            self.kill()
-        }
+    /// Kills the handler and waits until it and its output are gone. Like the Fn agent removing an idle
+    /// container, this does not ask first: a handler keeps no state between calls.
+    func stop() async {
+        kill()
         _ = await waitForExit()
-        killer.cancel()
         for capture in output { await capture.waitUntilFinished() }
     }
 

@@ -1,0 +1,80 @@
+"""Starting the built `oraclefn-cli emulator` as a subprocess for a test, and stopping it after.
+
+The binary is $ORACLEFN_CLI, else `oraclefn-cli` in `swift build --show-bin-path`; nothing is built here.
+"""
+import contextlib
+import os
+import pathlib
+import selectors
+import signal
+import subprocess
+import tempfile
+
+REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
+
+
+def cli_path():
+    if os.environ.get("ORACLEFN_CLI"):
+        return os.environ["ORACLEFN_CLI"]
+    bin_path = subprocess.run(
+        ["swift", "build", "--show-bin-path"], cwd=REPOSITORY, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    return os.path.join(bin_path, "oraclefn-cli")
+
+
+class RunningEmulator:
+    def __init__(self, url, config_file):
+        self.url = url
+        #: the Lithops configuration the emulator generated (its key is the one it trusts)
+        self.config_file = config_file
+
+    def oci_config(self):
+        """The oci SDK configuration for the generated key, read from the generated Lithops file."""
+        oracle = {}
+        section = None
+        for line in pathlib.Path(self.config_file).read_text().splitlines():
+            if line and not line.startswith((" ", "#")):
+                section = line.rstrip(":")
+            elif section == "oracle" and ":" in line:
+                key, value = line.strip().split(":", 1)
+                oracle[key] = value.strip().strip('"')
+        return {key: oracle[key] for key in ("user", "tenancy", "fingerprint", "key_file", "region")}
+
+
+@contextlib.contextmanager
+def running_emulator(*arguments, startup_seconds=30):
+    """Runs `oraclefn-cli emulator --port 0 --state <temporary dir> ARGUMENTS` with no configuration of its own
+    to find, so it generates a key and a configuration; yields a RunningEmulator."""
+    with tempfile.TemporaryDirectory(prefix="oraclefn-conformance-") as home:
+        environment = {key: value for key, value in os.environ.items() if key != "LITHOPS_CONFIG_FILE"}
+        environment["HOME"] = home
+        process = subprocess.Popen(
+            [cli_path(), "emulator", "--port", "0", "--state", os.path.join(home, "state"), *arguments],
+            cwd=home, env=environment, stdout=subprocess.PIPE,
+        )
+        try:
+            lines = _first_lines(process, 2, startup_seconds)
+            if len(lines) < 2 or not lines[0].startswith("listening on ") or not lines[1].startswith("configuration: "):
+                raise RuntimeError(f"the emulator did not start; it printed {lines!r}")
+            yield RunningEmulator(lines[0].split()[-1], lines[1].split(": ", 1)[1])
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _first_lines(process, count, timeout):
+    """The first `count` lines of the process's stdout, read straight from the pipe (no buffering ahead)."""
+    received = b""
+    descriptor = process.stdout.fileno()
+    with selectors.DefaultSelector() as selector:
+        selector.register(descriptor, selectors.EVENT_READ)
+        while received.count(b"\n") < count and selector.select(timeout):
+            chunk = os.read(descriptor, 4096)
+            if not chunk:
+                break
+            received += chunk
+    return [line.strip() for line in received.decode().splitlines()[:count]]

@@ -1,0 +1,37 @@
+"""A function for the conformance tests, run by the real fdk-python through the emulator's image config.
+
+The JSON body says what to do: {"action": "info"} (the default) answers with what the handler saw,
+"raise" raises an exception, "sleep" sleeps for "seconds" first.
+"""
+import io
+import json
+import os
+import time
+
+from fdk import response
+
+
+def handler(ctx, data: io.BytesIO = None):
+    raw = data.getvalue() if data is not None else b""
+    request = json.loads(raw) if raw else {}
+    action = request.get("action", "info")
+    print(f"func.py: {action} for call {ctx.CallID()}")
+    if action == "raise":
+        raise ValueError(request.get("message", "asked to fail"))
+    if action == "sleep":
+        time.sleep(float(request["seconds"]))
+    answer = {
+        "action": action,
+        "pid": os.getpid(),
+        "callId": ctx.CallID(),
+        "deadline": ctx.Deadline(),
+        "fnId": ctx.FnID(),
+        "appId": ctx.AppID(),
+        "memory": os.environ.get("FN_MEMORY"),
+        "greeting": ctx.Config().get("GREETING"),
+        "headers": {name: value for name, value in ctx.Headers().items() if isinstance(value, str)},
+        "echo": request.get("echo"),
+    }
+    return response.Response(
+        ctx, response_data=json.dumps(answer), headers={"Content-Type": "application/json", "X-Handled-By": "func.py"}
+    )
