@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import OFSigning
+import ServiceLifecycle
 import Synchronization
 
 /// How an emulator is set up; every field has a default but the keys it trusts.
@@ -45,9 +46,13 @@ public struct EmulatorError: Error, CustomStringConvertible, Sendable {
 public final class Emulator: Sendable {
     private struct Running: Sendable {
         let url: String
+        let services: ServiceGroup
         let server: Task<Void, Never>
         let runner: FunctionRunner
     }
+
+    /// How long `stop()` lets requests in flight finish before cutting them off.
+    static let shutdownGrace = Duration.seconds(5)
 
     public let options: EmulatorOptions
     private let running = Mutex<Running?>(nil)
@@ -89,9 +94,12 @@ public final class Emulator: Sendable {
             onServerRunning: { channel in boundContinuation.yield(.success(channel.localAddress?.port ?? 0)) },
             logger: logger
         )
+        var configuration = ServiceGroupConfiguration(services: [.init(service: application)], logger: logger)
+        configuration.maximumGracefulShutdownDuration = Self.shutdownGrace
+        let services = ServiceGroup(configuration: configuration)
         let server = Task {
             do {
-                try await application.run()
+                try await services.run()
             } catch {
                 boundContinuation.yield(.failure(error))
             }
@@ -102,7 +110,7 @@ public final class Emulator: Sendable {
             case .success(let port):
                 let url = "http://\(options.host):\(port)"
                 await functions.setInvokeEndpoint(url)
-                self.running.withLock { $0 = Running(url: url, server: server, runner: runner) }
+                self.running.withLock { $0 = Running(url: url, services: services, server: server, runner: runner) }
                 return port
             case .failure(let error):
                 await runner.shutdown()
@@ -113,12 +121,13 @@ public final class Emulator: Sendable {
         throw EmulatorError(description: "The emulator's server stopped before it was listening on \(options.host):\(options.port).")
     }
 
-    /// Stops serving and stops every handler process. Safe to call when not running.
+    /// Stops serving (requests in flight get `shutdownGrace` to finish) and stops every handler process.
+    /// Safe to call when not running.
     public func stop() async {
         guard let running = self.running.withLock({ running in defer { running = nil }; return running }) else { return }
-        running.server.cancel()
-        await running.server.value
+        await running.services.triggerGracefulShutdown()
         await running.runner.shutdown()
+        await running.server.value
     }
 
     /// The routes, behind the middlewares every request passes: opc-request-id and OCI error bodies first,

@@ -20,7 +20,7 @@ public struct OCIError: Error, Sendable, Equatable, CustomStringConvertible {
     var body: [UInt8] {
         let payload = ["code": self.code, "message": self.message]
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(payload)).map { [UInt8]($0) } ?? []
     }
 }

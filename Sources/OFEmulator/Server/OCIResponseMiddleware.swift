@@ -34,8 +34,6 @@ struct OCIResponseMiddleware: RouterMiddleware {
             return error
         case let error as HTTPError where error.status == .notFound:
             return .notFound("There is no operation at this path; see docs/emulator.md for the routes the emulator serves.")
-        case let error as HTTPError where error.status == .contentTooLarge:
-            return OCIError(status: .contentTooLarge, code: "RequestEntityTooLarge", message: "The request body is larger than the emulator accepts; raise EmulatorOptions.maxRequestBodyBytes or send less.")
         case let error as HTTPError:
             return OCIError(status: error.status, code: error.status.reasonPhrase.replacingOccurrences(of: " ", with: ""), message: error.body ?? error.status.reasonPhrase)
         default:

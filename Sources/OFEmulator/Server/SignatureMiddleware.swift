@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import OFSigning
 
 /// Collects the body and checks the request's OCI signature before any route sees it: a request that
@@ -11,7 +12,12 @@ struct SignatureMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
-        let body = try await request.collectBody(upTo: self.maxBodyBytes)
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: self.maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw OCIError(status: .contentTooLarge, code: "RequestEntityTooLarge", message: "The request body is larger than the \(self.maxBodyBytes) bytes the emulator accepts; send less, or start the emulator with a larger EmulatorOptions.maxRequestBodyBytes.")
+        }
         let result = self.verifier.verify(
             method: request.method.rawValue, target: request.head.path ?? "/", headers: Self.headers(of: request),
             body: Array(body.readableBytesView)
