@@ -215,6 +215,18 @@ final class FunctionRunnerTests: XCTestCase {
         try await waitUntil { logs.lines(LogQuery(callId: "detached-1")).contains { $0.message == "sleep: 0.5 s for call detached-1" } }
     }
 
+    func testDetachedCallsFailureIsLoggedUnderItsCall() async throws {
+        let logs = LogStore()
+        let runner = try makeRunner(logs: logs)
+        let outcome = await runner.invoke(function(image: "oraclefn/fail"), body: [], headers: [], callId: "detached-fail", requestURL: "http://x", detached: true)
+        guard case .accepted = outcome else { return XCTFail("expected accepted, got \(outcome)") }
+        try await waitUntil {
+            logs.lines(LogQuery(callId: "detached-fail")).contains {
+                $0.stream == .stderr && $0.message.hasPrefix("oraclefn emulator: detached call failed: 502 FunctionInvokeExecutionFailed")
+            }
+        }
+    }
+
     // MARK: - Logs
 
     func testEachCallsOutputIsCreditedToThatCall() async throws {

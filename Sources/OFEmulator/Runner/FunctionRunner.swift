@@ -60,12 +60,19 @@ public final class FunctionRunner: Sendable {
             await pool.release()
             return fault == .dropConnection ? .dropConnection : outcome
         }
-        let task = Task {
-            _ = await self.run(call, in: pool)
-            await pool.release()
-            _ = self.detachedCalls.withLock { $0.removeValue(forKey: callId) }
+        // registered under the lock the task takes to unregister, so a quick call cannot finish first
+        detachedCalls.withLock { calls in
+            calls[callId] = Task {
+                if case .failed(let failure) = await self.run(call, in: pool) {
+                    // nobody waits for a detached call's answer: its failure goes where its output goes
+                    self.logs.append(
+                        functionId: function.id, callId: callId, stream: .stderr,
+                        message: "oraclefn emulator: detached call failed: \(failure.status) \(failure.code): \(failure.message)")
+                }
+                await pool.release()
+                _ = self.detachedCalls.withLock { $0.removeValue(forKey: callId) }
+            }
         }
-        detachedCalls.withLock { $0[callId] = task }
         return fault == .dropConnection ? .dropConnection : .accepted
     }
 
