@@ -143,7 +143,8 @@ final class FDKExchangeTests: XCTestCase {
 
     func testSuccessUnwrapsGatewayStatusAndHeaders() throws {
         let response = FDKResponse(status: 200, headers: [("content-type", "text/plain"), ("fn-http-status", "201"), ("fn-http-h-x-custom", "abc"),
-                                                          ("fn-fdk-version", "fdk-python/0.1.128"), ("Keep-Alive", "75")], body: [9])
+                                                          ("fn-fdk-version", "fdk-python/0.1.128"), ("Keep-Alive", "75"),
+                                                          ("fn-http-h-content-length", "99")], body: [9])
         let (outcome, keep) = FDKExchange.outcome(of: response)
         XCTAssertTrue(keep)
         guard case .answered(let answer) = outcome else { return XCTFail("\(outcome)") }

@@ -52,7 +52,9 @@ enum FDKExchange {
                 if lowered == "content-type" {
                     headers.append((name, value))
                 } else if lowered.hasPrefix("fn-http-h-") {
-                    headers.append((String(name.dropFirst("fn-http-h-".count)), value))
+                    let unwrapped = String(name.dropFirst("fn-http-h-".count))
+                    // framing is the emulator's own business
+                    if !withheldHeaders.contains(unwrapped.lowercased()) { headers.append((unwrapped, value)) }
                 }
             }
             return (.answered(InvokeAnswer(status: status, headers: headers, body: response.body)), true)
