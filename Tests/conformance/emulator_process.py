@@ -42,21 +42,25 @@ class RunningEmulator:
 
 
 @contextlib.contextmanager
-def running_emulator(*arguments, startup_seconds=30):
-    """Runs `oraclefn-cli emulator --port 0 --state <temporary dir> ARGUMENTS` with no configuration of its own
-    to find, so it generates a key and a configuration; yields a RunningEmulator."""
+def running_emulator(*arguments, config_file=None, startup_seconds=30):
+    """Runs `oraclefn-cli emulator --port 0 --state <temporary dir> ARGUMENTS`; yields a RunningEmulator.
+
+    With `config_file` it trusts that Lithops configuration's key (`--config`); without, it has no configuration
+    of its own to find, so it generates a key and a configuration."""
     with tempfile.TemporaryDirectory(prefix="oraclefn-conformance-") as home:
         environment = {key: value for key, value in os.environ.items() if key != "LITHOPS_CONFIG_FILE"}
         environment["HOME"] = home
         process = subprocess.Popen(
-            [cli_path(), "emulator", "--port", "0", "--state", os.path.join(home, "state"), *arguments],
+            [cli_path(), "emulator", "--port", "0", "--state", os.path.join(home, "state"),
+             *(["--config", str(config_file)] if config_file else []), *arguments],
             cwd=home, env=environment, stdout=subprocess.PIPE,
         )
         try:
             lines = _first_lines(process, 2, startup_seconds)
-            if len(lines) < 2 or not lines[0].startswith("listening on ") or not lines[1].startswith("configuration: "):
+            second = "trusting the API key of " if config_file else "configuration: "
+            if len(lines) < 2 or not lines[0].startswith("listening on ") or not lines[1].startswith(second):
                 raise RuntimeError(f"the emulator did not start; it printed {lines!r}")
-            yield RunningEmulator(lines[0].split()[-1], lines[1].split(": ", 1)[1])
+            yield RunningEmulator(lines[0].split()[-1], str(config_file) if config_file else lines[1].split(": ", 1)[1])
         finally:
             process.send_signal(signal.SIGTERM)
             try:
