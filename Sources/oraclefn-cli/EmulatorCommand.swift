@@ -41,6 +41,17 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "The Object Storage namespace to serve.")
     var namespace = "oraclefn"
 
+    @Option(name: .customLong("concurrency-mb"), help: "Memory one function's concurrent calls may use together: it runs at most this / memoryInMBs calls at once; more get 429 (OCI's tenancy-wide default is 61440).")
+    var concurrencyMB = RunnerSettings().concurrencyBudgetMB
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a handler with no call is kept hot before it is stopped.")
+    var idleTimeoutSeconds = Int(RunnerSettings().idleTimeout.components.seconds)
+
+    func validate() throws {
+        guard self.concurrencyMB > 0 else { throw ValidationError("--concurrency-mb must be a positive number of MB, e.g. 4096.") }
+        guard self.idleTimeoutSeconds > 0 else { throw ValidationError("--idle-timeout must be a positive number of seconds, e.g. 30.") }
+    }
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let catalog = try self.imagesFile.map { path throws(ImageCatalogError) in try ImageCatalog.load(contentsOf: path) } ?? ImageCatalog()
@@ -62,6 +73,8 @@ struct EmulatorCommand: AsyncParsableCommand {
         options.stateDirectory = self.stateDirectory
         options.namespace = self.namespace
         options.faults = faults
+        options.runner.concurrencyBudgetMB = self.concurrencyMB
+        options.runner.idleTimeout = .seconds(self.idleTimeoutSeconds)
         let emulator = Emulator(options: options)
         _ = try await emulator.start()
         try generated?.writeConfiguration(url: emulator.url, namespace: self.namespace)

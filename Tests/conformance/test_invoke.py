@@ -18,9 +18,13 @@ IMAGE = "iad.ocir.io/conformance/func:0.1"
 MODELS = oci.functions.models
 
 
+# a 1024 MB function may run one call at a time; a handler idle for 2 s is stopped
+RUNNER_FLAGS = ("--concurrency-mb", "1024", "--idle-timeout", "2")
+
+
 @pytest.fixture(scope="module")
 def emulator():
-    with running_emulator("--images", str(HERE / "images.json")) as running:
+    with running_emulator("--images", str(HERE / "images.json"), *RUNNER_FLAGS) as running:
         yield running
 
 
@@ -142,14 +146,26 @@ def test_hot_handler_answers_much_faster_than_a_cold_start(invoker, make_functio
     assert min(hot) * 3 < cold, f"cold {cold:.3f} s, hot {hot}"
 
 
+def test_idle_handler_is_stopped(invoker, make_function):
+    pid = json.loads(invoke(invoker, make_function(), {}).data.content)["pid"]
+    os.kill(pid, 0)  # still hot right after the call
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"the idle handler {pid} is still running")
+
+
 def test_body_over_6_mb_is_a_413(invoker, make_function):
     error = service_error(invoker, make_function(), b"x" * (6 * 1024 * 1024 + 1))
     assert (error.status, error.code) == (413, "FunctionInvokeRequestContentTooLarge")
 
 
 def test_calls_beyond_the_concurrency_cap_are_a_429_sync_and_detached(invoker, make_function):
-    # 3072 MB leaves room for one call at a time in the emulator's default budget (4096 MB per function)
-    function = make_function(memory=3072)
+    function = make_function(memory=1024)
     invoke(invoker, function, {})  # warm, so the slow call below starts at once
     slow = threading.Thread(target=invoke, args=(invoker, function, {"action": "sleep", "seconds": 2}))
     slow.start()
