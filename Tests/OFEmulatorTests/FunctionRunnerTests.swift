@@ -168,6 +168,15 @@ final class FunctionRunnerTests: XCTestCase {
         XCTAssertFalse(Self.isAlive(pid))
     }
 
+    func testColdStartCountsAgainstTheFunctionsTimeout() async throws {
+        let catalog = ImageCatalog(images: ["local/silent": HandlerCommand(arguments: ["/bin/sleep", "30"])])
+        let runner = try makeRunner(catalog: catalog)
+        let started = ContinuousClock.now
+        let failure = try failed(await call(runner, function(image: "local/silent", timeout: 1), "x"))
+        XCTAssertEqual(failure.code, "FunctionInvokeTimeout")
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(5), "the 10 s start timeout does not outlast a 1 s function timeout")
+    }
+
     func testHandlerThatExitsAtStartNamesItsStatusAndStderr() async throws {
         let catalog = ImageCatalog(images: ["local/broken": HandlerCommand(arguments: ["/bin/sh", "-c", "echo 'No module named fdk' >&2; exit 4"])])
         let runner = try makeRunner(catalog: catalog)

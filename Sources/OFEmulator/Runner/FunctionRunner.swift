@@ -150,7 +150,7 @@ public final class FunctionRunner: Sendable {
             hot.attribute(to: call.callId)
             handler = hot
         } else {
-            switch await startHandler(for: call, in: pool) {
+            switch await startHandler(for: call, in: pool, before: deadline) {
             case .success(let started): handler = started
             case .failure(let failure): return .failed(failure)
             }
@@ -178,8 +178,11 @@ public final class FunctionRunner: Sendable {
         return outcome
     }
 
-    /// Starts a handler for the call's function and waits until it listens.
-    private func startHandler(for call: Call, in pool: FunctionPool) async -> Result<HandlerProcess, InvokeFailure> {
+    /// Starts a handler for the call's function and waits until it listens, within the start timeout and the
+    /// call's deadline (a cold start counts against the function's timeout, as on OCI).
+    private func startHandler(
+        for call: Call, in pool: FunctionPool, before deadline: ContinuousClock.Instant
+    ) async -> Result<HandlerProcess, InvokeFailure> {
         guard let command = catalog.command(for: call.function.image) else {
             return .failure(.imageNotAvailable(call.function.image))
         }
@@ -191,7 +194,7 @@ public final class FunctionRunner: Sendable {
         }
         await pool.adopt(handler)
         do {
-            try await handler.waitUntilListening(timeout: settings.startTimeout)
+            try await handler.waitUntilListening(timeout: min(settings.startTimeout, ContinuousClock.now.duration(to: deadline)))
             return .success(handler)
         } catch {
             _ = await handler.waitForExit()
@@ -199,6 +202,9 @@ public final class FunctionRunner: Sendable {
             await pool.discard(handler)
             let lastErrors = logs.lines(LogQuery(functionId: call.function.id, callId: call.callId))
                 .filter { $0.stream == .stderr }.suffix(3).map(\.message)
+            if case .notListening = error, ContinuousClock.now >= deadline {
+                return .failure(.timedOut(seconds: call.timeoutSeconds))
+            }
             return .failure(Self.startFailure(error, command: command, lastErrors: lastErrors))
         }
     }
