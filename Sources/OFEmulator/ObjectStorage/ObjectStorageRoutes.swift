@@ -123,8 +123,8 @@ struct ObjectStorageRoutes: Sendable {
 
     private func deleteObject(_ request: Request) async throws -> Response {
         let target = try Target(request, leading: 5)
-        try await self.store.deleteObject(namespace: target.namespace, bucket: target.bucket, object: target.object, ifMatch: request.headers[.ifMatch])
-        return Responses.empty(headers: ["last-modified": Self.httpDate(Date())])
+        let deleted = try await self.store.deleteObject(namespace: target.namespace, bucket: target.bucket, object: target.object, ifMatch: request.headers[.ifMatch])
+        return Responses.empty(headers: ["last-modified": Self.httpDate(deleted)])
     }
 
     // MARK: Multipart uploads

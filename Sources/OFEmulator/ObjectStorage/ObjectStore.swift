@@ -129,7 +129,9 @@ actor ObjectStore {
         return info
     }
 
-    func deleteObject(namespace: String, bucket: String, object name: String, ifMatch: String?) throws(OCIError) {
+    /// Deletes an object; returns when, for the answer's `last-modified`.
+    @discardableResult
+    func deleteObject(namespace: String, bucket: String, object name: String, ifMatch: String?) throws(OCIError) -> Date {
         guard let info = try self.existingBucket(namespace: namespace, bucket).objects[name]?.info else {
             throw Self.objectNotFound(name, bucket: bucket)
         }
@@ -138,6 +140,7 @@ actor ObjectStore {
         }
         try self.persist { try $0.remove(object: name, bucket: bucket) }
         self.buckets[bucket]?.objects[name] = nil
+        return self.clock()
     }
 
     func listObjects(namespace: String, bucket: String, query: ListObjectsQuery) throws(OCIError) -> ListObjectsResult {

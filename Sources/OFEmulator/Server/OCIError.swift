@@ -59,10 +59,6 @@ extension OCIError {
         OCIError(status: .preconditionFailed, code: "NoEtagMatch", message: message)
     }
 
-    static func methodNotAllowed(_ method: HTTPRequest.Method, _ path: String) -> OCIError {
-        OCIError(status: .methodNotAllowed, code: "MethodNotAllowed", message: "\(method.rawValue) is not allowed on \(path); see docs/emulator.md for the routes the emulator serves.")
-    }
-
     static func internalError(_ message: String) -> OCIError {
         OCIError(status: .internalServerError, code: "InternalServerError", message: message)
     }
