@@ -47,10 +47,10 @@ def application(emulator, config):
 def make_function(application):
     management, app = application
 
-    def make(memory=256, timeout=30):
+    def make(memory=256, timeout=30, config=None):
         details = MODELS.CreateFunctionDetails(
             display_name="func-" + uuid.uuid4().hex[:8], application_id=app.id, memory_in_mbs=memory, timeout_in_seconds=timeout,
-            source_details=MODELS.CreateContainerImageFunctionSourceDetails(image=IMAGE),
+            source_details=MODELS.CreateContainerImageFunctionSourceDetails(image=IMAGE), config=config,
         )
         return management.create_function(details).data
 
@@ -134,7 +134,8 @@ def test_timeout_is_a_504_and_the_handler_process_is_gone(invoker, make_function
 
 
 def test_hot_handler_answers_much_faster_than_a_cold_start(invoker, make_function):
-    function = make_function()
+    # a cold start loads the function module, which takes a second here, as a real function's imports do
+    function = make_function(config={"COLD_START_SECONDS": "1"})
     started = time.monotonic()
     cold_pid = json.loads(invoke(invoker, function, {}).data.content)["pid"]
     cold = time.monotonic() - started
@@ -143,7 +144,8 @@ def test_hot_handler_answers_much_faster_than_a_cold_start(invoker, make_functio
         started = time.monotonic()
         assert json.loads(invoke(invoker, function, {}).data.content)["pid"] == cold_pid
         hot.append(time.monotonic() - started)
-    assert min(hot) * 3 < cold, f"cold {cold:.3f} s, hot {hot}"
+    assert cold >= 1
+    assert max(hot) * 3 < cold, f"cold {cold:.3f} s, hot {hot}"
 
 
 def test_idle_handler_is_stopped(invoker, make_function):

@@ -1,7 +1,7 @@
 """A function for the conformance tests, run by the real fdk-python through the emulator's image config.
 
 The JSON body says what to do: {"action": "info"} (the default) answers with what the handler saw,
-"raise" raises an exception, "sleep" sleeps for "seconds" first.
+"raise" raises an exception, "sleep" sleeps for "seconds" first. The config COLD_START_SECONDS makes loading the module take that long.
 """
 import io
 import json
@@ -9,6 +9,9 @@ import os
 import time
 
 from fdk import response
+
+# stands for the imports and set-up a real function does once per container
+time.sleep(float(os.environ.get("COLD_START_SECONDS", "0")))
 
 
 def handler(ctx, data: io.BytesIO = None):
