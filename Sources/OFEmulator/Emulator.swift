@@ -72,7 +72,15 @@ public final class Emulator: Sendable {
         guard self.running.withLock({ $0 == nil }) else {
             throw EmulatorError(description: "The emulator is already running at \(self.url); stop it before starting it again.")
         }
-        let options = self.options
+        var options = self.options
+        // handlers sign their own Object Storage requests, as functions do with their resource principal
+        do {
+            let principal = try ResourcePrincipalSession.generate(tenancy: GeneratedSetup.tenancy, region: GeneratedSetup.region)
+            options.trustedKeys[principal.keyId] = principal.publicKey
+            options.runner.handlerEnvironment.merge(principal.environment) { _, principal in principal }
+        } catch {
+            throw EmulatorError(description: "Cannot make the resource principal the emulator gives its functions: \(error).")
+        }
         let objects: ObjectStore
         do {
             objects = try ObjectStore(namespace: options.namespace, clock: options.clock, disk: options.stateDirectory.map(ObjectStateDirectory.init))

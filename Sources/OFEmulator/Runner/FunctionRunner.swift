@@ -188,7 +188,8 @@ public final class FunctionRunner: Sendable {
         }
         let handler: HandlerProcess
         do {
-            handler = try HandlerProcess(command: command, function: call.function, callId: call.callId, logs: logs)
+            handler = try HandlerProcess(
+                command: command, function: call.function, callId: call.callId, logs: logs, platformEnvironment: settings.handlerEnvironment)
         } catch {
             return .failure(Self.startFailure(error, command: command, lastErrors: []))
         }

@@ -41,11 +41,12 @@ final class HandlerProcess: Sendable {
     /// Returns once the process runs; `waitUntilListening` waits for its socket.
     init(
         command: HandlerCommand, function: FunctionRecord, callId: String, logs: LogStore,
+        platformEnvironment: [String: String] = [:],
         inheritedEnvironment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(HandlerStartError) {
         let directory = try Self.makeDirectory()
         let socketPath = directory + "/lsnr.sock"
-        let environment = Self.environment(for: function, socketPath: socketPath, inherited: inheritedEnvironment)
+        let environment = Self.environment(for: function, socketPath: socketPath, platform: platformEnvironment, inherited: inheritedEnvironment)
         let functionId = function.id
         let currentCall = CurrentCall(callId)
         let sink: @Sendable (LogLine.Stream, String) -> Void = { stream, message in
@@ -160,8 +161,11 @@ final class HandlerProcess: Sendable {
     }
 
     /// The environment Oracle Functions gives a container (FN_* as the Fn agent sets them, the function's config
-    /// with the application's merged under it), plus the few host variables a local program needs to run.
-    static func environment(for function: FunctionRecord, socketPath: String, inherited: [String: String]) -> [String: String] {
+    /// with the application's merged under it, the platform's own variables such as the resource principal), plus
+    /// the few host variables a local program needs to run.
+    static func environment(
+        for function: FunctionRecord, socketPath: String, platform: [String: String] = [:], inherited: [String: String]
+    ) -> [String: String] {
         var environment: [String: String] = [:]
         for name in ["PATH", "HOME", "LANG", "LC_ALL", "TZ"] {
             if let value = inherited[name] { environment[name] = value }
@@ -170,6 +174,7 @@ final class HandlerProcess: Sendable {
         // print() lines from Python handlers reach the log as they are written, not when the handler exits
         environment["PYTHONUNBUFFERED"] = "1"
         environment.merge(function.config) { _, config in config }
+        environment.merge(platform) { _, platform in platform }
         // the contract's own variables come last: a config entry cannot break the wiring
         environment.merge([
             "FN_FORMAT": "http-stream",

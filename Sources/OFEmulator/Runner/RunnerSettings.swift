@@ -13,6 +13,9 @@ public struct RunnerSettings: Sendable, Equatable {
     /// OCI's limits on an invoke's request and response bodies (6 MB).
     public var maxRequestBytes: Int = 6 * 1024 * 1024
     public var maxResponseBytes: Int = 6 * 1024 * 1024
+    /// Variables the platform sets in every handler's environment, over the function's config: the emulator puts
+    /// its resource principal (`OCI_RESOURCE_PRINCIPAL_*`) here when it starts.
+    public var handlerEnvironment: [String: String] = [:]
 
     public init(
         idleTimeout: Duration = .seconds(30), startTimeout: Duration = .seconds(10), concurrencyBudgetMB: Int = 4096,
