@@ -353,9 +353,71 @@ SWIFT_EXTERN ofn_status ofn_config_parse(void * _Nullable * _Nullable out_, char
 /// object, with pass phrases and tokens masked.
 SWIFT_EXTERN ofn_status ofn_config_to_json(ofn_buf * _Nullable out_, void * _Nullable config) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
+SWIFT_EXTERN void ofn_engine_free(void * _Nullable engine) SWIFT_NOEXCEPT;
+
+/// An engine for a loaded configuration: one HTTP client and signing pool
+/// shared by every job it runs. Free it with ofn_engine_free(); jobs it
+/// started keep running.
+SWIFT_EXTERN ofn_status ofn_engine_new(void * _Nullable * _Nullable out_, void * _Nullable config) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
 SWIFT_EXTERN void ofn_error_clear(void) SWIFT_NOEXCEPT;
 
 SWIFT_EXTERN ofn_error const * _Nullable ofn_error_last(void) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Collects a detached job another process started, by its id (see
+/// ofn_job_id()). Options as for ofn_job_submit(); the rest comes from the
+/// job’s manifest.
+SWIFT_EXTERN ofn_status ofn_job_attach(void * _Nullable * _Nullable out_, void * _Nullable engine, char const * _Nullable jobId, char const * _Nullable optionsJSON, ofn_progress_fn _Nullable progress, void * _Nullable userData) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Call <code>index</code> of a finished job as a JSON object: “call_id”, “index”,
+/// “ok”, “error” ({“type”, “message”, “traceback”}) or “failure” (text),
+/// “attempts”, “timings” (seconds since the epoch: “submitted”, “accepted”,
+/// “worker_start”, “worker_end”, “status_seen”, “result_fetched”) and “logs”.
+/// The output itself is left to ofn_job_result().
+SWIFT_EXTERN ofn_status ofn_job_call_json(ofn_buf * _Nullable out_, void * _Nullable job, ptrdiff_t index) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Stops the job: nothing more is sent, and every call not ended yet ends
+/// as cancelled (OFN_ECALL). Safe from any thread and from the callback.
+SWIFT_EXTERN ofn_status ofn_job_cancel(void * _Nullable job) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// OFN_OK when the job ran (each call has its own outcome), or why the job
+/// as a whole failed: its function not found, its manifest missing, cancelled.
+SWIFT_EXTERN ofn_status ofn_job_error(void * _Nullable job) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Releases the job handle; its progress callback is not called again once
+/// this returns. A job not finished keeps running unless cancelled first.
+SWIFT_EXTERN void ofn_job_free(void * _Nullable job) SWIFT_NOEXCEPT;
+
+/// The job’s id (16 hex characters), for ofn_job_attach().
+SWIFT_EXTERN ofn_status ofn_job_id(ofn_buf * _Nullable out_, void * _Nullable job) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Calls ended (done, failed ones included), failed and in all, at this moment.
+SWIFT_EXTERN ofn_status ofn_job_progress(ptrdiff_t * _Nullable done, ptrdiff_t * _Nullable failed, ptrdiff_t * _Nullable total, void * _Nullable job) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// The result of call <code>index</code> of a finished job: OFN_OK with the function’s
+/// output in <code>out</code>; OFN_EFUNCTION when the function raised (the last error’s
+/// code is the error type, its message the error’s); OFN_ECALL when the call
+/// got no result (the message says why). ofn_job_call_json() has the details.
+SWIFT_EXTERN ofn_status ofn_job_result(ofn_buf * _Nullable out_, void * _Nullable job, ptrdiff_t index) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// The job’s statistics as a JSON object: calls by outcome, invocations,
+/// retries, throttles, duplicates ignored, status listings, duration.
+SWIFT_EXTERN ofn_status ofn_job_stats_json(ofn_buf * _Nullable out_, void * _Nullable job) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Starts a map job: <code>function</code> (a function OCID or the name of a deployed
+/// function) over <code>count</code> inputs. <code>options_json</code> (NULL for the defaults) is
+/// a JSON object with any of: “mode” (“detached” or “sync”), “format”
+/// (“envelope”, the job protocol, or “raw”: each input is the body of its own
+/// sync call), “max_workers”, “chunksize”, “call_timeout” (seconds), “retries”,
+/// “throttle_retries”, “bucket”, “jobs_prefix”. <code>progress</code> (may be NULL) is
+/// called with <code>user_data</code> as calls end. Returns at once; free the job with
+/// ofn_job_free().
+SWIFT_EXTERN ofn_status ofn_job_submit(void * _Nullable * _Nullable out_, void * _Nullable engine, char const * _Nullable function, ofn_bytes const * _Nullable inputs, ptrdiff_t count, char const * _Nullable optionsJSON, ofn_progress_fn _Nullable progress, void * _Nullable userData) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Waits until every call of the job has ended (OFN_OK) or <code>timeout_ms</code> has
+/// passed (OFN_ETIMEOUT); a negative timeout waits as long as it takes. Any
+/// thread may wait, several at once.
+SWIFT_EXTERN ofn_status ofn_job_wait(void * _Nullable job, int64_t timeoutMs) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 SWIFT_EXTERN void ofn_signer_free(void * _Nullable signer) SWIFT_NOEXCEPT;
 

@@ -35,7 +35,8 @@ typedef enum ofn_status {
     OFN_ENETWORK = -12,   /* the connection failed or broke */
     OFN_ECANCELLED = -13, /* the operation was cancelled */
     OFN_ETOOLARGE = -14,  /* a payload over the service's limit (413) */
-    OFN_EFUNCTION = -15   /* the function itself failed (502) */
+    OFN_EFUNCTION = -15,  /* the function itself failed (502), or raised for this call */
+    OFN_ECALL = -16       /* a call of a job got no result (retries spent, lost, cancelled) */
 } ofn_status;
 
 /*
@@ -64,9 +65,26 @@ typedef struct ofn_error {
     const char *opc_request_id; /* the request id to quote to Oracle support */
 } ofn_error;
 
-/* Opaque handles, each freed by its ofn_<noun>_free() (NULL-safe). */
+/* Opaque handles, each freed by its ofn_<noun>_free() (NULL-safe). The
+ * generated declarations take and return them as void *. */
 typedef struct ofn_config ofn_config; /* immutable: share it between threads */
 typedef struct ofn_signer ofn_signer; /* immutable: share it between threads */
+typedef struct ofn_engine ofn_engine; /* shareable: any number of jobs from any threads */
+typedef struct ofn_job ofn_job;       /* one map job; every call on it is thread-safe */
+
+/* Input bytes, borrowed for the duration of a call (the library copies them). */
+typedef struct ofn_bytes {
+    const void *ptr;
+    size_t size;
+} ofn_bytes;
+
+/*
+ * Progress of a job: calls ended (done, including failed ones), calls that
+ * ended without a value (failed) and all calls (total). Called on a library
+ * thread, never concurrently for one job, and never after ofn_job_free()
+ * has returned; it must not call ofn_job_free() on its own job.
+ */
+typedef void (*ofn_progress_fn)(void *user_data, size_t done, size_t failed, size_t total);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,7 @@
 // The one table from Swift errors to C status codes.
 import COraclefnTypes
 import OFConfig
+import OFEngine
 import OFSigning
 
 /// A failure as the C caller sees it.
@@ -23,7 +24,39 @@ struct CError: Error {
         case let e as CError: self = e
         case let e as ConfigError: self.init(status: OFN_ECONFIG, message: e.description)
         case let e as SigningError: self.init(status: e.isKeyError ? OFN_EKEY : OFN_ESIGN, message: e.description)
+        case let e as EngineError:
+            self.init(status: Self.status(of: e), message: e.message)
+            httpStatus = Int32(clamping: e.httpStatus ?? 0)
+            code = e.code ?? ""
+            requestId = e.opcRequestId ?? ""
         default: self.init(status: OFN_ERROR, message: "internal error: \(error)")
+        }
+    }
+}
+
+extension CError {
+    static func status(of e: EngineError) -> ofn_status {
+        switch e.kind {
+        case .invalidArgument: return OFN_EINVALID
+        case .configuration: return OFN_ECONFIG
+        case .notFound: return OFN_ENOTFOUND
+        case .cancelled: return OFN_ECANCELLED
+        case .service: return status(ofHTTP: e.httpStatus)
+        }
+    }
+
+    /// The status for an error answer of a service; nil when no answer came.
+    static func status(ofHTTP httpStatus: Int?) -> ofn_status {
+        switch httpStatus {
+        case nil: return OFN_ENETWORK
+        case 401, 403: return OFN_EAUTH
+        case 404: return OFN_ENOTFOUND
+        case 409, 412: return OFN_ECONFLICT
+        case 413: return OFN_ETOOLARGE
+        case 429: return OFN_ETHROTTLED
+        case 502: return OFN_EFUNCTION
+        case 504: return OFN_ETIMEOUT
+        default: return OFN_ESERVICE
         }
     }
 }
@@ -48,6 +81,7 @@ public func ofnStatusStr(_ status: ofn_status) -> UnsafePointer<CChar> {
     case OFN_ECANCELLED: s = "cancelled"
     case OFN_ETOOLARGE: s = "payload too large"
     case OFN_EFUNCTION: s = "function failed"
+    case OFN_ECALL: s = "call got no result"
     default: s = "unknown status"
     }
     return UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)

@@ -3,9 +3,10 @@
 The engine lives in liboraclefn.so; this package drives it through ctypes.
 """
 from ._lib import lib as _lib_handle, path as library_path
+from .engine import CallInfo, Engine, Job
 from .config import Config, load_config, locate_config, parse_config
 from .errors import (
-    AuthError, CancelledError, ConfigError, ConflictError, FunctionError, InvalidArgumentError, KeyFileError,
+    AuthError, CallFailedError, CancelledError, ConfigError, ConflictError, FunctionError, InvalidArgumentError, KeyFileError,
     NetworkError, NotFoundError, OracleFnError, PayloadTooLargeError, ServiceError, SigningError, ThrottledError,
     TimeoutError,
 )
@@ -14,7 +15,7 @@ from .signer import Signer
 __version__ = _lib_handle.ofn_version().decode("ascii")
 
 __all__ = [
-    "AuthError", "CancelledError", "Config", "ConfigError", "ConflictError", "FunctionError", "InvalidArgumentError",
+    "AuthError", "CallFailedError", "CallInfo", "CancelledError", "Engine", "Job", "Config", "ConfigError", "ConflictError", "FunctionError", "InvalidArgumentError",
     "KeyFileError", "NetworkError", "NotFoundError", "OracleFnError", "PayloadTooLargeError", "ServiceError",
     "Signer", "SigningError", "ThrottledError", "TimeoutError", "library_path", "load_config", "locate_config",
     "parse_config",

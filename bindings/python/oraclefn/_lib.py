@@ -107,6 +107,29 @@ _declare("ofn_signer_sign", [_buf_out, _void_p, _str, _str, _str, _void_p, ctype
 _declare("ofn_signer_free", [_void_p], None, checked=False)
 
 
+class Bytes(ctypes.Structure):
+    _fields_ = [("ptr", ctypes.c_void_p), ("size", ctypes.c_size_t)]
+
+
+PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_size_t)
+_ssize_out = ctypes.POINTER(ctypes.c_ssize_t)
+
+_declare("ofn_engine_new", [_handle_out, _void_p])
+_declare("ofn_engine_free", [_void_p], None, checked=False)
+_declare("ofn_job_submit", [_handle_out, _void_p, _str, ctypes.POINTER(Bytes), ctypes.c_ssize_t, _str, PROGRESS_FN,
+                            _void_p])
+_declare("ofn_job_attach", [_handle_out, _void_p, _str, _str, PROGRESS_FN, _void_p])
+_declare("ofn_job_wait", [_void_p, ctypes.c_int64])
+_declare("ofn_job_progress", [_ssize_out, _ssize_out, _ssize_out, _void_p])
+_declare("ofn_job_id", [_buf_out, _void_p])
+_declare("ofn_job_error", [_void_p])
+_declare("ofn_job_result", [_buf_out, _void_p, ctypes.c_ssize_t])
+_declare("ofn_job_call_json", [_buf_out, _void_p, ctypes.c_ssize_t])
+_declare("ofn_job_stats_json", [_buf_out, _void_p])
+_declare("ofn_job_cancel", [_void_p])
+_declare("ofn_job_free", [_void_p], None, checked=False)
+
+
 def encode(text, name):
     """A str argument as UTF-8 bytes for the library (None stays NULL)."""
     if text is None:

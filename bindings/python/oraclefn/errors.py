@@ -77,12 +77,19 @@ class PayloadTooLargeError(OracleFnError):
 
 
 class FunctionError(OracleFnError):
+    """The function failed; for a call of a job, `code` is the error's type."""
     status = -15
+
+
+class CallFailedError(OracleFnError):
+    """A call of a job got no result: retries spent, lost, or cancelled."""
+    status = -16
 
 
 _BY_STATUS = {cls.status: cls for cls in (
     InvalidArgumentError, ConfigError, KeyFileError, SigningError, AuthError, NotFoundError, ConflictError,
-    ThrottledError, ServiceError, TimeoutError, NetworkError, CancelledError, PayloadTooLargeError, FunctionError)}
+    ThrottledError, ServiceError, TimeoutError, NetworkError, CancelledError, PayloadTooLargeError, FunctionError,
+    CallFailedError)}
 
 
 def from_status(status, message, code, http_status, opc_request_id):

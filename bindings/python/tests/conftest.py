@@ -1,9 +1,14 @@
 import json
+import sys
+import uuid
 from pathlib import Path
 
 import pytest
 
+import oraclefn
+
 FIXTURES = Path(__file__).resolve().parents[3] / "Tests" / "Fixtures"
+sys.path.insert(0, str(FIXTURES.parent / "conformance"))
 
 
 @pytest.fixture
@@ -28,3 +33,45 @@ def valid_yaml():
 def bad_config_cases():
     table = json.loads((FIXTURES / "config" / "bad-configs.json").read_text())
     return table["cases"] if isinstance(table, dict) else table
+
+
+BUCKET = "oraclefn-engine-tests"
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    """An emulator with a generated key and configuration, for the whole session."""
+    from emulator_process import running_emulator
+    with running_emulator() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def config(emulator):
+    return oraclefn.load_config(emulator.config_file, oracle_oss={"storage_bucket": BUCKET})
+
+
+@pytest.fixture(scope="session")
+def worker_function(emulator, config):
+    """An application and a function running the native worker, made with the real oci SDK."""
+    import oci
+    sdk = emulator.oci_config()
+    functions = oci.functions.FunctionsManagementClient(sdk, service_endpoint=emulator.url)
+    storage = oci.object_storage.ObjectStorageClient(sdk, service_endpoint=emulator.url)
+    namespace = storage.get_namespace().data
+    storage.create_bucket(namespace, oci.object_storage.models.CreateBucketDetails(
+        name=BUCKET, compartment_id=config["oracle"]["compartment_id"]))
+    app = functions.create_application(oci.functions.models.CreateApplicationDetails(
+        compartment_id=config["oracle"]["compartment_id"], display_name="engine-%s" % uuid.uuid4().hex[:8],
+        subnet_ids=[config["oracle_f"]["subnet_id"]])).data
+    fn = functions.create_function(oci.functions.models.CreateFunctionDetails(
+        application_id=app.id, display_name="worker", image="oraclefn/worker:1", memory_in_mbs=128,
+        timeout_in_seconds=30)).data
+    return fn.id
+
+
+@pytest.fixture(scope="session")
+def engine(config):
+    e = oraclefn.Engine(config)
+    yield e
+    e.close()

@@ -1,0 +1,194 @@
+/*
+ * C tests of map jobs through liboraclefn.so: two jobs at once from two
+ * threads, progress callbacks with user data, results in input order,
+ * function errors per call, cancellation and the error paths.
+ * Prints "N passed, N failed".
+ *
+ * Usage: engine_smoke CONFIG FUNCTION_ID BUCKET
+ * (the emulator and a function running the native worker are set up by
+ * bindings/python/tests/test_c_programs.py)
+ */
+#define _XOPEN_SOURCE 700
+#include <oraclefn.h>
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int passed, failed;
+static pthread_mutex_t counts = PTHREAD_MUTEX_INITIALIZER;
+static void *engine;
+static const char *function_id;
+static char bucket_option[256]; /* ", \"bucket\": \"...\"" */
+
+static void check(int ok, const char *fmt, ...) {
+    va_list ap;
+    pthread_mutex_lock(&counts);
+    if (ok) passed++;
+    else {
+        failed++;
+        fprintf(stderr, "FAIL: ");
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+    }
+    pthread_mutex_unlock(&counts);
+}
+
+static const char *last_message(void) {
+    const ofn_error *e = ofn_error_last();
+    return e ? e->message : "(no error recorded)";
+}
+
+struct progress_seen {
+    pthread_mutex_t lock;
+    size_t calls, last_done, total;
+    int went_backwards;
+};
+
+static void on_progress(void *user_data, size_t done, size_t failed_calls, size_t total) {
+    struct progress_seen *p = user_data;
+    (void)failed_calls;
+    pthread_mutex_lock(&p->lock);
+    if (done < p->last_done) p->went_backwards = 1;
+    p->calls++;
+    p->last_done = done;
+    p->total = total;
+    pthread_mutex_unlock(&p->lock);
+}
+
+#define CALLS 300
+
+static void *run_job(void *arg) {
+    const char *mode = arg;
+    char options[384], text[CALLS][32];
+    ofn_bytes inputs[CALLS];
+    struct progress_seen seen;
+    void *job = NULL;
+    size_t i, in_order = 0;
+    ofn_status st;
+
+    memset(&seen, 0, sizeof seen);
+    pthread_mutex_init(&seen.lock, NULL);
+    for (i = 0; i < CALLS; i++) {
+        snprintf(text[i], sizeof text[i], "%s-%zu", mode, i);
+        inputs[i].ptr = text[i];
+        inputs[i].size = strlen(text[i]);
+    }
+    snprintf(options, sizeof options, "{\"mode\": \"%s\", \"max_workers\": 24%s}", mode, bucket_option);
+    st = ofn_job_submit(&job, engine, function_id, inputs, CALLS, options, on_progress, &seen);
+    check(st == OFN_OK && job, "%s: submit: %s", mode, last_message());
+    if (!job) return NULL;
+    st = ofn_job_wait(job, 120000);
+    check(st == OFN_OK, "%s: wait: %s", mode, last_message());
+    check(ofn_job_error(job) == OFN_OK, "%s: no job error", mode);
+    for (i = 0; i < CALLS; i++) {
+        ofn_buf out = OFN_BUF_INIT;
+        if (ofn_job_result(&out, job, (ptrdiff_t)i) == OFN_OK && out.size == strlen(text[i])
+            && memcmp(out.ptr, text[i], out.size) == 0)
+            in_order++;
+        ofn_buf_dispose(&out);
+    }
+    check(in_order == CALLS, "%s: %zu of %d results in input order", mode, in_order, CALLS);
+    {
+        ptrdiff_t done = 0, failed_calls = 0, total = 0;
+        check(ofn_job_progress(&done, &failed_calls, &total, job) == OFN_OK && done == CALLS && failed_calls == 0
+              && total == CALLS, "%s: progress %td/%td/%td", mode, done, failed_calls, total);
+    }
+    ofn_job_free(job);
+    pthread_mutex_lock(&seen.lock);
+    check(seen.calls > 0 && seen.last_done == CALLS && seen.total == CALLS && !seen.went_backwards,
+          "%s: progress callback (%zu calls, last %zu)", mode, seen.calls, seen.last_done);
+    pthread_mutex_unlock(&seen.lock);
+    pthread_mutex_destroy(&seen.lock);
+    return NULL;
+}
+
+static void test_function_error_and_details(void) {
+    ofn_bytes inputs[2] = { { "ok", 2 }, { "!fail on purpose", 16 } };
+    void *job = NULL;
+    ofn_buf out = OFN_BUF_INIT;
+    ofn_status st = ofn_job_submit(&job, engine, function_id, inputs, 2, "{\"mode\": \"sync\"}", NULL, NULL);
+    check(st == OFN_OK, "submit: %s", last_message());
+    if (!job) return;
+    check(ofn_job_result(&out, job, 0) == OFN_EINVALID || ofn_job_wait(job, 0) == OFN_OK,
+          "a result before the job finished is refused");
+    check(ofn_job_wait(job, 60000) == OFN_OK, "wait");
+    st = ofn_job_result(&out, job, 1);
+    check(st == OFN_EFUNCTION && strstr(last_message(), "on purpose"), "function error: %d %s", st, last_message());
+    check(ofn_job_call_json(&out, job, 1) == OFN_OK && strstr(out.ptr, "\"ok\":false") && strstr(out.ptr, "on purpose"),
+          "call JSON: %s", out.ptr ? out.ptr : last_message());
+    ofn_buf_dispose(&out);
+    check(ofn_job_result(&out, job, 2) == OFN_EINVALID && strstr(last_message(), "out of range"), "index out of range");
+    check(ofn_job_stats_json(&out, job) == OFN_OK && strstr(out.ptr, "\"function_errors\":1"), "stats: %s", out.ptr);
+    ofn_buf_dispose(&out);
+    ofn_job_free(job);
+}
+
+static void test_cancel(void) {
+    ofn_bytes inputs[6];
+    char options[320];
+    void *job = NULL;
+    ofn_buf out = OFN_BUF_INIT;
+    size_t i;
+    int cancelled = 0;
+    for (i = 0; i < 6; i++) { inputs[i].ptr = "!sleep 4000 slow"; inputs[i].size = 16; }
+    snprintf(options, sizeof options, "{\"max_workers\": 2%s}", bucket_option);
+    check(ofn_job_submit(&job, engine, function_id, inputs, 6, options, NULL, NULL) == OFN_OK, "submit: %s", last_message());
+    if (!job) return;
+    check(ofn_job_cancel(job) == OFN_OK, "cancel");
+    check(ofn_job_wait(job, 60000) == OFN_OK, "a cancelled job finishes");
+    for (i = 0; i < 6; i++) {
+        if (ofn_job_result(&out, job, (ptrdiff_t)i) == OFN_ECALL && strstr(last_message(), "cancel")) cancelled++;
+        ofn_buf_dispose(&out);
+    }
+    check(cancelled > 0, "cancelled calls say so (%d)", cancelled);
+    ofn_job_free(job);
+}
+
+static void test_bad_arguments(void) {
+    void *job = NULL;
+    ofn_bytes one = { "x", 1 }, bad = { NULL, 5 };
+    check(ofn_job_submit(&job, engine, NULL, &one, 1, NULL, NULL, NULL) == OFN_EINVALID, "NULL function");
+    check(ofn_job_submit(&job, engine, function_id, NULL, 3, NULL, NULL, NULL) == OFN_EINVALID, "NULL inputs");
+    check(ofn_job_submit(&job, engine, function_id, &bad, 1, NULL, NULL, NULL) == OFN_EINVALID
+          && strstr(last_message(), "inputs[0]"), "NULL input bytes: %s", last_message());
+    check(ofn_job_submit(&job, engine, function_id, &one, 1, "{\"colour\": 1}", NULL, NULL) == OFN_EINVALID
+          && strstr(last_message(), "colour"), "unknown option: %s", last_message());
+    check(ofn_job_submit(&job, NULL, function_id, &one, 1, NULL, NULL, NULL) == OFN_EINVALID, "NULL engine");
+    check(ofn_job_attach(&job, engine, "zz", NULL, NULL, NULL) == OFN_EINVALID, "bad job id");
+    check(ofn_job_wait(NULL, 0) == OFN_EINVALID, "wait(NULL)");
+    check(ofn_job_cancel(&one) == OFN_EINVALID, "cancel(foreign)");
+    check(job == NULL, "no job handle after failures");
+    ofn_job_free(NULL);
+    ofn_engine_free(NULL);
+}
+
+int main(int argc, char **argv) {
+    void *config = NULL;
+    pthread_t a, b;
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s CONFIG FUNCTION_ID BUCKET\n", argv[0]);
+        return 2;
+    }
+    function_id = argv[2];
+    snprintf(bucket_option, sizeof bucket_option, ", \"bucket\": \"%s\"", argv[3]);
+    if (ofn_config_load(&config, argv[1], NULL) != OFN_OK || ofn_engine_new(&engine, config) != OFN_OK) {
+        fprintf(stderr, "setup: %s\n", last_message());
+        return 2;
+    }
+    pthread_create(&a, NULL, run_job, "detached");
+    pthread_create(&b, NULL, run_job, "sync");
+    pthread_join(a, NULL);
+    pthread_join(b, NULL);
+    test_function_error_and_details();
+    test_cancel();
+    test_bad_arguments();
+    ofn_engine_free(engine);
+    ofn_config_free(config);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

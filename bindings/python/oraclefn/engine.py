@@ -1,0 +1,182 @@
+"""Map jobs: one function over many inputs, run by the engine in liboraclefn.so."""
+import ctypes
+import json
+import threading
+
+from . import _lib, errors
+from .config import Config, load_config
+
+_OPTION_NAMES = ("mode", "format", "max_workers", "chunksize", "call_timeout", "retries", "throttle_retries",
+                 "bucket", "jobs_prefix")
+
+
+def _options_json(options):
+    unknown = sorted(set(options) - set(_OPTION_NAMES))
+    if unknown:
+        raise TypeError("unknown option(s) %s; the options are %s" % (", ".join(unknown), ", ".join(_OPTION_NAMES)))
+    given = {k: v for k, v in options.items() if v is not None}
+    return json.dumps(given).encode("utf-8") if given else None
+
+
+class _EngineHandle(_lib.Handle):
+    _free = _lib.lib.ofn_engine_free
+
+
+class _JobHandle(_lib.Handle):
+    _free = _lib.lib.ofn_job_free
+
+
+class _HybridMethod:
+    """A method that works on the class (with a default engine) and on an instance."""
+
+    def __init__(self, func):
+        self.func = func
+
+    def __get__(self, obj, cls):
+        def bound(*args, **kwargs):
+            return self.func(obj if obj is not None else cls(), *args, **kwargs)
+        bound.__doc__ = self.func.__doc__
+        return bound
+
+
+class Engine:
+    """Runs map jobs for a configuration (a Config, a path, or None for the
+    usual one). One engine serves any number of jobs from any threads."""
+
+    def __init__(self, config=None):
+        if not isinstance(config, Config):
+            config = load_config(config)
+        self.config = config
+        raw = ctypes.c_void_p()
+        _lib.lib.ofn_engine_new(ctypes.byref(raw), config.handle.raw)
+        self._handle = _EngineHandle(raw.value)
+
+    def map(self, function, inputs, progress=None, **options):
+        """Starts `function` (a function OCID or a deployed function's name)
+        over `inputs` (bytes or str each) and returns the Job at once.
+
+        Options: mode ("detached" or "sync"), format ("envelope" or "raw"),
+        max_workers, chunksize, call_timeout (seconds), retries,
+        throttle_retries, bucket, jobs_prefix. `progress(done, failed, total)`
+        is called on a library thread as calls end."""
+        data = [x.encode("utf-8") if isinstance(x, str) else bytes(x) for x in inputs]
+        array = (_lib.Bytes * len(data))()
+        for i, item in enumerate(data):
+            array[i].ptr = ctypes.cast(ctypes.c_char_p(item), ctypes.c_void_p) if item else None
+            array[i].size = len(item)
+        callback = _progress_callback(progress)
+        raw = ctypes.c_void_p()
+        _lib.lib.ofn_job_submit(
+            ctypes.byref(raw), self._handle.raw, _lib.encode(function, "function"), array, len(data),
+            _options_json(options), callback, None)
+        return Job(_JobHandle(raw.value), callback)
+
+    @_HybridMethod
+    def attach(self, job_id, progress=None, **options):
+        """Collects a detached job, perhaps started by another process, by its
+        id. Works on the class too: Engine.attach(job_id) uses the usual
+        configuration."""
+        callback = _progress_callback(progress)
+        raw = ctypes.c_void_p()
+        _lib.lib.ofn_job_attach(ctypes.byref(raw), self._handle.raw, _lib.encode(job_id, "job_id"),
+                                _options_json(options), callback, None)
+        return Job(_JobHandle(raw.value), callback)
+
+    def close(self):
+        self._handle.close()
+
+
+def _progress_callback(progress):
+    if progress is None:
+        return _lib.PROGRESS_FN()
+    if not callable(progress):
+        raise TypeError("progress must be callable as progress(done, failed, total)")
+    return _lib.PROGRESS_FN(lambda _ud, done, failed, total: progress(done, failed, total))
+
+
+class CallInfo:
+    """One call's details: ok, error, failure, attempts, timings, logs."""
+
+    def __init__(self, data):
+        self.__dict__.update(data)
+
+    def __repr__(self):
+        return "CallInfo(%r)" % (self.__dict__,)
+
+
+class Job:
+    """A running map job. Every method may be used from any thread."""
+
+    def __init__(self, handle, callback):
+        self._handle = handle
+        self._callback = callback  # kept alive while the library may call it
+        buf = _lib.Buf()
+        _lib.lib.ofn_job_id(ctypes.byref(buf), handle.raw)
+        self.id = buf.take().decode("ascii")
+        self._results = None
+        self._lock = threading.Lock()
+
+    def wait(self, timeout=None):
+        """Waits until every call has ended; True when it has, False when
+        `timeout` seconds passed first."""
+        ms = -1 if timeout is None else max(0, int(timeout * 1000))
+        try:
+            _lib.lib.ofn_job_wait(self._handle.raw, ms)
+        except errors.TimeoutError:
+            return False
+        return True
+
+    @property
+    def done(self):
+        return self.wait(0)
+
+    @property
+    def progress(self):
+        """(done, failed, total) at this moment."""
+        done, failed, total = ctypes.c_ssize_t(), ctypes.c_ssize_t(), ctypes.c_ssize_t()
+        _lib.lib.ofn_job_progress(ctypes.byref(done), ctypes.byref(failed), ctypes.byref(total), self._handle.raw)
+        return done.value, failed.value, total.value
+
+    def results(self, timeout=None):
+        """Every call's result in input order, waiting for the job first: the
+        output bytes, or for a call without one the exception saying why
+        (FunctionError when the function raised, CallFailedError when the call
+        got no result). Raises TimeoutError when `timeout` passes first, and
+        the job's own error when it could not run at all."""
+        with self._lock:
+            if self._results is not None:
+                return list(self._results)
+        if not self.wait(timeout):
+            raise errors.TimeoutError("the job %s has not finished after %s s" % (self.id, timeout))
+        _lib.lib.ofn_job_error(self._handle.raw)
+        _, _, total = self.progress
+        out = []
+        for i in range(total):
+            buf = _lib.Buf()
+            try:
+                _lib.lib.ofn_job_result(ctypes.byref(buf), self._handle.raw, i)
+                out.append(buf.take())
+            except (errors.FunctionError, errors.CallFailedError) as e:
+                out.append(e)
+        with self._lock:
+            self._results = out
+        return list(out)
+
+    def call(self, index):
+        """The details of call `index` of a finished job."""
+        buf = _lib.Buf()
+        _lib.lib.ofn_job_call_json(ctypes.byref(buf), self._handle.raw, index)
+        return CallInfo(json.loads(buf.take().decode("utf-8")))
+
+    @property
+    def stats(self):
+        buf = _lib.Buf()
+        _lib.lib.ofn_job_stats_json(ctypes.byref(buf), self._handle.raw)
+        return json.loads(buf.take().decode("utf-8"))
+
+    def cancel(self):
+        """Stops the job; calls not ended yet end as cancelled."""
+        _lib.lib.ofn_job_cancel(self._handle.raw)
+
+    def close(self):
+        self._handle.close()
