@@ -1,0 +1,48 @@
+"""The oraclefn Python runtime for Oracle Functions: the container build context of the worker.
+
+`write_build_context(folder)` writes a Dockerfile and everything it copies: the worker package and the pinned
+requirements. `oraclefn runtime build` hands that folder to docker or podman.
+"""
+import importlib.metadata
+import pathlib
+import shutil
+import sys
+
+#: Python versions the runtime image is made for; the client must run the same one (pickles do not move across).
+PYTHON_VERSIONS = ("3.11", "3.12")
+
+_HERE = pathlib.Path(__file__).resolve().parent
+_WORKER = _HERE.parent / "worker"
+#: The worker's packages; cloudpickle is pinned to the client's version, whose pickles the worker must read.
+_REQUIREMENTS = ("fdk", "oci")
+_IMAGE_PACKAGE_INIT = '"""oraclefn as installed in its runtime image: the worker only (oraclefn.worker)."""\n'
+
+
+def current_python():
+    """major.minor of the running interpreter."""
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def write_build_context(folder, python=None, requirements=()):
+    """Writes the build context of the runtime image into `folder` (made if missing) and returns its path.
+
+    `python` is "3.11" or "3.12" (default: the running interpreter's, which the image must match); `requirements`
+    are extra pip requirements the job functions need (e.g. "numpy==2.1.0")."""
+    python = python or current_python()
+    if python not in PYTHON_VERSIONS:
+        raise ValueError(
+            f"the runtime image is made for Python {' or '.join(PYTHON_VERSIONS)}, not {python}; run the client "
+            f"with one of them (pickled functions only load in the Python version that made them)")
+    folder = pathlib.Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    dockerfile = (_HERE / "Dockerfile").read_text()
+    (folder / "Dockerfile").write_text(dockerfile.replace("ARG PYTHON_VERSION=3.12", f"ARG PYTHON_VERSION={python}"))
+    (folder / "requirements.txt").write_text(
+        "\n".join([f"cloudpickle=={importlib.metadata.version('cloudpickle')}", *_REQUIREMENTS,
+                   *requirements]) + "\n")
+    package = folder / "oraclefn"
+    if package.exists():
+        shutil.rmtree(package)
+    shutil.copytree(_WORKER, package / "worker", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (package / "__init__.py").write_text(_IMAGE_PACKAGE_INIT)
+    return folder

@@ -1,0 +1,5 @@
+"""The oraclefn worker: runs the calls of a job inside an Oracle Function (docs/protocol.md).
+
+`python -m oraclefn.worker` serves it through the fdk. It uses the standard library, cloudpickle, the oci SDK and
+the fdk, and nothing else of oraclefn, so a runtime image needs no liboraclefn.so.
+"""

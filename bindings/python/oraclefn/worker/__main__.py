@@ -1,0 +1,13 @@
+"""`python -m oraclefn.worker`: serves the worker through the real fdk (FN_FORMAT=http-stream, FN_LISTENER)."""
+import pathlib
+
+import fdk
+from fdk import customer_code
+
+
+def main():
+    fdk.handle(customer_code.Function(str(pathlib.Path(__file__).with_name("handler.py")), entrypoint="handler"))
+
+
+if __name__ == "__main__":
+    main()

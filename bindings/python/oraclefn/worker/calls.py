@@ -1,0 +1,69 @@
+"""Python jobs: what a call's input and output bytes hold (docs/protocol.md, "Python jobs").
+
+Shared by the client, which encodes calls and decodes results, and the worker, which does the reverse.
+"""
+import hashlib
+import pickle
+
+import cloudpickle
+
+#: The first element of every Python call's input.
+TAG = "oraclefn.python/1"
+
+
+class NotAPythonCall(ValueError):
+    """The input is not a Python call this worker can run."""
+
+
+def pickle_function(function):
+    """The function, cloudpickled once per job."""
+    return cloudpickle.dumps(function)
+
+
+def inline_function(pickled):
+    """A reference that carries the pickled function itself."""
+    return {"sha256": hashlib.sha256(pickled).hexdigest(), "pickle": pickled}
+
+
+def stored_function(name, pickled):
+    """A reference to the pickled function stored in the job's bucket under `name`."""
+    return {"sha256": hashlib.sha256(pickled).hexdigest(), "object": name, "size": len(pickled)}
+
+
+def encode_call(function_reference, args, kwargs):
+    """A call's input: the function reference and the arguments it is called with."""
+    return cloudpickle.dumps((TAG, function_reference, tuple(args), dict(kwargs)))
+
+
+def decode_call(data):
+    """(function reference, args, kwargs) of a call's input."""
+    try:
+        decoded = pickle.loads(data)
+    except Exception as error:
+        raise NotAPythonCall(
+            f"the input is not a Python call ({type(error).__name__}: {error}); a Python job's inputs are made by "
+            "oraclefn.FunctionExecutor with the same Python version as this worker") from None
+    if not (isinstance(decoded, tuple) and len(decoded) == 4 and decoded[0] == TAG):
+        raise NotAPythonCall(f"the input is not a Python call: it does not start with the tag {TAG!r}")
+    _, reference, args, kwargs = decoded
+    if not isinstance(reference, dict) or not isinstance(reference.get("sha256"), str):
+        raise NotAPythonCall("the Python call's function reference has no sha256")
+    return reference, args, kwargs
+
+
+def encode_result(value):
+    return cloudpickle.dumps(value)
+
+
+def decode_result(data):
+    return pickle.loads(data)
+
+
+def encode_exception(exception):
+    """The exception pickled, or None when it does not survive a round trip (the client then rebuilds it)."""
+    try:
+        data = cloudpickle.dumps(exception)
+        pickle.loads(data)
+    except Exception:
+        return None
+    return data

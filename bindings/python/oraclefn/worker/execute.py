@@ -1,0 +1,132 @@
+"""Running one Python call: its function (cached per process), its arguments, its printed output."""
+import base64
+import collections
+import contextlib
+import hashlib
+import io
+import pickle
+import sys
+import time
+import traceback
+
+from . import calls
+
+#: Functions kept unpickled in a hot worker, by digest.
+CACHED_FUNCTIONS = 16
+
+
+class FunctionCache:
+    """Unpickled functions by the sha256 of their pickle, so a hot worker unpickles each job's function once."""
+
+    def __init__(self, capacity=CACHED_FUNCTIONS):
+        self._capacity = capacity
+        self._functions = collections.OrderedDict()
+
+    def function(self, reference, read_object):
+        """The function a reference names; `read_object(name)` fetches a stored one."""
+        digest = reference["sha256"]
+        if digest in self._functions:
+            self._functions.move_to_end(digest)
+            return self._functions[digest]
+        if "pickle" in reference:
+            pickled = reference["pickle"]
+        elif "object" in reference:
+            pickled = read_object(reference["object"])
+        else:
+            raise calls.NotAPythonCall("the function reference has neither \"pickle\" nor \"object\"")
+        if hashlib.sha256(pickled).hexdigest() != digest:
+            raise calls.NotAPythonCall(f"the pickled function does not match its sha256 {digest}")
+        function = pickle.loads(pickled)
+        self._functions[digest] = function
+        if len(self._functions) > self._capacity:
+            self._functions.popitem(last=False)
+        return function
+
+
+class Tee(io.TextIOBase):
+    """A text stream that keeps what is written to it and passes it on to the real stream (the platform's logs)."""
+
+    def __init__(self, stream, kept):
+        self._stream = stream
+        self._kept = kept
+
+    def write(self, text):
+        self._kept.write(text)
+        return self._stream.write(text)
+
+    def flush(self):
+        self._stream.flush()
+
+    def writable(self):
+        return True
+
+    @property
+    def encoding(self):
+        return getattr(self._stream, "encoding", "utf-8")
+
+
+class CallRun:
+    """How a call went: `output` (the pickled result) or `error` (a protocol error object), its printed output,
+    and when the function started and ended."""
+
+    def __init__(self, output=None, error=None, logs="", function_start=None, function_end=None):
+        self.output = output
+        self.error = error
+        self.logs = logs
+        self.function_start = function_start
+        self.function_end = function_end
+
+
+def run(data, functions, read_object, clock=time.time):
+    """Runs the Python call encoded in `data`; never raises for anything the call does."""
+    try:
+        reference, args, kwargs = calls.decode_call(data)
+        function = functions.function(reference, read_object)
+    except calls.NotAPythonCall as error:
+        return CallRun(error={"type": "NotAPythonCall", "message": str(error)})
+    except Exception as error:
+        return CallRun(error=_describe(error, "FunctionUnavailable", skip_frames=0,
+                                       prefix="cannot load the job's function: "))
+    kept = io.StringIO()
+    function_start = clock()
+    with contextlib.redirect_stdout(Tee(sys.stdout, kept)), contextlib.redirect_stderr(Tee(sys.stderr, kept)):
+        try:
+            value = function(*args, **kwargs)
+            outcome = None
+        except BaseException as raised:  # the user's SystemExit or KeyboardInterrupt ends the call, not the worker
+            value, outcome = None, raised
+    function_end = clock()
+    if outcome is not None:
+        return CallRun(error=_describe(outcome), logs=kept.getvalue(), function_start=function_start,
+                       function_end=function_end)
+    try:
+        output = calls.encode_result(value)
+    except Exception as error:
+        return CallRun(error=_describe(error, "ResultNotPicklable", skip_frames=0,
+                                       prefix=f"the function returned a {type(value).__name__} that cannot be "
+                                              "pickled: "),
+                       logs=kept.getvalue(), function_start=function_start, function_end=function_end)
+    return CallRun(output=output, logs=kept.getvalue(), function_start=function_start, function_end=function_end)
+
+
+def type_name(exception):
+    kind = type(exception)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+
+
+def _describe(exception, kind=None, skip_frames=1, prefix=""):
+    """The protocol error object for an exception: its type, message, remote traceback (without this module's
+    frame) and, when it pickles, the exception itself for the client to raise again."""
+    tb = exception.__traceback__
+    for _ in range(skip_frames):
+        tb = tb.tb_next if tb is not None else None
+    described = {
+        "type": kind or type_name(exception),
+        "message": prefix + str(exception),
+        "traceback": "".join(traceback.format_exception(type(exception), exception, tb)),
+    }
+    if kind is None:
+        pickled = calls.encode_exception(exception)
+        if pickled is not None:
+            described["pickle"] = base64.b64encode(pickled).decode("ascii")
+    return described

@@ -1,0 +1,107 @@
+"""The job protocol (docs/protocol.md) as the worker sees it: envelopes in, status objects and answers out.
+
+Pure functions over dicts and bytes; nothing here touches the network.
+"""
+import base64
+import json
+
+VERSION = 1
+#: Oracle's limit on an invocation's response body.
+INVOKE_BODY_LIMIT = 6 * 1024 * 1024
+#: A call's captured output is cut to this many bytes in its status.
+LOG_LIMIT = 64 * 1024
+#: Room kept in a sync answer for everything but the outputs (ids, timings, logs are counted per status).
+SYNC_ANSWER_OVERHEAD = 4096
+
+
+class EnvelopeError(ValueError):
+    """The request body is not an envelope this worker can run."""
+
+
+def parse_envelope(body):
+    """The envelope in a request body, checked for the fields the worker relies on."""
+    try:
+        envelope = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise EnvelopeError(f"the body is not a job protocol envelope (JSON): {error}") from None
+    if not isinstance(envelope, dict):
+        raise EnvelopeError("the body is not a job protocol envelope: expected a JSON object")
+    for field, kind in (("oraclefn", int), ("job_id", str), ("mode", str), ("calls", list)):
+        if not isinstance(envelope.get(field), kind):
+            raise EnvelopeError(f"the envelope's \"{field}\" is missing or not a {kind.__name__}")
+    if envelope["mode"] not in ("sync", "detached"):
+        raise EnvelopeError(f"the envelope's mode is \"{envelope['mode']}\"; it must be \"sync\" or \"detached\"")
+    storage = envelope.get("storage")
+    if storage is not None:
+        for field in ("namespace", "bucket", "prefix"):
+            if not isinstance(storage.get(field), str):
+                raise EnvelopeError(f"the envelope's storage.{field} is missing or not a string")
+    elif envelope["mode"] == "detached":
+        raise EnvelopeError("a detached envelope must give the job's storage (namespace, bucket, prefix)")
+    for call in envelope["calls"]:
+        if not isinstance(call, dict) or not isinstance(call.get("call_id"), str) or not isinstance(call.get("input"), dict):
+            raise EnvelopeError("each call of the envelope needs a \"call_id\" and an \"input\"")
+    return envelope
+
+
+def decode_inline(payload):
+    """The bytes of an inline payload."""
+    return base64.b64decode(payload["inline"], validate=True)
+
+
+def inline(data):
+    return {"inline": base64.b64encode(data).decode("ascii")}
+
+
+def stored(name, size):
+    return {"object": name, "size": size}
+
+
+def status_name(prefix, call_id):
+    return f"{prefix}status/{call_id}.json"
+
+
+def output_name(prefix, call_id):
+    return f"{prefix}output/{call_id}"
+
+
+def status(envelope, call_id, *, output=None, error=None, timings, worker, logs=None):
+    """A status object: `ok` with `output` (a payload, or None for nothing), or not `ok` with `error`."""
+    entry = {"oraclefn": VERSION, "job_id": envelope["job_id"], "call_id": call_id, "ok": error is None}
+    if error is None:
+        entry["output"] = output
+    else:
+        entry["error"] = error
+    entry["timings"] = timings
+    entry["worker"] = worker
+    if logs:
+        entry["logs"] = logs
+    return entry
+
+
+def error(kind, message, traceback=None, **extra):
+    entry = {"type": kind, "message": message}
+    if traceback:
+        entry["traceback"] = traceback
+    entry.update(extra)
+    return entry
+
+
+def truncate_logs(text, limit=LOG_LIMIT):
+    """The text, cut to at most `limit` UTF-8 bytes: its start and its end, with a line saying what was left out."""
+    data = text.encode("utf-8", "replace")
+    if len(data) <= limit:
+        return text
+    marker_room = 64
+    half = (limit - marker_room) // 2
+    head = data[:half].decode("utf-8", "ignore")
+    tail = data[len(data) - half:].decode("utf-8", "ignore")
+    return f"{head}\n... {len(data) - 2 * half} bytes of output left out ...\n{tail}"
+
+
+def encoded_size(entry):
+    return len(json.dumps(entry, separators=(",", ":")).encode("utf-8"))
+
+
+def sync_answer(envelope, statuses):
+    return {"oraclefn": VERSION, "job_id": envelope["job_id"], "results": statuses}
