@@ -307,10 +307,14 @@ func milliseconds(_ d: Duration) -> Int {
 }
 
 extension String {
+    /// Without leading and trailing spaces, tabs, CR and LF (compared as bytes: "\r\n" is
+    /// one Character in Swift).
     var trimmingSpaces: String {
-        var s = Substring(self)
-        while let c = s.first, c == " " || c == "\t" || c == "\r" || c == "\n" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\t" || c == "\r" || c == "\n" { s.removeLast() }
-        return String(s)
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 }

@@ -1,8 +1,8 @@
-// A pthread running one closure: the transport's I/O loop must not occupy a
-// thread of Swift's cooperative pool.
+// A pthread running one closure: the transport's I/O loop (and the engine's
+// signing and job threads) must not occupy a thread of Swift's cooperative pool.
 import Glibc
 
-final class NativeThread: Sendable {
+public final class NativeThread: Sendable {
     private let thread: pthread_t
 
     private final class Body {
@@ -10,7 +10,7 @@ final class NativeThread: Sendable {
         init(run: @escaping @Sendable () -> Void) { self.run = run }
     }
 
-    init(_ run: @escaping @Sendable () -> Void) throws(TransportError) {
+    public init(_ run: @escaping @Sendable () -> Void) throws(TransportError) {
         let body = Unmanaged.passRetained(Body(run: run)).toOpaque()
         var thread = pthread_t()
         let rc = pthread_create(&thread, nil, { raw in
@@ -21,14 +21,14 @@ final class NativeThread: Sendable {
         }, body)
         guard rc == 0 else {
             Unmanaged<Body>.fromOpaque(body).release()
-            throw TransportError(kind: .other, description: "could not start the HTTP I/O thread: \(String(cString: strerror(rc))); the process may have too many threads", requestSent: false)
+            throw TransportError(kind: .other, description: "could not start a thread: \(String(cString: strerror(rc))); the process may have too many threads", requestSent: false)
         }
         self.thread = thread
     }
 
-    var isCurrent: Bool { pthread_equal(thread, pthread_self()) != 0 }
+    public var isCurrent: Bool { pthread_equal(thread, pthread_self()) != 0 }
 
-    func join() { pthread_join(thread, nil) }
+    public func join() { pthread_join(thread, nil) }
 
-    func detach() { pthread_detach(thread) }
+    public func detach() { pthread_detach(thread) }
 }

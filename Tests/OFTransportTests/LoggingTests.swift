@@ -22,11 +22,11 @@ final class LoggingTests: XCTestCase {
 
     func testRedactedHeaders() {
         let headers: HTTPHeaders = [
-            "authorization": "Signature secret", "x-security-token": "tok", "opc-obo-token": "obo", "cookie": "c",
+            "authorization": "Signature secret", "x-security-token": "s3cr3t-1", "opc-obo-token": "s3cr3t-2", "cookie": "s3cr3t-3",
             "host": "example", "content-length": "3",
         ]
         let text = headers.redactedDescription
-        for secret in ["Signature secret", "tok", "obo", "cookie: c"] { XCTAssertFalse(text.contains(secret), text) }
+        for secret in ["Signature secret", "s3cr3t"] { XCTAssertFalse(text.contains(secret), text) }
         XCTAssertTrue(text.contains("host: example"))
         XCTAssertTrue(text.contains("authorization: <redacted>"))
     }

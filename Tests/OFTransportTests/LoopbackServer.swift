@@ -21,7 +21,7 @@ final class LoopbackServer {
         }
         let text = String(decoding: line, as: UTF8.self)
         guard text.hasPrefix("listening "), let port = Int(text.dropFirst("listening ".count)) else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             throw NSError(domain: "LoopbackServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "server said \(text)"])
         }
         self.port = port
@@ -33,7 +33,8 @@ final class LoopbackServer {
     func url(_ path: String) -> String { base + path }
 
     func stop() {
-        process.terminate()
+        // SIGKILL: a child spawned from a thread that blocks SIGTERM inherits the block.
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 }
