@@ -19,6 +19,9 @@ struct EmulatorCommand: AsyncParsableCommand {
             Built-in images (any tag), run by the native handler oraclefn-fdk:
             \(ImageCatalog.builtIns.map { "  oraclefn/\($0.name): \($0.summary)" }.joined(separator: "\n"))
 
+            The Python runtime image (any tag):
+              \(ImageCatalog.pythonImage.name): \(ImageCatalog.pythonImage.summary)
+
             See docs/emulator.md for the routes, image configuration and fault injection.
             """
     )

@@ -31,6 +31,13 @@ final class ImageCatalogTests: XCTestCase {
         XCTAssertEqual(catalog.command(for: "iad.ocir.io/oraclefn/hello")?.arguments, ["/opt/oraclefn-fdk", "hello"])
     }
 
+    func testThePythonImageRunsTheWorkerModuleWithTheChosenInterpreter() {
+        let catalog = ImageCatalog(nativeHandler: nil, python: "/opt/venv/bin/python")
+        XCTAssertEqual(catalog.command(for: "iad.ocir.io/oraclefn/python:3.12")?.arguments, ["/opt/venv/bin/python", "-m", "oraclefn.worker"])
+        XCTAssertEqual(ImageCatalog.locatePython(environment: ["ORACLEFN_PYTHON": "/opt/venv/bin/python"]), "/opt/venv/bin/python")
+        XCTAssertEqual(ImageCatalog.locatePython(environment: ["ORACLEFN_PYTHON": ""]), "python3")
+    }
+
     func testLoadsAConfigurationFileAndRunsCommandsInItsDirectory() throws {
         let directory = try temporaryDirectory()
         let path = directory + "/images.json"

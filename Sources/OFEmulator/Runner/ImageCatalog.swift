@@ -5,7 +5,8 @@ import Foundation
 /// Names are compared without their registry host, tag or digest, so `iad.ocir.io/ns/repo/fn:0.0.3`,
 /// `ns/repo/fn` and `ns/repo/fn@sha256:...` are the same image. An entry matches an image with the same name
 /// or any image below it (`ns/repo` matches `ns/repo/fn`); the longest matching entry wins.
-/// The built-in `oraclefn/<name>` images run the native handler `oraclefn-fdk <name>`.
+/// The built-in `oraclefn/<name>` images run the native handler `oraclefn-fdk <name>`; `oraclefn/python` runs the
+/// Python worker of the oraclefn package through the real fdk.
 public struct ImageCatalog: Sendable, Equatable {
     /// The built-in images: name, and what each call answers.
     public static let builtIns: [(name: String, summary: String)] = [
@@ -16,12 +17,19 @@ public struct ImageCatalog: Sendable, Equatable {
         ("exit", "exits mid-call, as a crashing or out-of-memory container does"),
     ]
 
+    /// The Python runtime image: `python -m oraclefn.worker` (the oraclefn package's worker, served by the fdk).
+    public static let pythonImage = (name: "oraclefn/python", summary: "the oraclefn Python worker under the fdk, run by $ORACLEFN_PYTHON (default python3)")
+
     /// Image name (without host, tag or digest) -> command and working directory.
     public private(set) var entries: [String: HandlerCommand]
 
-    /// A catalog with the built-in images served by `nativeHandler` (the `oraclefn-fdk` executable), plus `images`.
-    public init(nativeHandler: String? = ImageCatalog.locateNativeHandler(), images: [String: HandlerCommand] = [:]) {
-        var entries: [String: HandlerCommand] = [:]
+    /// A catalog with the built-in images served by `nativeHandler` (the `oraclefn-fdk` executable), the Python
+    /// image run by `python`, plus `images`.
+    public init(
+        nativeHandler: String? = ImageCatalog.locateNativeHandler(), python: String = ImageCatalog.locatePython(),
+        images: [String: HandlerCommand] = [:]
+    ) {
+        var entries = [Self.pythonImage.name: HandlerCommand(arguments: [python, "-m", "oraclefn.worker"])]
         if let nativeHandler {
             for builtIn in Self.builtIns {
                 entries["oraclefn/\(builtIn.name)"] = HandlerCommand(arguments: [nativeHandler, builtIn.name])
@@ -57,6 +65,12 @@ public struct ImageCatalog: Sendable, Equatable {
             components.removeFirst()
         }
         return components.joined(separator: "/")
+    }
+
+    /// The Python interpreter of the `oraclefn/python` image: `ORACLEFN_PYTHON`, else `python3` from PATH.
+    public static func locatePython(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = environment["ORACLEFN_PYTHON"], !path.isEmpty { return path }
+        return "python3"
     }
 
     /// The `oraclefn-fdk` executable: `ORACLEFN_FDK_HANDLER`, else next to the running executable.
