@@ -36,7 +36,7 @@ public final class RetryingExecutor: Sendable {
     public let client: HTTPClient
     public let retry: RetryConfiguration
     private let breaker: CircuitBreaker
-    private let environment: Environment
+    public let environment: Environment
 
     /// Retries and the circuit breaker follow the client's configuration.
     public init(client: HTTPClient, environment: Environment = .live) {

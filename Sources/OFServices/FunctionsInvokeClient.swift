@@ -1,0 +1,98 @@
+// Functions invoke: POST {invokeEndpoint}/20181201/functions/{id}/actions/invoke.
+import OFConfig
+import OFTransport
+import Synchronization
+
+public enum InvokeMode: String, Sendable {
+    /// Waits for the function's answer (200 and its body).
+    case sync
+    /// Returns as soon as the call is accepted (202); the result goes wherever the function writes it.
+    case detached
+}
+
+/// What an invocation answered.
+public struct InvocationResult: Sendable {
+    /// 200 for sync, 202 for detached.
+    public var status: Int
+    public var body: [UInt8]
+    public var headers: HTTPHeaders
+    /// The call id the function's logs are kept under (Fn-Call-Id), when the service sent one.
+    public var callId: String?
+    public var opcRequestId: String
+    /// Attempts made, the first included (429 and 503 are retried).
+    public var attempts: Int
+}
+
+public struct FunctionsInvokeClient: Sendable {
+    /// OCI refuses request bodies over 6 MB (6 MiB, as Fn counts it) with 413; checked before sending.
+    public static let maxPayloadBytes = 6 * 1024 * 1024
+
+    public let service: ServiceClient
+    public let management: FunctionsManagementClient
+    /// How long a synchronous call may take to answer, unless a call says otherwise:
+    /// the configured runtime_timeout plus a margin for the service.
+    public let syncTimeout: Duration
+    private let endpoints = EndpointCache()
+
+    public init(management: FunctionsManagementClient, syncTimeout: Duration) {
+        self.service = management.service
+        self.management = management
+        self.syncTimeout = syncTimeout
+    }
+
+    /// For the oracle_f section of a configuration.
+    public init(configuration: Configuration, management: FunctionsManagementClient) {
+        self.init(management: management, syncTimeout: .seconds(configuration.functions.runtimeTimeout + 30))
+    }
+
+    /// Invokes a function known by id; its invoke endpoint is read once and remembered.
+    public func invoke(
+        functionId: String, body: [UInt8], mode: InvokeMode = .sync, contentType: String = "application/json", timeout: Duration? = nil
+    ) async throws -> InvocationResult {
+        try checkSize(body)
+        let endpoint: String
+        if let known = endpoints.get(functionId) {
+            endpoint = known
+        } else {
+            let function = try await management.getFunction(id: functionId)
+            guard let found = function.invokeEndpoint, !found.isEmpty else {
+                throw ClientError(.unexpectedResponse, "function \(functionId) has no invokeEndpoint yet (it is \(function.lifecycleState)); wait until it is ACTIVE")
+            }
+            endpoints.set(functionId, found)
+            endpoint = found
+        }
+        return try await invoke(functionId: functionId, invokeEndpoint: endpoint, body: body, mode: mode, contentType: contentType, timeout: timeout)
+    }
+
+    /// Invokes a function at a known invoke endpoint. Only 429, 503 and failures before the
+    /// request was sent are retried: a function must not run twice for one call.
+    public func invoke(
+        functionId: String, invokeEndpoint: String, body: [UInt8], mode: InvokeMode = .sync, contentType: String = "application/json",
+        timeout: Duration? = nil
+    ) async throws -> InvocationResult {
+        try checkSize(body)
+        var base = invokeEndpoint
+        while base.hasSuffix("/") { base.removeLast() }
+        let url = base + "/20181201/functions/" + PercentEncoding.component(functionId) + "/actions/invoke"
+        let headers: HTTPHeaders = ["fn-invoke-type": mode.rawValue, "content-type": contentType, "accept": "*/*"]
+        let response = try await service.send(
+            "InvokeFunction", "POST", url, headers: headers, body: .bytes(body), mode: .invoke,
+            readTimeout: mode == .sync ? (timeout ?? syncTimeout) : timeout)
+        return InvocationResult(
+            status: response.status, body: response.body, headers: response.headers, callId: response.headers["fn-call-id"],
+            opcRequestId: response.headers["opc-request-id"] ?? "", attempts: response.attempts)
+    }
+
+    private func checkSize(_ body: [UInt8]) throws(ClientError) {
+        guard body.count <= Self.maxPayloadBytes else {
+            throw ClientError(.payloadTooLarge, "the invocation payload has \(body.count) bytes, over OCI Functions' limit of \(Self.maxPayloadBytes) (6 MB); put large inputs in Object Storage and pass their names instead")
+        }
+    }
+}
+
+/// Function id -> invoke endpoint, shared by copies of a client.
+private final class EndpointCache: Sendable {
+    private let map = Mutex<[String: String]>([:])
+    func get(_ id: String) -> String? { map.withLock { $0[id] } }
+    func set(_ id: String, _ endpoint: String) { map.withLock { $0[id] = endpoint } }
+}
