@@ -28,9 +28,10 @@ let package = Package(
         .target(name: "OFSigning", dependencies: ["OFConfig", "COpenSSL"]),
         .target(name: "OFTransport", dependencies: ["OFSigning", "CCurl"]),
         .target(name: "OFServices", dependencies: ["OFTransport"]),
+        .target(name: "OFEngine", dependencies: ["OFTransport"]),
         .target(
             name: "OFCABI",
-            dependencies: ["OFConfig", "OFSigning", "OFServices", "COraclefnTypes"],
+            dependencies: ["OFConfig", "OFSigning", "OFServices", "OFEngine", "COraclefnTypes"],
             linkerSettings: [
                 // Export only ofn_* and give the library a SONAME (SwiftPM sets none).
                 .unsafeFlags([
@@ -59,12 +60,13 @@ let package = Package(
             ]
         ),
         // The emulator's built-in function handler (images oraclefn/echo, oraclefn/hello, ...).
-        .executableTarget(name: "oraclefn-fdk", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
+        .executableTarget(name: "oraclefn-fdk", dependencies: ["OFEngine", .product(name: "Hummingbird", package: "hummingbird")]),
 
         .testTarget(name: "OFConfigTests", dependencies: ["OFConfig"]),
         .testTarget(name: "OFSigningTests", dependencies: ["OFSigning"]),
         .testTarget(name: "OFTransportTests", dependencies: ["OFTransport"], exclude: ["loopback_server.py"]),
         .testTarget(name: "OFServicesTests", dependencies: ["OFServices", "OFEmulator"]),
+        .testTarget(name: "OFEngineTests", dependencies: ["OFEngine", "OFEmulator"]),
         .testTarget(name: "OFCABITests", dependencies: ["OFCABI"]),
         .testTarget(
             name: "OFEmulatorTests",

@@ -4,7 +4,7 @@ import Hummingbird
 
 /// The emulator's built-in function handler: serves the FDK http-stream contract (`POST /call` on the unix
 /// socket named by FN_LISTENER) without any language runtime, as an fdk does inside an Oracle Functions container.
-/// `oraclefn-fdk <echo|hello|sleep|fail|exit>`; see docs/emulator.md, "Built-in images".
+/// `oraclefn-fdk <echo|hello|sleep|fail|exit|worker>`; see docs/emulator.md, "Built-in images".
 @main
 struct NativeHandler {
     static func main() async {
@@ -75,7 +75,7 @@ struct Listener: Sendable {
 }
 
 enum Behaviour: String, CaseIterable, Sendable {
-    case echo, hello, sleep, fail, exit
+    case echo, hello, sleep, fail, exit, worker
 
     func answer(_ request: Request, context: some RequestContext, environment: [String: String]) async throws -> Response {
         let callId = request.headers.first { $0.name.canonicalName == "fn-call-id" }?.value ?? "unknown"
@@ -111,6 +111,8 @@ enum Behaviour: String, CaseIterable, Sendable {
         case .exit:
             NativeHandler.log("exit: exiting during call \(callId) as asked", to: .standardError)
             Glibc.exit(3)
+        case .worker:
+            return await WorkerEndpoint.answer(body, callId: callId, environment: environment)
         }
     }
 }

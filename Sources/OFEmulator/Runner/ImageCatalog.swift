@@ -15,6 +15,7 @@ public struct ImageCatalog: Sendable, Equatable {
         ("sleep", "sleeps for the number of seconds in the body (a decimal), then answers 'slept N s'"),
         ("fail", "fails every call the way a handler exception does (the FDK answers 502)"),
         ("exit", "exits mid-call, as a crashing or out-of-memory container does"),
+        ("worker", "follows the job protocol (docs/protocol.md): echoes each input, or obeys !sleep, !fail, !large, !crash"),
     ]
 
     /// The Python runtime image: `python -m oraclefn.worker` (the oraclefn package's worker, served by the fdk).

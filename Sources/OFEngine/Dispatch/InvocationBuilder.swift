@@ -1,0 +1,100 @@
+import FoundationEssentials
+import OFTransport
+
+/// The function a job invokes: its OCID and the endpoint its invocations go to.
+public struct FunctionTarget: Sendable, Equatable {
+    public let id: String
+    public let invokeEndpoint: String
+
+    public init(id: String, invokeEndpoint: String) {
+        self.id = id
+        self.invokeEndpoint = invokeEndpoint
+    }
+
+    /// `POST {invokeEndpoint}/20181201/functions/{id}/actions/invoke`.
+    var invokeURL: String {
+        let base = invokeEndpoint.hasSuffix("/") ? String(invokeEndpoint.dropLast()) : invokeEndpoint
+        return "\(base)/20181201/functions/\(id)/actions/invoke"
+    }
+}
+
+/// Builds the invoke requests of one job: an envelope per invocation (or the raw input, for `rawBody` jobs).
+/// Immutable, so the signing threads build requests in parallel.
+struct InvocationBuilder: Sendable {
+    let jobId: String
+    let mode: InvokeMode
+    let format: MapOptions.CallFormat
+    let target: FunctionTarget
+    /// The inputs, when this process has them; an attached job reads them from `storedInputs`.
+    let inputs: [[UInt8]]?
+    let storedInputs: StoredInputs?
+    let storage: StorageLocation?
+    /// A sync invocation may run this long before its request is abandoned.
+    let callTimeout: Duration
+
+    /// Which of `calls` travel inline in an envelope, in order: an input travels inline when it is at most
+    /// `inlineInputLimit` bytes and the envelope stays under `envelopeLimit`; the others are read from storage.
+    static func inlined(_ calls: [Int], sizes: (Int) -> Int?) -> [Bool] {
+        // room for the envelope's own fields and each call's id and keys
+        var used = 1024
+        return calls.map { call in
+            guard let size = sizes(call), size <= JobProtocol.inlineInputLimit else { return false }
+            let encoded = 4 * ((size + 2) / 3) + 64
+            guard used + encoded <= JobProtocol.envelopeLimit else { return false }
+            used += encoded
+            return true
+        }
+    }
+
+    /// The request for the `attempt`-th send of an invocation of `calls`, sent at `submitted` (epoch seconds).
+    func request(calls: [Int], attempt: Int, submitted: Double) throws(EngineError) -> HTTPRequest {
+        let body: [UInt8]
+        let contentType: String
+        switch format {
+        case .rawBody:
+            guard calls.count == 1, let call = calls.first, let inputs, inputs.indices.contains(call) else {
+                throw EngineError(.invalidArgument, "a raw-body invocation carries exactly one input this process holds; use the envelope format for chunks or attached jobs")
+            }
+            guard inputs[call].count <= JobProtocol.invokeBodyLimit else {
+                throw EngineError(.invalidArgument, "input \(call) has \(inputs[call].count) bytes, more than the \(JobProtocol.invokeBodyLimit) bytes an invocation may carry; send it through the envelope format, which stores large inputs in Object Storage")
+            }
+            body = inputs[call]
+            contentType = "application/octet-stream"
+        case .envelope:
+            body = try envelopeBody(calls: calls, submitted: submitted)
+            contentType = "application/json"
+        }
+        var headers: HTTPHeaders = ["fn-invoke-type": mode.rawValue, "content-type": contentType, "accept": "*/*"]
+        headers.set("opc-request-id", Self.requestId(jobId: jobId, call: calls.first ?? 0, attempt: attempt))
+        return HTTPRequest(
+            method: "POST", url: target.invokeURL, headers: headers, body: .bytes(body),
+            readTimeout: mode == .sync ? callTimeout : nil)
+    }
+
+    private func envelopeBody(calls: [Int], submitted: Double) throws(EngineError) -> [UInt8] {
+        let inline = Self.inlined(calls) { call in inputs.flatMap { $0.indices.contains(call) ? $0[call].count : nil } }
+        var entries: [EnvelopeCall] = []
+        entries.reserveCapacity(calls.count)
+        for (call, isInline) in zip(calls, inline) {
+            if isInline, let inputs {
+                entries.append(EnvelopeCall(callId: JobProtocol.callId(call), input: .inline(inputs[call])))
+            } else if let stored = storedInputs?.payload(call) {
+                entries.append(EnvelopeCall(callId: JobProtocol.callId(call), input: stored))
+            } else {
+                throw EngineError(.configuration, "input \(call) is too large to travel inline and the job has no stored inputs; give the job a bucket (oracle_oss.storage_bucket or the bucket option)")
+            }
+        }
+        let envelope = Envelope(jobId: jobId, mode: mode, calls: entries, storage: storage, submitted: submitted)
+        do {
+            return [UInt8](try JSONEncoder().encode(envelope))
+        } catch {
+            throw EngineError(.invalidArgument, "the envelope of job \(jobId) could not be encoded: \(error)")
+        }
+    }
+
+    /// An opc-request-id naming the job, the invocation's first call and the attempt, for finding the
+    /// invocation in OCI's logs and in error reports.
+    static func requestId(jobId: String, call: Int, attempt: Int) -> String {
+        "\(jobId)-\(JobProtocol.callId(call))-\(attempt)".uppercased()
+    }
+}

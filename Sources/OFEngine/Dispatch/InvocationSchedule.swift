@@ -1,0 +1,270 @@
+import OFTransport
+
+/// Which invocations of a job to send when, and what became of each: the dispatch rules as a value, driven by
+/// the job's driver with the time and the randomness given, so every rule is testable without a network.
+///
+/// Calls are grouped into invocations of `chunksize` consecutive calls. An invocation holds one of the
+/// window's places from when it is sent until its calls are answered (sync) or their statuses are seen
+/// (detached), as a Lithops worker holds one of `max_workers`. A refusal (429, 503) sends it again after a
+/// jittered backoff and shrinks the window; a failed attempt sends its unfinished calls again until the retry
+/// budget is spent; every call leaves as finished (`callFinished`) or with a reason it failed.
+struct InvocationSchedule: Sendable {
+    struct Limits: Sendable, Equatable {
+        var maxWorkers: Int
+        var retries: Int
+        var throttleRetries: Int
+        /// Seconds an invocation may run: a sync answer, or a detached call's status after it was accepted.
+        var callTimeout: Double
+        var failureBackoff = Backoff(base: .milliseconds(500), multiplier: 2, cap: .seconds(10), jitter: .full)
+        var throttleBackoff = Backoff(base: .milliseconds(50), multiplier: 2, cap: .seconds(5), jitter: .full)
+    }
+
+    enum State: Sendable, Equatable {
+        case waiting
+        /// Sent as its `attempt`-th send, in the window's `epoch`; a sync invocation stays here until answered.
+        case sending(attempt: Int, epoch: Int)
+        /// Accepted (detached) and expected to report by `deadline`.
+        case running(attempt: Int, deadline: Double)
+        case ended
+    }
+
+    struct Invocation: Sendable, Equatable {
+        /// Its calls not finished yet.
+        var calls: [Int]
+        var state: State = .waiting
+        var sends = 0
+        var failedAttempts = 0
+        var throttles = 0
+    }
+
+    /// How an attempt ended, as the driver read the answer.
+    enum AttemptEnd: Sendable, Equatable {
+        /// 202: the calls run, their statuses will come.
+        case accepted
+        /// A sync answer; `unanswered` are its calls the answer left out.
+        case answered(unanswered: [Int])
+        /// 429 or 503.
+        case throttled(reason: String, retryAfter: Double?)
+        /// Worth another attempt: a lost connection, a 5xx, a worker that died.
+        case failed(reason: String)
+        /// Final for these calls: another attempt would end the same way.
+        case rejected(reason: String)
+    }
+
+    /// A send the driver is to make.
+    struct Send: Sendable, Equatable {
+        let invocation: Int
+        let attempt: Int
+        let calls: [Int]
+    }
+
+    let limits: Limits
+    private(set) var invocations: [Invocation]
+    private(set) var window: ConcurrencyWindow
+    /// Invocations holding a place in the window.
+    private(set) var active = 0
+    private(set) var sent = 0
+    private(set) var retried = 0
+    private(set) var throttled = 0
+
+    private var owner: [Int]
+    private var nextFresh = 0
+    private var retryQueue = DueQueue<Int>()
+    private var deadlines = DueQueue<Int>()
+
+    /// A new job's calls `0..<totalCalls`, in invocations of `chunksize`, none sent yet.
+    init(totalCalls: Int, chunksize: Int, limits: Limits) {
+        self.limits = limits
+        self.window = ConcurrencyWindow(maximum: limits.maxWorkers)
+        let size = max(1, chunksize)
+        var invocations: [Invocation] = []
+        var owner = [Int](repeating: 0, count: max(0, totalCalls))
+        var start = 0
+        while start < totalCalls {
+            let calls = Array(start..<min(totalCalls, start + size))
+            for call in calls { owner[call] = invocations.count }
+            invocations.append(Invocation(calls: calls))
+            start += size
+        }
+        self.invocations = invocations
+        self.owner = owner
+    }
+
+    /// A job another process started (reattach): every invocation is taken to be running since `now`, so a call
+    /// without a status one call timeout from now is sent again.
+    static func attached(totalCalls: Int, chunksize: Int, limits: Limits, now: Double) -> InvocationSchedule {
+        var schedule = InvocationSchedule(totalCalls: totalCalls, chunksize: chunksize, limits: limits)
+        schedule.nextFresh = schedule.invocations.count
+        for number in schedule.invocations.indices {
+            schedule.invocations[number].state = .running(attempt: 0, deadline: now + limits.callTimeout)
+            schedule.invocations[number].sends = 1
+            schedule.deadlines.insert(number, due: now + limits.callTimeout)
+            schedule.active += 1
+        }
+        return schedule
+    }
+
+    /// True when nothing is left to send or to wait for.
+    var isDrained: Bool { active == 0 && nextFresh >= invocations.count && retryQueue.isEmpty }
+
+    /// Whether `attempt` is the current send of invocation `number`, still waiting for its answer.
+    func isSending(_ number: Int, attempt: Int) -> Bool {
+        guard invocations.indices.contains(number), case .sending(attempt, _) = invocations[number].state else { return false }
+        return true
+    }
+
+    /// The next invocation to send now, if the window has room: a retry that is due first, then a fresh one.
+    mutating func nextSend(now: Double) -> Send? {
+        guard active < window.limit else { return nil }
+        while let number = retryQueue.popDue(now: now) {
+            if invocations[number].state == .waiting, !invocations[number].calls.isEmpty { return send(number) }
+        }
+        while nextFresh < invocations.count {
+            let number = nextFresh
+            nextFresh += 1
+            if invocations[number].state == .waiting, !invocations[number].calls.isEmpty { return send(number) }
+        }
+        return nil
+    }
+
+    private mutating func send(_ number: Int) -> Send {
+        invocations[number].sends += 1
+        let attempt = invocations[number].sends
+        invocations[number].state = .sending(attempt: attempt, epoch: window.epoch)
+        active += 1
+        sent += 1
+        return Send(invocation: number, attempt: attempt, calls: invocations[number].calls)
+    }
+
+    /// Applies how attempt `attempt` of invocation `number` ended. An answer to an attempt that is no longer
+    /// current (its calls finished meanwhile) changes nothing. Returns the calls that failed for good, with why.
+    mutating func end(_ number: Int, attempt: Int, _ end: AttemptEnd, now: Double, random: Double) -> [(call: Int, reason: String)] {
+        guard invocations.indices.contains(number), case .sending(attempt, let epoch) = invocations[number].state else { return [] }
+        switch end {
+        case .accepted:
+            window.succeeded()
+            invocations[number].state = .running(attempt: attempt, deadline: now + limits.callTimeout)
+            deadlines.insert(number, due: now + limits.callTimeout)
+            return []
+        case .answered(let unanswered):
+            window.succeeded()
+            let missing = unanswered.filter { invocations[number].calls.contains($0) }
+            release(number)
+            invocations[number].calls = missing
+            guard !missing.isEmpty else {
+                invocations[number].state = .ended
+                return []
+            }
+            return failedAttempt(number, reason: "the answer left these calls out", now: now, random: random)
+        case .throttled(let reason, let retryAfter):
+            window.refused(sentEpoch: epoch)
+            release(number)
+            throttled += 1
+            invocations[number].throttles += 1
+            let throttles = invocations[number].throttles
+            guard throttles <= limits.throttleRetries else {
+                return giveUp(number, reason: "the service refused its invocation \(throttles) times (\(reason)); lower max_workers or raise the function's concurrency limit")
+            }
+            let backoff = limits.throttleBackoff.delay(afterAttempt: throttles, random: random).secondsValue
+            requeue(number, due: now + max(backoff, retryAfter ?? 0))
+            return []
+        case .failed(let reason):
+            release(number)
+            return failedAttempt(number, reason: reason, now: now, random: random)
+        case .rejected(let reason):
+            release(number)
+            return giveUp(number, reason: reason)
+        }
+    }
+
+    /// Call `call` has its result (from any attempt). Its invocation ends when it has no call left.
+    mutating func callFinished(_ call: Int) {
+        guard owner.indices.contains(call) else { return }
+        let number = owner[call]
+        guard let position = invocations[number].calls.firstIndex(of: call) else { return }
+        invocations[number].calls.remove(at: position)
+        if invocations[number].calls.isEmpty {
+            release(number)
+            invocations[number].state = .ended
+        }
+    }
+
+    /// Running invocations past their deadline count as failed attempts. Returns the calls that failed for good.
+    mutating func expire(now: Double, random: Double) -> [(call: Int, reason: String)] {
+        var failed: [(call: Int, reason: String)] = []
+        while let number = deadlines.popDue(now: now) {
+            guard case .running(_, let deadline) = invocations[number].state, deadline <= now else { continue }
+            release(number)
+            let timeout = Int(limits.callTimeout.rounded())
+            failed += failedAttempt(number, reason: "no status came within \(timeout) s of the invocation being accepted", now: now, random: random)
+        }
+        return failed
+    }
+
+    /// Ends every invocation (cancellation, a job-wide error) and returns the calls that were unfinished.
+    mutating func endAll() -> [Int] {
+        var calls: [Int] = []
+        for number in invocations.indices where invocations[number].state != .ended {
+            calls += invocations[number].calls
+            invocations[number].calls = []
+            invocations[number].state = .ended
+        }
+        active = 0
+        nextFresh = invocations.count
+        return calls.sorted()
+    }
+
+    /// When something is next due: a retry the window has room for, or a running invocation's deadline.
+    var nextWakeUp: Double? {
+        let retry = active < window.limit ? retryQueue.earliest : nil
+        switch (retry, deadlines.earliest) {
+        case let (r?, d?): return min(r, d)
+        case let (r, d): return r ?? d
+        }
+    }
+
+    // MARK: -
+
+    private mutating func release(_ number: Int) {
+        switch invocations[number].state {
+        case .sending, .running:
+            active -= 1
+            invocations[number].state = .waiting
+        case .waiting, .ended:
+            break
+        }
+    }
+
+    private mutating func failedAttempt(_ number: Int, reason: String, now: Double, random: Double) -> [(call: Int, reason: String)] {
+        invocations[number].failedAttempts += 1
+        let failures = invocations[number].failedAttempts
+        guard failures <= limits.retries else {
+            let attempts = failures == 1 ? "its only attempt" : "\(failures) attempts"
+            let advice = limits.retries == 0 ? "; allow retries to try again" : ""
+            return giveUp(number, reason: "\(reason) (after \(attempts)\(advice))")
+        }
+        retried += 1
+        requeue(number, due: now + limits.failureBackoff.delay(afterAttempt: failures, random: random).secondsValue)
+        return []
+    }
+
+    private mutating func requeue(_ number: Int, due: Double) {
+        invocations[number].state = .waiting
+        retryQueue.insert(number, due: due)
+    }
+
+    private mutating func giveUp(_ number: Int, reason: String) -> [(call: Int, reason: String)] {
+        let calls = invocations[number].calls
+        invocations[number].calls = []
+        invocations[number].state = .ended
+        return calls.map { (call: $0, reason: reason) }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    var secondsValue: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import OFEngine
+import XCTest
+
+/// Jobs against the emulator and its native worker.
+final class EngineJobTests: XCTestCase {
+    private var fixture: EngineFixture!
+
+    override func setUp() async throws {
+        fixture = try await EngineFixture.start()
+    }
+
+    override func tearDown() async throws {
+        await fixture?.stop()
+    }
+
+    func testDetachedJobEchoesEveryInputInOrder() async throws {
+        let engine = try fixture.engine()
+        let inputs = numberedInputs(40) + [[]]
+        let job = try engine.map(function: fixture.worker.id, inputs: inputs, options: MapOptions(maxWorkers: 8, chunksize: 3))
+        XCTAssertTrue(job.wait(timeout: .seconds(60)), "the job did not finish in a minute")
+        XCTAssertNil(job.error)
+        assertEchoed(job, inputs: inputs)
+        let stats = job.stats
+        XCTAssertEqual(stats.invocations, 14, "41 calls in chunks of 3")
+        XCTAssertGreaterThan(stats.statusListings, 0)
+        guard let result = job.results?.first else { return XCTFail("no results") }
+        let timings = result.timings
+        XCTAssertEqual(result.attempts, 1)
+        for (name, value) in [("submitted", timings.submitted), ("accepted", timings.accepted), ("worker start", timings.workerStart),
+                              ("worker end", timings.workerEnd), ("status seen", timings.statusSeen), ("result fetched", timings.resultFetched)] {
+            XCTAssertNotNil(value, "\(name) is missing")
+        }
+        if let submitted = timings.submitted, let accepted = timings.accepted, let seen = timings.statusSeen, let fetched = timings.resultFetched {
+            XCTAssertLessThanOrEqual(submitted, accepted)
+            XCTAssertLessThanOrEqual(accepted, seen)
+            XCTAssertLessThanOrEqual(seen, fetched)
+        }
+    }
+
+    func testSyncJobAnswersInTheResponse() async throws {
+        let engine = try fixture.engine()
+        let inputs = numberedInputs(25)
+        let job = try engine.map(function: fixture.worker.id, inputs: inputs, options: MapOptions(mode: .sync, maxWorkers: 4, chunksize: 2))
+        await job.finished()
+        assertEchoed(job, inputs: inputs)
+        XCTAssertEqual(job.stats.statusListings, 0, "a sync job lists nothing")
+        XCTAssertNil(job.results?.first?.timings.statusSeen)
+    }
+
+    func testFunctionErrorsLargeOutputsAndStoredInputs() async throws {
+        let engine = try fixture.engine()
+        let big = [UInt8](repeating: 7, count: 300 * 1024)
+        let inputs: [[UInt8]] = [Array("!fail division by zero".utf8), Array("!large 200000".utf8), big, Array("!sleep 50 slept".utf8)]
+        for mode in InvokeMode.allCases {
+            let job = try engine.map(function: fixture.worker.id, inputs: inputs, options: MapOptions(mode: mode, chunksize: 2))
+            XCTAssertTrue(job.wait(timeout: .seconds(60)))
+            guard let results = job.results else { return XCTFail("no results in \(mode) mode") }
+            XCTAssertEqual(results[0].outcome, .functionError(FunctionError(type: "RequestedFailure", message: "division by zero")), "\(mode)")
+            XCTAssertEqual(results[1].outcome, .value((0..<200_000).map { UInt8(truncatingIfNeeded: $0) }), "\(mode)")
+            XCTAssertEqual(results[2].outcome, .value(big), "\(mode): an input over 256 KiB goes through storage")
+            XCTAssertEqual(results[3].outcome, .value(Array("slept".utf8)), "\(mode)")
+            XCTAssertEqual(job.progress, JobProgress(done: 4, failed: 1, total: 4))
+            XCTAssertEqual(job.stats.functionErrors, 1)
+        }
+    }
+
+    func testCrashingWorkerFailsAfterTheRetryBudgetSayingWhy() async throws {
+        let engine = try fixture.engine()
+        let inputs: [[UInt8]] = [Array("!crash".utf8), Array("fine".utf8)]
+        let job = try engine.map(function: fixture.worker.id, inputs: inputs, options: MapOptions(mode: .sync, retries: 1))
+        XCTAssertTrue(job.wait(timeout: .seconds(60)))
+        guard let results = job.results else { return XCTFail("no results") }
+        guard case .failure(let reason) = results[0].outcome else { return XCTFail("a crashing call did not fail: \(results[0].outcome)") }
+        XCTAssertTrue(reason.contains("FunctionInvokeExecutionFailed") && reason.contains("after 2 attempts"), reason)
+        XCTAssertEqual(results[0].attempts, 2)
+        XCTAssertEqual(results[1].outcome, .value(Array("fine".utf8)))
+        XCTAssertEqual(job.stats.retries, 1)
+    }
+
+    func testDetachedCallWithoutStatusIsInvokedAgainAfterTheCallTimeout() async throws {
+        let engine = try fixture.engine()
+        let job = try engine.map(
+            function: fixture.worker.id, inputs: [Array("!crash".utf8)], options: MapOptions(callTimeout: .seconds(1), retries: 1))
+        XCTAssertTrue(job.wait(timeout: .seconds(60)))
+        guard case .failure(let reason)? = job.results?.first?.outcome else { return XCTFail("the call did not fail") }
+        XCTAssertTrue(reason.contains("no status came within 1 s") && reason.contains("after 2 attempts"), reason)
+        XCTAssertEqual(job.stats.invocations, 2)
+    }
+
+    func testRawBodyJobsMapAnyFunction() async throws {
+        let engine = try fixture.engine()
+        let application = try await fixture.functions.createApplication(named: "plain")
+        let echo = try await fixture.functions.createFunction(applicationId: application.id, named: "echo", image: "oraclefn/echo", memoryInMBs: 128, timeoutInSeconds: 30)
+        let inputs = numberedInputs(5)
+        let job = try engine.map(function: "echo", inputs: inputs, options: MapOptions(mode: .sync, format: .rawBody))
+        XCTAssertTrue(job.wait(timeout: .seconds(60)))
+        assertEchoed(job, inputs: inputs)
+        XCTAssertEqual(echo.displayName, "echo")
+    }
+
+    func testUnknownFunctionFailsTheJobSayingSo() async throws {
+        let engine = try fixture.engine()
+        let job = try engine.map(function: "no-such-function", inputs: numberedInputs(3))
+        XCTAssertTrue(job.wait(timeout: .seconds(30)))
+        XCTAssertEqual(job.error?.kind, .notFound)
+        XCTAssertTrue(job.error?.message.contains("no function named no-such-function") ?? false, job.error?.message ?? "")
+        XCTAssertEqual(job.progress, JobProgress(done: 3, failed: 3, total: 3))
+    }
+
+    func testCancelEndsEveryCallAndWaitTimesOutFromAnyThread() async throws {
+        let engine = try fixture.engine()
+        let inputs = (0..<20).map { Array("!sleep 5000 slow-\($0)".utf8) }
+        let job = try engine.map(function: fixture.worker.id, inputs: inputs, options: MapOptions(mode: .sync, maxWorkers: 2))
+        let waited = await Task.detached { job.wait(timeout: .milliseconds(200)) }.value
+        XCTAssertFalse(waited, "the job cannot be done in 200 ms")
+        job.cancel()
+        XCTAssertTrue(job.wait(timeout: .seconds(10)), "cancel did not end the job")
+        XCTAssertEqual(job.error?.kind, .cancelled)
+        XCTAssertEqual(job.progress.done, 20)
+        XCTAssertTrue(job.results?.allSatisfy { !$0.outcome.isValue } ?? false)
+    }
+
+    func testBadOptionsAreRefusedSayingWhy() throws {
+        let engine = try fixture.engine()
+        XCTAssertThrowsError(try engine.map(function: fixture.worker.id, inputs: [], options: MapOptions(chunksize: 0))) { error in
+            XCTAssertEqual((error as? EngineError)?.kind, .invalidArgument)
+        }
+        XCTAssertThrowsError(try engine.map(function: fixture.worker.id, inputs: [], options: MapOptions(format: .rawBody))) { error in
+            XCTAssertTrue("\(error)".contains("needs sync mode"), "\(error)")
+        }
+        XCTAssertThrowsError(try engine.attach(jobId: "not-a-job")) { error in
+            XCTAssertTrue("\(error)".contains("16 lowercase hex characters"), "\(error)")
+        }
+    }
+
+    func testProgressIsReportedUpToTheEnd() async throws {
+        let engine = try fixture.engine()
+        let seen = ProgressLog()
+        let job = try engine.map(function: fixture.worker.id, inputs: numberedInputs(30), options: MapOptions(maxWorkers: 4)) { seen.append($0) }
+        XCTAssertTrue(job.wait(timeout: .seconds(60)))
+        let reports = seen.reports
+        XCTAssertEqual(reports.last, JobProgress(done: 30, failed: 0, total: 30))
+        XCTAssertEqual(reports.map(\.done), reports.map(\.done).sorted(), "progress never goes back")
+    }
+}
+
+/// Progress reports, collected from the job's thread.
+final class ProgressLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var log: [JobProgress] = []
+
+    func append(_ progress: JobProgress) {
+        lock.withLock { log.append(progress) }
+    }
+
+    var reports: [JobProgress] { lock.withLock { log } }
+}
