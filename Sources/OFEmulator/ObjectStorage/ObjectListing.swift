@@ -60,7 +60,7 @@ enum ObjectListing {
         left.utf8.lexicographicallyPrecedes(right.utf8)
     }
 
-    /// - Parameter objects: every object of the bucket, sorted with `precedes`.
+    /// - Parameter objects: the objects of the bucket (at least those the query selects), sorted with `precedes`.
     static func list(_ objects: [ObjectInfo], query: ListObjectsQuery) -> ListObjectsResult {
         var summaries: [ObjectSummary] = []
         var prefixes: [String] = []
@@ -83,7 +83,7 @@ enum ObjectListing {
         return ListObjectsResult(objects: summaries, prefixes: query.delimiter == nil ? nil : prefixes, nextStartWith: nextStartWith)
     }
 
-    private static func isSelected(_ name: String, by query: ListObjectsQuery) -> Bool {
+    static func isSelected(_ name: String, by query: ListObjectsQuery) -> Bool {
         name.utf8.starts(with: query.prefix.utf8)
             && query.start.map { !self.precedes(name, $0) } ?? true
             && query.startAfter.map { self.precedes($0, name) } ?? true

@@ -96,9 +96,9 @@ actor ObjectStore {
         namespace: String, bucket name: String, object objectName: String, bytes: [UInt8], properties: ObjectProperties,
         contentMD5: String?, ifMatch: String?, ifNoneMatch: String?
     ) throws(OCIError) -> ObjectInfo {
-        let bucket = try self.existingBucket(namespace: namespace, name)
+        // no copy of the bucket is kept here: one would make storing the object copy the whole bucket
+        let existing = try self.existingBucket(namespace: namespace, name).objects[objectName]?.info
         try Self.validate(objectName: objectName)
-        let existing = bucket.objects[objectName]?.info
         try Self.checkWrite(existing: existing, ifMatch: ifMatch, ifNoneMatch: ifNoneMatch)
         let md5 = Digest.md5Base64(bytes)
         if let contentMD5, contentMD5 != md5 {
@@ -144,7 +144,9 @@ actor ObjectStore {
     }
 
     func listObjects(namespace: String, bucket: String, query: ListObjectsQuery) throws(OCIError) -> ListObjectsResult {
-        let objects = try self.existingBucket(namespace: namespace, bucket).objects.values.map(\.info)
+        // only the objects the query selects are sorted: a listing of a small prefix stays cheap in a big bucket
+        let objects = try self.existingBucket(namespace: namespace, bucket).objects.values.lazy.map(\.info)
+            .filter { ObjectListing.isSelected($0.name, by: query) }
             .sorted { ObjectListing.precedes($0.name, $1.name) }
         return ObjectListing.list(objects, query: query)
     }
