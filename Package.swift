@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "OFSigning", dependencies: ["OFConfig", "COpenSSL"]),
         .target(name: "OFTransport", dependencies: ["OFSigning", "CCurl"]),
         .target(name: "OFServices", dependencies: ["OFTransport"]),
-        .target(name: "OFEngine", dependencies: ["OFTransport"]),
+        .target(name: "OFEngine", dependencies: ["OFServices"]),
         .target(
             name: "OFCABI",
             dependencies: ["OFConfig", "OFSigning", "OFServices", "OFEngine", "COraclefnTypes"],
@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "oraclefn-cli",
             dependencies: [
-                "OFConfig", "OFSigning", "OFEmulator",
+                "OFConfig", "OFSigning", "OFEmulator", "OFServices", "OFEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

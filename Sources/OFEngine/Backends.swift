@@ -1,9 +1,3 @@
-/// One page of an object listing: names in order, and where the next page starts (nil: the last page).
-struct ObjectPage: Sendable, Equatable {
-    var names: [String]
-    var nextStart: String?
-}
-
 /// The Object Storage operations a job needs. Implementations retry what is safe to retry and throw an
 /// `EngineError` saying what failed.
 protocol JobObjects: Sendable {
@@ -12,8 +6,8 @@ protocol JobObjects: Sendable {
     func put(bucket: String, name: String, bytes: [UInt8]) async throws(EngineError)
     /// The object's bytes, or the bytes `range` of it.
     func get(bucket: String, name: String, range: Range<Int>?) async throws(EngineError) -> [UInt8]
-    /// Names under `prefix`, from `start` (inclusive) on.
-    func list(bucket: String, prefix: String, start: String?) async throws(EngineError) -> ObjectPage
+    /// Every name under `prefix`, in order, from `start` (inclusive) on; all pages.
+    func list(bucket: String, prefix: String, start: String?) async throws(EngineError) -> [String]
 }
 
 /// Finds the function a job invokes.

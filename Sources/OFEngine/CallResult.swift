@@ -91,7 +91,8 @@ public struct JobStatistics: Sendable, Equatable {
     public var throttles = 0
     /// Status objects or answers for calls already counted (a worker run twice), ignored.
     public var duplicates = 0
-    /// Listings of the status prefix (pages included) and status or output objects read.
+    /// Listings of the status prefix (each of all its pages from the first call without a status) and status or
+    /// output objects read.
     public var statusListings = 0
     public var objectsRead = 0
     /// The lowest in-flight limit the throttling brought the job to.

@@ -1,6 +1,6 @@
 import Glibc
 import OFConfig
-import OFSigning
+import OFServices
 import OFTransport
 
 /// Runs map jobs on Oracle Functions: one function over many inputs, every result back in input order.
@@ -11,32 +11,26 @@ public final class Engine: Sendable {
     public let configuration: Configuration
     private let services: JobServices
 
-    /// An engine for the configuration's account and endpoints.
-    /// - Throws: `EngineError` (`.configuration`) when the API key cannot be loaded, or the HTTP client or its
-    ///   threads cannot start.
-    public convenience init(
-        configuration: Configuration, transport: TransportConfiguration = TransportConfiguration(), logger: Logger = .disabled,
-        clock: EngineClock = .system
-    ) throws(EngineError) {
-        let signer: RequestSigner
-        do {
-            signer = try RequestSigner(configuration: configuration)
-        } catch {
-            throw EngineError(.configuration, error.description)
-        }
-        let client: HTTPClient
+    /// An engine for the configuration's account and endpoints, logging at `lithops.log_level` unless `logger`
+    /// is given.
+    /// - Throws: `EngineError` (`.configuration`) when the API key or the transport settings of `oracle_f` or
+    ///   `oracle_oss` cannot be used, or the HTTP clients or their threads cannot start.
+    public convenience init(configuration: Configuration, logger: Logger? = nil, clock: EngineClock = .system) throws(EngineError) {
+        let functions: ServiceClient
+        let storage: ServiceClient
         let pool: SigningPool
         do {
-            client = try HTTPClient(configuration: transport, logger: logger)
-            pool = try SigningPool(threadCount: Self.processorCount, client: client, authorizer: signer)
+            functions = try ServiceClient(configuration: configuration, section: .functions, logger: logger)
+            storage = try ServiceClient(configuration: configuration, section: .storage, logger: logger)
+            // invocations go out on the Functions client's connections, signed with its key
+            pool = try SigningPool(threadCount: Self.processorCount, client: functions.executor.client, authorizer: functions.authorizer)
         } catch {
-            throw EngineError(.configuration, "the engine could not start its HTTP client: \(error.description)")
+            throw EngineError(.configuration, "the engine cannot start: \(error)")
         }
-        let executor = RetryingExecutor(client: client)
         let services = JobServices(
             pool: pool,
-            objects: OCIObjectStorage(configuration: configuration, executor: executor, authorizer: signer),
-            functions: OCIFunctions(configuration: configuration, executor: executor, authorizer: signer),
+            objects: StorageAdapter(client: ObjectStorageClient(configuration: configuration, service: storage)),
+            functions: FunctionsAdapter(client: FunctionsManagementClient(configuration: configuration, service: functions)),
             clock: clock, random: { Double.random(in: 0..<1) })
         self.init(configuration: configuration, services: services)
     }

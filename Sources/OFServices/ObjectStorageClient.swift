@@ -138,12 +138,13 @@ public struct ObjectStorageClient: Sendable {
 
     /// Every object whose name starts with `prefix` (all pages, in name order), with size, etag,
     /// md5 and times. With `delimiter` ("/", the only one OCI takes), names with a further
-    /// delimiter after the prefix are folded into `prefixes`.
-    public func listObjects(bucket: String, prefix: String? = nil, delimiter: String? = nil) async throws -> ObjectListing {
+    /// delimiter after the prefix are folded into `prefixes`. With `start`, the listing begins at
+    /// that name (inclusive), so a caller polling a prefix need not list what it has seen.
+    public func listObjects(bucket: String, prefix: String? = nil, delimiter: String? = nil, start: String? = nil) async throws -> ObjectListing {
         let base = try await bucketURL(bucket) + "/o"
         var objects: [ObjectSummary] = []
         var prefixes: [String] = []
-        var start: String?
+        var start = start
         repeat {
             let query = PercentEncoding.query([
                 ("prefix", prefix), ("delimiter", delimiter), ("start", start), ("limit", "1000"),

@@ -2,8 +2,7 @@ import Foundation
 import OFConfig
 import OFEmulator
 import OFEngine
-import OFSigning
-import OFTransport
+import OFServices
 import XCTest
 
 /// An emulator on loopback with a generated key and configuration, a bucket for jobs, and the native worker
@@ -16,9 +15,9 @@ final class EngineFixture: @unchecked Sendable {
     let directory: String
     let configuration: Configuration
     let configFile: String
-    let functions: OCIFunctions
+    let functions: FunctionsManagementClient
     /// The `oraclefn/worker` function.
-    let worker: OCIFunctions.Function
+    let worker: Function
 
     /// `faults` apply to invokes; `concurrency` caps each function's concurrent calls.
     static func start(faults: FaultSettings = .none, concurrency: Int = 32, timeoutInSeconds: Int = 30) async throws -> EngineFixture {
@@ -36,14 +35,12 @@ final class EngineFixture: @unchecked Sendable {
                 .replacingOccurrences(of: "oracle_oss:\n", with: "oracle_oss:\n  storage_bucket: \(bucket)\n")
             try text.write(toFile: configFile, atomically: true, encoding: .utf8)
             let configuration = try Configuration.load(path: configFile)
-            let client = try HTTPClient()
-            let signer = try RequestSigner(configuration: configuration)
-            let executor = RetryingExecutor(client: client)
-            try await Self.createBucket(url: emulator.url, namespace: options.namespace, compartment: configuration.oracle.compartmentId, executor: executor, signer: signer)
-            let functions = OCIFunctions(configuration: configuration, executor: executor, authorizer: signer)
-            let application = try await functions.createApplication(named: "engine-tests")
-            let worker = try await functions.createFunction(
-                applicationId: application.id, named: "worker", image: "oraclefn/worker:1", memoryInMBs: 128, timeoutInSeconds: timeoutInSeconds)
+            let storage = ObjectStorageClient(configuration: configuration, service: try ServiceClient(configuration: configuration, section: .storage))
+            _ = try await storage.createBucket(bucket)
+            let functions = FunctionsManagementClient(configuration: configuration, service: try ServiceClient(configuration: configuration, section: .functions))
+            let application = try await functions.createApplication(displayName: "engine-tests")
+            let worker = try await functions.createFunction(CreateFunctionDetails(
+                applicationId: application.id, displayName: "worker", image: "oraclefn/worker:1", memoryInMBs: 128, timeoutInSeconds: timeoutInSeconds))
             return EngineFixture(
                 emulator: emulator, setup: setup, directory: directory, configuration: configuration, configFile: configFile,
                 functions: functions, worker: worker)
@@ -55,7 +52,7 @@ final class EngineFixture: @unchecked Sendable {
 
     private init(
         emulator: Emulator, setup: GeneratedSetup, directory: String, configuration: Configuration, configFile: String,
-        functions: OCIFunctions, worker: OCIFunctions.Function
+        functions: FunctionsManagementClient, worker: Function
     ) {
         self.emulator = emulator
         self.setup = setup
@@ -75,18 +72,6 @@ final class EngineFixture: @unchecked Sendable {
         try Engine(configuration: configuration)
     }
 
-    private static func createBucket(url: String, namespace: String, compartment: String, executor: RetryingExecutor, signer: RequestSigner) async throws {
-        let body = Array(#"{"name": "\#(bucket)", "compartmentId": "\#(compartment)"}"#.utf8)
-        let request = HTTPRequest(method: "POST", url: "\(url)/n/\(namespace)/b", headers: ["content-type": "application/json"], body: .bytes(body))
-        let response = try await executor.execute(request, mode: .never, authorizer: signer)
-        guard response.isSuccess else {
-            throw EngineFixtureError(description: "creating the bucket answered \(response.status): \(String(decoding: response.body, as: UTF8.self))")
-        }
-    }
-}
-
-struct EngineFixtureError: Error, CustomStringConvertible {
-    let description: String
 }
 
 /// `count` inputs `input-<i>`, so each echoed result names its own index.

@@ -1,5 +1,6 @@
 import Foundation
 import OFEngine
+import OFServices
 import XCTest
 
 /// Jobs against the emulator and its native worker.
@@ -90,8 +91,9 @@ final class EngineJobTests: XCTestCase {
 
     func testRawBodyJobsMapAnyFunction() async throws {
         let engine = try fixture.engine()
-        let application = try await fixture.functions.createApplication(named: "plain")
-        let echo = try await fixture.functions.createFunction(applicationId: application.id, named: "echo", image: "oraclefn/echo", memoryInMBs: 128, timeoutInSeconds: 30)
+        let application = try await fixture.functions.createApplication(displayName: "plain")
+        let echo = try await fixture.functions.createFunction(CreateFunctionDetails(
+            applicationId: application.id, displayName: "echo", image: "oraclefn/echo", memoryInMBs: 128))
         let inputs = numberedInputs(5)
         let job = try engine.map(function: "echo", inputs: inputs, options: MapOptions(mode: .sync, format: .rawBody))
         XCTAssertTrue(job.wait(timeout: .seconds(60)))

@@ -20,7 +20,7 @@ final class JobDriver: @unchecked Sendable {
         case prepared(Result<PreparedJob, EngineError>)
         case sent(invocation: Int, attempt: Int, TransferToken)
         case invoked(invocation: Int, attempt: Int, Result<HTTPResponse, any Error>)
-        case scanned(Result<[String], EngineError>, pages: Int)
+        case scanned(Result<[String], EngineError>)
         case statusRead(call: Int, Result<[UInt8], EngineError>)
         case outputRead(call: Int, Result<[UInt8], EngineError>)
         case cancel
@@ -110,7 +110,7 @@ final class JobDriver: @unchecked Sendable {
         case .sent(let invocation, let attempt, let token):
             if schedule.isSending(invocation, attempt: attempt) { transfers[invocation] = token }
         case .invoked(let invocation, let attempt, let result): invoked(invocation, attempt: attempt, result)
-        case .scanned(let result, let pages): scanned(result, pages: pages)
+        case .scanned(let result): scanned(result)
         case .statusRead(let call, let result): statusRead(call, result)
         case .outputRead(let call, let result): outputRead(call, result)
         case .cancel: failJob(EngineError(.cancelled, "the job was cancelled before this call ended"))
@@ -280,25 +280,17 @@ final class JobDriver: @unchecked Sendable {
         let objects = services.objects
         let prefix = spec.layout.statusPrefix
         Task { [weak self] in
-            var names: [String] = []
-            var pages = 0
-            var next = start
             do throws(EngineError) {
-                repeat {
-                    let page = try await objects.list(bucket: storage.bucket, prefix: prefix, start: next)
-                    pages += 1
-                    names += page.names
-                    next = page.nextStart
-                } while next != nil
-                self?.post(.scanned(.success(names), pages: pages))
+                let names = try await objects.list(bucket: storage.bucket, prefix: prefix, start: start)
+                self?.post(.scanned(.success(names)))
             } catch {
-                self?.post(.scanned(.failure(error), pages: pages))
+                self?.post(.scanned(.failure(error)))
             }
         }
     }
 
-    private func scanned(_ result: Result<[String], EngineError>, pages: Int) {
-        listings += pages
+    private func scanned(_ result: Result<[String], EngineError>) {
+        listings += 1
         let now = services.clock.monotonic()
         let wall = services.clock.wall()
         var found = false

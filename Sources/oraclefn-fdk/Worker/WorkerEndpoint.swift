@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OFEngine
+import OFServices
 import OFSigning
 import OFTransport
 import Synchronization
@@ -39,15 +40,15 @@ final class WorkerEndpoint: Sendable {
 
     private init(environment: [String: String]) throws {
         let principal = try ResourcePrincipalCredentials(environment: environment)
-        let client = try HTTPClient()
-        let executor = RetryingExecutor(client: client)
+        let executor = RetryingExecutor(client: try HTTPClient())
         let signer = principal.signer
         let region = principal.region
         worker = ProtocolWorker(
             storage: { location in
                 let endpoint = location.endpoint ?? "https://objectstorage.\(region).oraclecloud.com"
-                let objects = OCIObjectStorage(endpoint: endpoint, namespace: location.namespace, executor: executor, authorizer: signer)
-                return BucketStorage(objects: objects, bucket: location.bucket)
+                let service = ServiceClient(
+                    executor: executor, authorizer: signer, endpoints: Endpoints(functions: endpoint, objectStorage: endpoint, identity: endpoint))
+                return BucketStorage(client: ObjectStorageClient(service: service, compartmentId: "", namespace: location.namespace), bucket: location.bucket)
             },
             clock: { Date().timeIntervalSince1970 },
             host: ProcessInfo.processInfo.hostName,
@@ -57,15 +58,16 @@ final class WorkerEndpoint: Sendable {
 
 /// One bucket of Object Storage, as the worker reads and writes it.
 private struct BucketStorage: WorkerStorage {
-    let objects: OCIObjectStorage
+    let client: ObjectStorageClient
     let bucket: String
 
     func get(_ name: String, range: Range<Int>?) async throws -> [UInt8] {
-        try await objects.get(bucket: bucket, name: name, range: range)
+        if let range, range.isEmpty { return [] }
+        return try await client.getObject(bucket: bucket, name: name, range: range.map { .bytes(first: $0.lowerBound, last: $0.upperBound - 1) }).body
     }
 
     func put(_ name: String, _ bytes: [UInt8]) async throws {
-        try await objects.put(bucket: bucket, name: name, bytes: bytes)
+        try await client.putObject(bucket: bucket, name: name, body: .bytes(bytes))
     }
 }
 
