@@ -364,6 +364,30 @@ SWIFT_EXTERN void ofn_error_clear(void) SWIFT_NOEXCEPT;
 
 SWIFT_EXTERN ofn_error const * _Nullable ofn_error_last(void) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
+SWIFT_EXTERN void ofn_functions_free(void * _Nullable functions) SWIFT_NOEXCEPT;
+
+/// Invokes a function synchronously with <code>size</code> bytes of <code>body</code> and puts its
+/// answer in <code>out</code>. Bodies over 6 MB give OFN_ETOOLARGE without sending; a
+/// failing function OFN_EFUNCTION; 429 and 503 are retried with backoff.
+SWIFT_EXTERN ofn_status ofn_functions_invoke(ofn_buf * _Nullable out_, void * _Nullable functions, char const * _Nullable functionId, void const * _Nullable body, ptrdiff_t size) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Invokes a function detached: returns once the service has accepted the
+/// call, with its call id in <code>out</code> (”” when the service gave none).
+SWIFT_EXTERN ofn_status ofn_functions_invoke_detached(ofn_buf * _Nullable out_, void * _Nullable functions, char const * _Nullable functionId, void const * _Nullable body, ptrdiff_t size) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// The applications of <code>compartment_id</code> (NULL: the configured compartment) as a
+/// JSON array of OCI’s Application objects (camelCase: “id”, “displayName”,
+/// “lifecycleState”, …).
+SWIFT_EXTERN ofn_status ofn_functions_list_applications(ofn_buf * _Nullable out_, void * _Nullable functions, char const * _Nullable compartmentId) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// The functions of an application as a JSON array of OCI’s Function objects
+/// (“id”, “displayName”, “image”, “memoryInMBs”, “invokeEndpoint”, …).
+SWIFT_EXTERN ofn_status ofn_functions_list_functions(ofn_buf * _Nullable out_, void * _Nullable functions, char const * _Nullable applicationId) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// A Functions client for the configuration’s oracle_f section (its endpoint,
+/// or the region’s). Free it with ofn_functions_free().
+SWIFT_EXTERN ofn_status ofn_functions_new(void * _Nullable * _Nullable out_, void * _Nullable config) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
 /// Collects a detached job another process started, by its id (see
 /// ofn_job_id()). Options as for ofn_job_submit(); the rest comes from the
 /// job’s manifest.
@@ -438,6 +462,48 @@ SWIFT_EXTERN ofn_status ofn_signer_new(void * _Nullable * _Nullable out_, char c
 SWIFT_EXTERN ofn_status ofn_signer_sign(ofn_buf * _Nullable out_, void * _Nullable signer, char const * _Nullable method, char const * _Nullable url, char const * _Nullable headersJSON, void const * _Nullable body, ptrdiff_t bodyLength, int32_t signBody) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 SWIFT_EXTERN char const * _Nonnull ofn_status_str(ofn_status status) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Creates a bucket in the configured compartment. <code>bucket</code> NULL means the
+/// configured storage_bucket. An existing bucket gives OFN_ECONFLICT.
+SWIFT_EXTERN ofn_status ofn_storage_create_bucket(void * _Nullable storage, char const * _Nullable bucket) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Deletes object <code>key</code>; a missing one gives OFN_ENOTFOUND.
+SWIFT_EXTERN ofn_status ofn_storage_delete(void * _Nullable storage, char const * _Nullable bucket, char const * _Nullable key) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Deletes the objects named in <code>keys_json</code> (a JSON array of strings), several
+/// at a time; ones already gone count as deleted.
+SWIFT_EXTERN ofn_status ofn_storage_delete_many(void * _Nullable storage, char const * _Nullable bucket, char const * _Nullable keysJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+SWIFT_EXTERN void ofn_storage_free(void * _Nullable storage) SWIFT_NOEXCEPT;
+
+/// Reads object <code>key</code> into <code>out</code>. A range as HTTP writes it: <code>first</code> and <code>last</code>
+/// both included; <code>last</code> -1 reads from <code>first</code> to the end; <code>first</code> -1 reads the
+/// last <code>last</code> bytes; both -1 read the whole object. A missing object gives
+/// OFN_ENOTFOUND.
+SWIFT_EXTERN ofn_status ofn_storage_get(ofn_buf * _Nullable out_, void * _Nullable storage, char const * _Nullable bucket, char const * _Nullable key, int64_t first, int64_t last) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// The object’s properties as a JSON object of its headers (names in lowercase,
+/// e.g. “content-length”, “etag”, “content-md5”, “opc-meta-*”).
+SWIFT_EXTERN ofn_status ofn_storage_head(ofn_buf * _Nullable out_, void * _Nullable storage, char const * _Nullable bucket, char const * _Nullable key) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Every object whose name starts with <code>prefix</code> (NULL: all), as JSON
+/// {“objects”: [{“name”, “size”, “etag”, “md5”, “timeCreated”, “timeModified”}],
+/// “prefixes”: […]}. With <code>delimiter</code> “/”, names with a further “/” after the
+/// prefix are folded into “prefixes”.
+SWIFT_EXTERN ofn_status ofn_storage_list(ofn_buf * _Nullable out_, void * _Nullable storage, char const * _Nullable bucket, char const * _Nullable prefix, char const * _Nullable delimiter) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// An Object Storage client for the configuration’s oracle_oss section (its
+/// endpoint, or the region’s). Free it with ofn_storage_free().
+SWIFT_EXTERN ofn_status ofn_storage_new(void * _Nullable * _Nullable out_, void * _Nullable config) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Stores <code>size</code> bytes at <code>data</code> as object <code>key</code> (in parts when large; the
+/// bytes are read in place while the call runs). <code>content_type</code> NULL means
+/// application/octet-stream.
+SWIFT_EXTERN ofn_status ofn_storage_put(void * _Nullable storage, char const * _Nullable bucket, char const * _Nullable key, void const * _Nullable data, ptrdiff_t size, char const * _Nullable contentType) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Stores the file at <code>path</code> as object <code>key</code>, read while it is sent (in parts
+/// when large), so it is never held in memory whole.
+SWIFT_EXTERN ofn_status ofn_storage_put_file(void * _Nullable storage, char const * _Nullable bucket, char const * _Nullable key, char const * _Nullable path, char const * _Nullable contentType) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// The library version, “MAJOR.MINOR.PATCH”. Static; never free it.
 SWIFT_EXTERN char const * _Nonnull ofn_version(void) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;

@@ -71,6 +71,8 @@ typedef struct ofn_config ofn_config; /* immutable: share it between threads */
 typedef struct ofn_signer ofn_signer; /* immutable: share it between threads */
 typedef struct ofn_engine ofn_engine; /* shareable: any number of jobs from any threads */
 typedef struct ofn_job ofn_job;       /* one map job; every call on it is thread-safe */
+typedef struct ofn_storage ofn_storage;     /* Object Storage client: share it between threads */
+typedef struct ofn_functions ofn_functions; /* Functions client: share it between threads */
 
 /* Input bytes, borrowed for the duration of a call (the library copies them). */
 typedef struct ofn_bytes {

@@ -19,6 +19,9 @@ bindings/c/build.sh debug
 bindings/c/build/smoke Tests/Fixtures
 valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
     --show-leak-kinds=definite bindings/c/build/smoke Tests/Fixtures > /dev/null
+bindings/c/build/storage_smoke Tests/Fixtures "$bin/oraclefn-cli"
+valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+    --show-leak-kinds=definite bindings/c/build/storage_smoke Tests/Fixtures "$bin/oraclefn-cli" > /dev/null
 
 echo "== pytest"
 export ORACLEFN_LIBRARY="$bin/liboraclefn.so" ORACLEFN_CLI="$bin/oraclefn-cli"

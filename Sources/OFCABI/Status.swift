@@ -2,7 +2,9 @@
 import COraclefnTypes
 import OFConfig
 import OFEngine
+import OFServices
 import OFSigning
+import OFTransport
 
 /// A failure as the C caller sees it.
 struct CError: Error {
@@ -29,6 +31,13 @@ struct CError: Error {
             httpStatus = Int32(clamping: e.httpStatus ?? 0)
             code = e.code ?? ""
             requestId = e.opcRequestId ?? ""
+        case let e as ServiceError:
+            self.init(status: Self.status(ofHTTP: e.httpStatus), message: e.description)
+            httpStatus = Int32(clamping: e.httpStatus)
+            code = e.code
+            requestId = e.opcRequestId
+        case let e as ClientError: self.init(status: Self.status(of: e), message: e.description)
+        case let e as TransportError: self.init(status: Self.status(of: e), message: e.description)
         default: self.init(status: OFN_ERROR, message: "internal error: \(error)")
         }
     }
@@ -42,6 +51,24 @@ extension CError {
         case .notFound: return OFN_ENOTFOUND
         case .cancelled: return OFN_ECANCELLED
         case .service: return status(ofHTTP: e.httpStatus)
+        }
+    }
+
+    static func status(of e: ClientError) -> ofn_status {
+        switch e.kind {
+        case .invalidArgument: return OFN_EINVALID
+        case .payloadTooLarge: return OFN_ETOOLARGE
+        case .timedOut: return OFN_ETIMEOUT
+        case .unexpectedResponse: return OFN_ESERVICE
+        }
+    }
+
+    static func status(of e: TransportError) -> ofn_status {
+        switch e.kind {
+        case .timedOut: return OFN_ETIMEOUT
+        case .cancelled: return OFN_ECANCELLED
+        case .invalidRequest, .bodySource: return OFN_EINVALID
+        case .connectFailed, .tls, .connectionLost, .circuitOpen, .shutdown, .other: return OFN_ENETWORK
         }
     }
 

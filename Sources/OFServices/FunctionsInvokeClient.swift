@@ -83,9 +83,12 @@ public struct FunctionsInvokeClient: Sendable {
             opcRequestId: response.headers["opc-request-id"] ?? "", attempts: response.attempts)
     }
 
-    private func checkSize(_ body: [UInt8]) throws(ClientError) {
-        guard body.count <= Self.maxPayloadBytes else {
-            throw ClientError(.payloadTooLarge, "the invocation payload has \(body.count) bytes, over OCI Functions' limit of \(Self.maxPayloadBytes) (6 MB); put large inputs in Object Storage and pass their names instead")
+    private func checkSize(_ body: [UInt8]) throws(ClientError) { try Self.checkPayload(size: body.count) }
+
+    /// Refuses a payload over the service's limit, before anything is sent.
+    public static func checkPayload(size: Int) throws(ClientError) {
+        guard size <= maxPayloadBytes else {
+            throw ClientError(.payloadTooLarge, "the invocation payload has \(size) bytes, over OCI Functions' limit of \(maxPayloadBytes) (6 MB); put large inputs in Object Storage and pass their names instead")
         }
     }
 }

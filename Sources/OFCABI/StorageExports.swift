@@ -1,0 +1,251 @@
+// Object Storage from C: put, get (with ranges), head, list, delete, create bucket.
+import COraclefnTypes
+import FoundationEssentials
+import Glibc
+import OFConfig
+import OFServices
+import OFTransport
+import Synchronization
+
+final class StorageHandle: Handle {
+    let storage: ObjectStorageClient
+    let defaultBucket: String?
+
+    init(_ configuration: Configuration) throws {
+        let service = try ServiceClient(configuration: configuration, section: .storage)
+        storage = ObjectStorageClient(configuration: configuration, service: service)
+        defaultBucket = configuration.storage.storageBucket
+    }
+
+    /// The bucket named, or with NULL the configuration's oracle_oss.storage_bucket.
+    func bucket(_ name: UnsafePointer<CChar>?) throws -> String {
+        if let given = try Marshal.optionalString(name, "bucket") { return given }
+        guard let defaultBucket else {
+            throw CError.invalid("bucket is NULL and the configuration has no storage_bucket in its oracle_oss section; name a bucket or set storage_bucket")
+        }
+        return defaultBucket
+    }
+}
+
+/// An Object Storage client for the configuration's oracle_oss section (its
+/// endpoint, or the region's). Free it with ofn_storage_free().
+@c(ofn_storage_new)
+public func ofnStorageNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ config: OpaquePointer?) -> ofn_status {
+    guarded {
+        guard let out else { throw CError.invalid("out must not be NULL") }
+        out.pointee = nil
+        let handle = try Handle.borrow(config, as: ConfigHandle.self, "config")
+        out.pointee = try StorageHandle(handle.configuration).register()
+    }
+}
+
+@c(ofn_storage_free)
+public func ofnStorageFree(_ storage: OpaquePointer?) { Handle.release(storage) }
+
+/// Creates a bucket in the configured compartment. `bucket` NULL means the
+/// configured storage_bucket. An existing bucket gives OFN_ECONFLICT.
+@c(ofn_storage_create_bucket)
+public func ofnStorageCreateBucket(_ storage: OpaquePointer?, _ bucket: UnsafePointer<CChar>?) -> ofn_status {
+    guarded {
+        let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
+        let name = try handle.bucket(bucket)
+        _ = try blocking { try await handle.storage.createBucket(name) }
+    }
+}
+
+/// Stores `size` bytes at `data` as object `key` (in parts when large; the
+/// bytes are read in place while the call runs). `content_type` NULL means
+/// application/octet-stream.
+@c(ofn_storage_put)
+public func ofnStoragePut(
+    _ storage: OpaquePointer?, _ bucket: UnsafePointer<CChar>?, _ key: UnsafePointer<CChar>?, _ data: UnsafeRawPointer?,
+    _ size: Int, _ contentType: UnsafePointer<CChar>?
+) -> ofn_status {
+    guarded {
+        let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
+        let (bucket, key) = (try handle.bucket(bucket), try Marshal.string(key, "key"))
+        let type = try Marshal.optionalString(contentType, "content_type") ?? "application/octet-stream"
+        guard size >= 0 else { throw CError.invalid("size \(size) is negative") }
+        guard size == 0 || data != nil else { throw CError.invalid("data is NULL but size is \(size)") }
+        let body = UnsafeBytesSource(borrowing: UnsafeRawBufferPointer(start: data, count: size))
+        _ = try blocking { try await handle.storage.putObject(bucket: bucket, name: key, body: .source(body), contentType: type) }
+    }
+}
+
+/// Stores the file at `path` as object `key`, read while it is sent (in parts
+/// when large), so it is never held in memory whole.
+@c(ofn_storage_put_file)
+public func ofnStoragePutFile(
+    _ storage: OpaquePointer?, _ bucket: UnsafePointer<CChar>?, _ key: UnsafePointer<CChar>?, _ path: UnsafePointer<CChar>?,
+    _ contentType: UnsafePointer<CChar>?
+) -> ofn_status {
+    guarded {
+        let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
+        let (bucket, key) = (try handle.bucket(bucket), try Marshal.string(key, "key"))
+        let source = try FileSource(path: try Marshal.string(path, "path"))
+        let type = try Marshal.optionalString(contentType, "content_type") ?? "application/octet-stream"
+        _ = try blocking { try await handle.storage.putObject(bucket: bucket, name: key, body: .source(source), contentType: type) }
+    }
+}
+
+/// Reads object `key` into `out`. A range as HTTP writes it: `first` and `last`
+/// both included; `last` -1 reads from `first` to the end; `first` -1 reads the
+/// last `last` bytes; both -1 read the whole object. A missing object gives
+/// OFN_ENOTFOUND.
+@c(ofn_storage_get)
+public func ofnStorageGet(
+    _ out: UnsafeMutablePointer<ofn_buf>?, _ storage: OpaquePointer?, _ bucket: UnsafePointer<CChar>?, _ key: UnsafePointer<CChar>?,
+    _ first: Int64, _ last: Int64
+) -> ofn_status {
+    guarded {
+        guard let out else { throw CError.invalid("the output buffer must not be NULL") }
+        let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
+        let (bucket, key) = (try handle.bucket(bucket), try Marshal.string(key, "key"))
+        let range: ByteRange?
+        switch (first, last) {
+        case (-1, -1): range = nil
+        case (0..., -1): range = .from(Int(first))
+        case (-1, 1...): range = .suffix(Int(last))
+        case (0..., 0...) where last >= first: range = .bytes(first: Int(first), last: Int(last))
+        default: throw CError.invalid("the range \(first)-\(last) is not valid: give first <= last, first -1 for the last bytes, last -1 for up to the end, or both -1")
+        }
+        let sink = MallocSink()
+        _ = try blocking { try await handle.storage.getObject(bucket: bucket, name: key, range: range, sink: sink) }
+        try sink.hand(to: out)
+    }
+}
+
+/// The object's properties as a JSON object of its headers (names in lowercase,
+/// e.g. "content-length", "etag", "content-md5", "opc-meta-*").
+@c(ofn_storage_head)
+public func ofnStorageHead(
+    _ out: UnsafeMutablePointer<ofn_buf>?, _ storage: OpaquePointer?, _ bucket: UnsafePointer<CChar>?, _ key: UnsafePointer<CChar>?
+) -> ofn_status {
+    guarded {
+        let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
+        let (bucket, key) = (try handle.bucket(bucket), try Marshal.string(key, "key"))
+        let metadata = try blocking { try await handle.storage.headObject(bucket: bucket, name: key) }
+        var headers: [(String, ConfigValue)] = []
+        for (name, value) in metadata.headers where !headers.contains(where: { $0.0 == name.lowercased() }) {
+            headers.append((name.lowercased(), .string(value)))
+        }
+        try Marshal.fill(out, ConfigValue.map(headers).json)
+    }
+}
+
+/// Every object whose name starts with `prefix` (NULL: all), as JSON
+/// {"objects": [{"name", "size", "etag", "md5", "timeCreated", "timeModified"}],
+/// "prefixes": [...]}. With `delimiter` "/", names with a further "/" after the
+/// prefix are folded into "prefixes".
+@c(ofn_storage_list)
+public func ofnStorageList(
+    _ out: UnsafeMutablePointer<ofn_buf>?, _ storage: OpaquePointer?, _ bucket: UnsafePointer<CChar>?, _ prefix: UnsafePointer<CChar>?,
+    _ delimiter: UnsafePointer<CChar>?
+) -> ofn_status {
+    guarded {
+        let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
+        let bucket = try handle.bucket(bucket)
+        let (prefix, delimiter) = (try Marshal.optionalString(prefix, "prefix"), try Marshal.optionalString(delimiter, "delimiter"))
+        let listing = try blocking { try await handle.storage.listObjects(bucket: bucket, prefix: prefix, delimiter: delimiter) }
+        try Marshal.fill(out, try CJSON.encode(ListingJSON(objects: listing.objects, prefixes: listing.prefixes)))
+    }
+}
+
+private struct ListingJSON: Encodable {
+    let objects: [ObjectSummary]
+    let prefixes: [String]
+}
+
+/// Deletes object `key`; a missing one gives OFN_ENOTFOUND.
+@c(ofn_storage_delete)
+public func ofnStorageDelete(_ storage: OpaquePointer?, _ bucket: UnsafePointer<CChar>?, _ key: UnsafePointer<CChar>?) -> ofn_status {
+    guarded {
+        let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
+        let (bucket, key) = (try handle.bucket(bucket), try Marshal.string(key, "key"))
+        try blocking { try await handle.storage.deleteObject(bucket: bucket, name: key) }
+    }
+}
+
+/// Deletes the objects named in `keys_json` (a JSON array of strings), several
+/// at a time; ones already gone count as deleted.
+@c(ofn_storage_delete_many)
+public func ofnStorageDeleteMany(_ storage: OpaquePointer?, _ bucket: UnsafePointer<CChar>?, _ keysJSON: UnsafePointer<CChar>?) -> ofn_status {
+    guarded {
+        let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
+        let bucket = try handle.bucket(bucket)
+        let keys = try CJSON.stringArray(try Marshal.string(keysJSON, "keys_json"), "keys_json")
+        try blocking { try await handle.storage.deleteObjects(bucket: bucket, names: keys) }
+    }
+}
+
+/// Collects an object's content in malloc'ed memory that becomes the caller's ofn_buf,
+/// so a large object is not copied once more on the way out.
+final class MallocSink: ResponseSink, Sendable {
+    private struct Buffer: @unchecked Sendable {
+        var pointer: UnsafeMutableRawPointer?
+        var count = 0
+        var capacity = 0
+
+        mutating func reserve(_ needed: Int) throws(TransportError) {
+            guard needed > capacity else { return }
+            let target = max(needed, capacity * 2)
+            guard let grown = realloc(pointer, target) else {
+                throw .bodySource("out of memory: could not hold \(target) bytes of the object; read it in ranges instead")
+            }
+            pointer = grown
+            capacity = target
+        }
+    }
+
+    private let buffer = Mutex(Buffer())
+
+    deinit { buffer.withLock { free($0.pointer) } }
+
+    func begin(expectedLength: Int?) throws(TransportError) {
+        try buffer.withLock { (b) throws(TransportError) in
+            b.count = 0
+            if let expectedLength { try b.reserve(expectedLength + 1) }
+        }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws(TransportError) {
+        try buffer.withLock { (b) throws(TransportError) in
+            try b.reserve(b.count + bytes.count + 1)
+            if let base = bytes.baseAddress, let pointer = b.pointer { (pointer + b.count).copyMemory(from: base, byteCount: bytes.count) }
+            b.count += bytes.count
+        }
+    }
+
+    /// Gives the bytes, NUL-terminated, to `out`; the sink keeps nothing.
+    func hand(to out: UnsafeMutablePointer<ofn_buf>) throws(CError) {
+        var taken = buffer.withLock { b in
+            defer { b = Buffer() }
+            return b
+        }
+        do { try taken.reserve(taken.count + 1) } catch { throw CError(status: OFN_ERROR, message: "out of memory") }
+        guard let pointer = taken.pointer else { throw CError(status: OFN_ERROR, message: "out of memory") }
+        pointer.storeBytes(of: 0, toByteOffset: taken.count, as: UInt8.self)
+        out.pointee = ofn_buf(ptr: pointer.assumingMemoryBound(to: CChar.self), size: taken.count)
+    }
+}
+
+/// JSON for the C side: camelCase as OCI writes it, keys sorted.
+enum CJSON {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func stringArray(_ text: String, _ name: String) throws(CError) -> [String] {
+        guard case .list(let items)? = try? ConfigValue(json: text) else {
+            throw CError.invalid("\(name) is not a JSON array; pass e.g. [\"a.txt\", \"b.txt\"]")
+        }
+        var strings: [String] = []
+        for item in items {
+            guard case .string(let s) = item else { throw CError.invalid("\(name) holds something that is not a string; pass an array of names") }
+            strings.append(s)
+        }
+        return strings
+    }
+}

@@ -1,0 +1,234 @@
+/*
+ * C smoke tests for the Object Storage and Functions exports, against the
+ * emulator (`oraclefn-cli emulator --port 0`, started and stopped here).
+ * Prints "N passed, N failed".
+ *
+ * Usage: storage_smoke FIXTURES_DIR ORACLEFN_CLI
+ */
+#define _XOPEN_SOURCE 700 /* mkdtemp, realpath */
+#include <oraclefn.h>
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int passed, failed;
+
+static void check(int ok, const char *fmt, ...) {
+    va_list ap;
+    if (ok) { passed++; return; }
+    failed++;
+    fprintf(stderr, "FAIL: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static const char *last_message(void) {
+    const ofn_error *e = ofn_error_last();
+    return e ? e->message : "(no error recorded)";
+}
+
+/* Starts the emulator trusting `config`; returns its pid and writes its URL. */
+static pid_t start_emulator(const char *cli, const char *config, char *url, size_t url_size) {
+    int fds[2];
+    pid_t pid;
+    FILE *out;
+    char line[256];
+    if (pipe(fds) != 0) return -1;
+    pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execl(cli, cli, "emulator", "--port", "0", "--config", config, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    out = fdopen(fds[0], "r");
+    if (!out || !fgets(line, sizeof line, out) || strncmp(line, "listening on ", 13) != 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        return -1;
+    }
+    line[strcspn(line, "\n")] = '\0';
+    snprintf(url, url_size, "%s", line + 13);
+    /* the rest of its output is not read; the pipe stays open so writes never fail */
+    return pid;
+}
+
+static json_t *parse(const ofn_buf *buf) {
+    json_error_t error;
+    return json_loadb(buf->ptr, buf->size, 0, &error);
+}
+
+static void test_storage(ofn_storage *s) {
+    ofn_buf buf = OFN_BUF_INIT;
+    const char *data = "0123456789";
+    const ofn_error *e;
+    json_t *j;
+    ofn_status rc;
+
+    check(ofn_storage_create_bucket(s, NULL) == OFN_OK, "create the configured bucket: %s", last_message());
+    rc = ofn_storage_create_bucket(s, NULL);
+    e = ofn_error_last();
+    check(rc == OFN_ECONFLICT && e && e->http_status == 409 && strcmp(e->code, "BucketAlreadyExists") == 0,
+          "a second create is a conflict with OCI's code (%d)", (int)rc);
+
+    check(ofn_storage_put(s, NULL, "dir/a b.txt", data, 10, "text/plain") == OFN_OK, "put: %s", last_message());
+    check(ofn_storage_get(&buf, s, NULL, "dir/a b.txt", -1, -1) == OFN_OK && buf.size == 10 &&
+              memcmp(buf.ptr, data, 10) == 0 && buf.ptr[10] == '\0',
+          "get the whole object back, NUL-terminated");
+    ofn_buf_dispose(&buf);
+    check(buf.ptr == NULL && buf.size == 0, "ofn_buf_dispose clears the buffer");
+    check(ofn_storage_get(&buf, s, NULL, "dir/a b.txt", 2, 4) == OFN_OK && buf.size == 3 && memcmp(buf.ptr, "234", 3) == 0,
+          "get bytes 2-4");
+    ofn_buf_dispose(&buf);
+    check(ofn_storage_get(&buf, s, NULL, "dir/a b.txt", 7, -1) == OFN_OK && buf.size == 3 && memcmp(buf.ptr, "789", 3) == 0,
+          "get from byte 7 to the end");
+    ofn_buf_dispose(&buf);
+    check(ofn_storage_get(&buf, s, NULL, "dir/a b.txt", -1, 2) == OFN_OK && buf.size == 2 && memcmp(buf.ptr, "89", 2) == 0,
+          "get the last 2 bytes");
+    ofn_buf_dispose(&buf);
+    check(ofn_storage_get(&buf, s, NULL, "dir/a b.txt", 5, 2) == OFN_EINVALID, "an inverted range is refused");
+
+    check(ofn_storage_head(&buf, s, NULL, "dir/a b.txt") == OFN_OK, "head: %s", last_message());
+    j = parse(&buf);
+    check(j && strcmp(json_string_value(json_object_get(j, "content-length")), "10") == 0 &&
+              strcmp(json_string_value(json_object_get(j, "content-type")), "text/plain") == 0,
+          "head gives content-length and content-type: %s", buf.ptr);
+    json_decref(j);
+    ofn_buf_dispose(&buf);
+
+    check(ofn_storage_put(s, NULL, "dir/sub/c", "x", 1, NULL) == OFN_OK, "put a second object");
+    check(ofn_storage_put(s, NULL, "other", "", 0, NULL) == OFN_OK, "put an empty object");
+    check(ofn_storage_list(&buf, s, NULL, "dir/", "/") == OFN_OK, "list: %s", last_message());
+    j = parse(&buf);
+    check(j && json_array_size(json_object_get(j, "objects")) == 1 && json_array_size(json_object_get(j, "prefixes")) == 1 &&
+              strcmp(json_string_value(json_object_get(json_array_get(json_object_get(j, "objects"), 0), "name")), "dir/a b.txt") == 0 &&
+              json_integer_value(json_object_get(json_array_get(json_object_get(j, "objects"), 0), "size")) == 10,
+          "list with a delimiter: %s", buf.ptr);
+    json_decref(j);
+    ofn_buf_dispose(&buf);
+
+    check(ofn_storage_delete(s, NULL, "other") == OFN_OK, "delete");
+    rc = ofn_storage_get(&buf, s, NULL, "other", -1, -1);
+    e = ofn_error_last();
+    check(rc == OFN_ENOTFOUND && e && e->http_status == 404 && strcmp(e->code, "ObjectNotFound") == 0 &&
+              strlen(e->opc_request_id) > 0 && strstr(e->message, "GetObject") != NULL,
+          "a deleted object is not found, with OCI's code and a request id (%d)", (int)rc);
+    check(ofn_storage_head(&buf, s, NULL, "other") == OFN_ENOTFOUND, "head of a missing object");
+    check(ofn_storage_delete(s, NULL, "other") == OFN_ENOTFOUND, "delete of a missing object");
+    check(ofn_storage_delete_many(s, NULL, "[\"dir/a b.txt\", \"dir/sub/c\", \"never-was\"]") == OFN_OK,
+          "delete many, a missing one included: %s", last_message());
+    check(ofn_storage_list(&buf, s, NULL, NULL, NULL) == OFN_OK && strstr(buf.ptr, "\"objects\":[]") != NULL,
+          "nothing left: %s", buf.ptr ? buf.ptr : "");
+    ofn_buf_dispose(&buf);
+    check(ofn_storage_delete_many(s, NULL, "{\"not\": \"a list\"}") == OFN_EINVALID, "keys_json must be an array");
+    check(ofn_storage_create_bucket(s, "second-bucket") == OFN_OK && ofn_storage_put(s, "second-bucket", "k", "v", 1, NULL) == OFN_OK,
+          "a named bucket");
+}
+
+static void test_put_file(ofn_storage *s) {
+    char dir[] = "/tmp/oraclefn-storage-XXXXXX";
+    char path[64];
+    ofn_buf buf = OFN_BUF_INIT;
+    size_t size = 3u << 20, i;
+    unsigned char *data = malloc(size);
+    FILE *f;
+    if (!mkdtemp(dir) || !data) { check(0, "temporary file"); free(data); return; }
+    snprintf(path, sizeof path, "%s/blob", dir);
+    for (i = 0; i < size; i++) data[i] = (unsigned char)(i * 7 + (i >> 12));
+    f = fopen(path, "wb");
+    fwrite(data, 1, size, f);
+    fclose(f);
+    check(ofn_storage_put_file(s, NULL, "blob", path, NULL) == OFN_OK, "put_file: %s", last_message());
+    check(ofn_storage_get(&buf, s, NULL, "blob", -1, -1) == OFN_OK && buf.size == size && memcmp(buf.ptr, data, size) == 0,
+          "put_file round trip of 3 MiB");
+    ofn_buf_dispose(&buf);
+    check(ofn_storage_put_file(s, NULL, "x", "/nonexistent/file", NULL) == OFN_EINVALID && strstr(last_message(), "/nonexistent/file"),
+          "a missing file is named: %s", last_message());
+    unlink(path);
+    rmdir(dir);
+    free(data);
+}
+
+static void test_functions(ofn_functions *f) {
+    ofn_buf buf = OFN_BUF_INIT;
+    char *big = calloc(1, (6u << 20) + 1);
+    check(ofn_functions_list_applications(&buf, f, NULL) == OFN_OK && strcmp(buf.ptr, "[]") == 0,
+          "no applications yet: %s", buf.ptr ? buf.ptr : last_message());
+    ofn_buf_dispose(&buf);
+    check(ofn_functions_invoke(&buf, f, "ocid1.fnfunc.oc1..missing", "{}", 2) == OFN_ENOTFOUND, "invoking a missing function");
+    check(ofn_functions_invoke(&buf, f, "ocid1.fnfunc.oc1..missing", big, (6u << 20) + 1) == OFN_ETOOLARGE &&
+              strstr(last_message(), "6 MB") != NULL,
+          "a payload over 6 MB is refused: %s", last_message());
+    check(ofn_functions_list_functions(&buf, f, NULL) == OFN_EINVALID, "application_id is required");
+    free(big);
+}
+
+static void test_bad_arguments(ofn_config *config) {
+    ofn_storage *s = NULL;
+    ofn_buf buf = OFN_BUF_INIT;
+    check(ofn_storage_new(NULL, config) == OFN_EINVALID, "out NULL");
+    check(ofn_storage_new((void **)&s, NULL) == OFN_EINVALID && s == NULL, "config NULL");
+    check(ofn_storage_put(NULL, "b", "k", "x", 1, NULL) == OFN_EINVALID, "storage NULL");
+    check(ofn_storage_new((void **)&s, config) == OFN_OK, "a storage handle");
+    check(ofn_storage_put(s, "b", NULL, "x", 1, NULL) == OFN_EINVALID, "key NULL");
+    check(ofn_storage_put(s, "b", "k", NULL, 5, NULL) == OFN_EINVALID, "data NULL with a size");
+    check(ofn_storage_put(s, "b", "k", "x", -1, NULL) == OFN_EINVALID, "negative size");
+    check(ofn_storage_get(NULL, s, "b", "k", -1, -1) == OFN_EINVALID, "out NULL");
+    check(ofn_storage_list(&buf, config, "b", NULL, NULL) == OFN_EINVALID && strstr(last_message(), "another kind"),
+          "a config handle is not a storage handle: %s", last_message());
+    ofn_storage_free(s);
+    check(ofn_storage_put(s, "b", "k", "x", 1, NULL) == OFN_EINVALID && strstr(last_message(), "freed"),
+          "a freed handle is refused: %s", last_message());
+    ofn_storage_free(NULL);
+    ofn_functions_free(NULL);
+}
+
+int main(int argc, char **argv) {
+    char url[128], overrides[512];
+    char *fixtures, config_path[4096];
+    ofn_config *config = NULL;
+    ofn_storage *storage = NULL;
+    ofn_functions *functions = NULL;
+    pid_t emulator;
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s FIXTURES_DIR ORACLEFN_CLI\n", argv[0]);
+        return 2;
+    }
+    fixtures = realpath(argv[1], NULL);
+    if (!fixtures) { perror(argv[1]); return 2; }
+    snprintf(config_path, sizeof config_path, "%s/config/valid.yaml", fixtures);
+    emulator = start_emulator(argv[2], config_path, url, sizeof url);
+    if (emulator < 0) { fprintf(stderr, "could not start %s emulator\n", argv[2]); return 2; }
+
+    snprintf(overrides, sizeof overrides, "{\"oracle_f\": {\"endpoint\": \"%s\"}, \"oracle_oss\": {\"endpoint\": \"%s\"}}", url, url);
+    check(ofn_config_load((void **)&config, config_path, overrides) == OFN_OK, "load the configuration: %s", last_message());
+    if (config) {
+        check(ofn_storage_new((void **)&storage, config) == OFN_OK, "ofn_storage_new: %s", last_message());
+        check(ofn_functions_new((void **)&functions, config) == OFN_OK, "ofn_functions_new: %s", last_message());
+        if (storage) {
+            test_storage(storage);
+            test_put_file(storage);
+        }
+        if (functions) test_functions(functions);
+        test_bad_arguments(config);
+    }
+    ofn_functions_free(functions);
+    ofn_storage_free(storage);
+    ofn_config_free(config);
+    free(fixtures);
+    kill(emulator, SIGTERM);
+    waitpid(emulator, NULL, 0);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
