@@ -55,12 +55,12 @@ let package = Package(
         .executableTarget(
             name: "oraclefn-cli",
             dependencies: [
-                "OFConfig", "OFSigning", "OFEmulator", "OFServices", "OFEngine",
+                "OFConfig", "OFSigning", "OFTransport", "OFServices", "OFEngine", "OFEmulator", "COpenSSL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The emulator's built-in function handler (images oraclefn/echo, oraclefn/hello, ...).
-        .executableTarget(name: "oraclefn-fdk", dependencies: ["OFEngine", .product(name: "Hummingbird", package: "hummingbird")]),
+        .executableTarget(name: "oraclefn-fdk", dependencies: ["OFEngine", "OFServices", .product(name: "Hummingbird", package: "hummingbird")]),
 
         .testTarget(name: "OFConfigTests", dependencies: ["OFConfig"]),
         .testTarget(name: "OFSigningTests", dependencies: ["OFSigning"]),

@@ -60,12 +60,33 @@ enum InvokeVerdict: Sendable, Equatable {
                 httpStatus: response.status, code: error.code, opcRequestId: error.requestId))
         case 413:
             self = .rejected(reason: "the invocation is too large for the service: \(error.summary); give the job a bucket so large inputs go through Object Storage")
+        case 500...599 where Self.deploymentProblems.contains(error.code ?? ""):
+            self = .fatal(EngineError(
+                .service, "the function cannot run: \(error.summary); fix its image or its application's network and deploy it again",
+                httpStatus: response.status, code: error.code, opcRequestId: error.requestId))
+        case 500...599 where Self.finalAnswers.contains(error.code ?? ""):
+            self = .rejected(reason: error.summary)
         case 500...599:
             self = .failed(reason: error.summary)
         default:
             self = .rejected(reason: error.summary)
         }
     }
+}
+
+extension InvokeVerdict {
+    /// 5xx codes saying the function cannot run at all: every invocation would fail the same way.
+    static let deploymentProblems: Set<String> = [
+        "FunctionInvokeImageNotAvailable", "FunctionInvokeContainerInitFail", "FunctionInvokeSubnetNotAvailable",
+        "FunctionInvokeSyslogUnavailable", "FunctionInvokeTooManyMatchingDGs", "FunctionInvokeSecurityAttributeNotAvailable",
+        "FunctionInvokeSubnetConfigError",
+    ]
+    /// 5xx codes another attempt of the same call would meet again: the function ran past its timeout, or
+    /// answered what the service cannot relay.
+    static let finalAnswers: Set<String> = [
+        "FunctionInvokeTimeout", "FunctionInvokeInvalidResponse", "FunctionInvokeResponseBodyTooLarge",
+        "FunctionInvokeResponseHeaderTooLarge",
+    ]
 }
 
 /// An error answer as OCI shapes it: `{"code": ..., "message": ...}` and an opc-request-id header.

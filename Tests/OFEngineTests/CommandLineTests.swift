@@ -1,0 +1,129 @@
+import Foundation
+import OFEngine
+import OFServices
+import XCTest
+
+/// The CLI (`oraclefn-cli`, built next to the test bundle): a client killed mid-job whose job a new process
+/// collects, and `oraclefn hello`.
+final class CommandLineTests: XCTestCase {
+    /// `oraclefn-cli` beside the running test bundle, where `swift build` puts both.
+    private static var cli: URL {
+        URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("oraclefn-cli")
+    }
+
+    /// Runs the CLI to its end with a clean environment (no configuration to find) and returns its status and output.
+    private func run(_ arguments: [String], in directory: String) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = Self.cli
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory]
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    func testAClientKilledMidJobLosesNothingWhenAnotherProcessAttaches() async throws {
+        let fixture = try await EngineFixture.start(concurrency: 8)
+        defer { Task { await fixture.stop() } }
+        let calls = 2_000
+        let client = Process()
+        client.executableURL = Self.cli
+        client.arguments = [
+            "map-job", "--config", fixture.configFile, "--function", fixture.worker.id, "--calls", String(calls),
+            "--sleep-ms", "20", "--chunksize", "4", "--max-workers", "8",
+        ]
+        let output = Pipe()
+        client.standardOutput = output
+        client.standardError = FileHandle.nullDevice
+        try client.run()
+        // the first line names the job
+        var firstLine = Data()
+        while !firstLine.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { break }
+            firstLine += chunk
+        }
+        let words = String(decoding: firstLine, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        guard words.count >= 2, words[0] == "job" else { return XCTFail("map-job printed \(String(decoding: firstLine, as: UTF8.self))") }
+        let jobId = String(words[1])
+
+        // kill the client once part of the job has reported
+        let storage = ObjectStorageClient(configuration: fixture.configuration, service: try ServiceClient(configuration: fixture.configuration, section: .storage))
+        let statusPrefix = JobLayout(jobId: jobId).statusPrefix
+        var reported = 0
+        for _ in 0..<600 where reported < 200 {
+            try await Task.sleep(for: .milliseconds(50))
+            reported = try await storage.listObjects(bucket: EngineFixture.bucket, prefix: statusPrefix).objects.count
+        }
+        kill(client.processIdentifier, SIGKILL)
+        client.waitUntilExit()
+        XCTAssertEqual(client.terminationReason, .uncaughtSignal)
+        XCTAssertGreaterThanOrEqual(reported, 200, "the client made too little progress to be killed mid-job")
+        XCTAssertLessThan(reported, calls, "the client finished before it was killed; nothing was left to attach to")
+
+        let engine = try fixture.engine()
+        let job = try engine.attach(jobId: jobId, options: MapOptions(maxWorkers: 8, callTimeout: .seconds(5)))
+        XCTAssertEqual(job.id, jobId)
+        XCTAssertTrue(job.wait(timeout: .seconds(240)), "the attached job did not finish: \(job.progress)")
+        XCTAssertNil(job.error)
+        assertEchoed(job, inputs: numberedInputs(calls))
+        XCTAssertGreaterThan(job.stats.invocations, 0, "calls the killed client never sent are invoked by the attached job")
+        print("attached after \(reported) statuses: \(job.stats)")
+    }
+
+    func testAttachingToAJobThatDoesNotExistSaysSo() async throws {
+        let fixture = try await EngineFixture.start()
+        defer { Task { await fixture.stop() } }
+        let job = try fixture.engine().attach(jobId: "0123456789abcdef")
+        XCTAssertTrue(job.wait(timeout: .seconds(30)))
+        XCTAssertEqual(job.error?.kind, .notFound)
+        XCTAssertTrue(job.error?.message.contains("there is no job 0123456789abcdef") ?? false, job.error?.message ?? "")
+    }
+
+    func testHelloRunsOnTheEmbeddedEmulatorWithoutAConfiguration() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oraclefn-hello-test-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (status, stdout, stderr) = try run(["hello"], in: directory)
+        XCTAssertEqual(status, 0, stderr)
+        let lines = stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 4, stdout)
+        XCTAssertTrue(lines.first?.hasPrefix("Hello, world! Ran in function hello (ocid1.fnfunc.") ?? false, stdout)
+        XCTAssertTrue(lines.last?.contains("at http://127.0.0.1:") ?? false, stdout)
+        XCTAssertTrue(lines.last?.contains("the embedded emulator") ?? false, stdout)
+    }
+
+    func testHelloRunsAgainstTheConfiguredEndpointDeployingTheFunctionOnce() async throws {
+        let fixture = try await EngineFixture.start()
+        defer { Task { await fixture.stop() } }
+        for _ in 0..<2 {
+            let (status, stdout, stderr) = try run(["hello", "--config", fixture.configFile], in: fixture.directory)
+            XCTAssertEqual(status, 0, stderr)
+            XCTAssertTrue(stdout.contains("Hello, Oracle Functions!"), stdout)
+            XCTAssertTrue(stdout.contains("at \(fixture.emulator.url) (configured in \(fixture.configFile))"), stdout)
+        }
+        let applications = try await fixture.functions.listApplications(displayName: "oraclefn-hello")
+        XCTAssertEqual(applications.count, 1)
+        let functions = try await fixture.functions.listFunctions(applicationId: applications[0].id)
+        XCTAssertEqual(functions.map(\.displayName), ["hello"], "the second run found the function the first deployed")
+    }
+
+    func testHelloRefusesOtherBackendsAndBadConfigurationsWithStatus2() throws {
+        let directory = FileManager.default.temporaryDirectory.path
+        let backend = try run(["hello", "-b", "aws_lambda"], in: directory)
+        XCTAssertEqual(backend.status, 2)
+        XCTAssertTrue(backend.stderr.contains("oraclefn runs the oracle_f backend only"), backend.stderr)
+        let config = try run(["hello", "--config", "/nonexistent/config.yaml"], in: directory)
+        XCTAssertEqual(config.status, 2)
+        XCTAssertTrue(config.stderr.contains("/nonexistent/config.yaml"), config.stderr)
+        XCTAssertEqual(try run(["hello", "--no-such-flag"], in: directory).status, 2)
+    }
+}
