@@ -11,12 +11,14 @@ from .errors import (
     TimeoutError,
 )
 from .signer import Signer
+from .storage import Storage
+from .functions import Functions
 
 __version__ = _lib_handle.ofn_version().decode("ascii")
 
 __all__ = [
-    "AuthError", "CallFailedError", "CallInfo", "CancelledError", "Engine", "Job", "Config", "ConfigError", "ConflictError", "FunctionError", "InvalidArgumentError",
+    "AuthError", "CallFailedError", "CallInfo", "CancelledError", "Engine", "Job", "Config", "ConfigError", "ConflictError", "FunctionError", "Functions", "InvalidArgumentError",
     "KeyFileError", "NetworkError", "NotFoundError", "OracleFnError", "PayloadTooLargeError", "ServiceError",
-    "Signer", "SigningError", "ThrottledError", "TimeoutError", "library_path", "load_config", "locate_config",
+    "Signer", "SigningError", "Storage", "ThrottledError", "TimeoutError", "library_path", "load_config", "locate_config",
     "parse_config",
 ]

@@ -129,6 +129,24 @@ _declare("ofn_job_stats_json", [_buf_out, _void_p])
 _declare("ofn_job_cancel", [_void_p])
 _declare("ofn_job_free", [_void_p], None, checked=False)
 
+_declare("ofn_storage_new", [_handle_out, _void_p])
+_declare("ofn_storage_free", [_void_p], None, checked=False)
+_declare("ofn_storage_create_bucket", [_void_p, _str])
+_declare("ofn_storage_put", [_void_p, _str, _str, _void_p, ctypes.c_ssize_t, _str])
+_declare("ofn_storage_put_file", [_void_p, _str, _str, _str, _str])
+_declare("ofn_storage_get", [_buf_out, _void_p, _str, _str, ctypes.c_int64, ctypes.c_int64])
+_declare("ofn_storage_head", [_buf_out, _void_p, _str, _str])
+_declare("ofn_storage_list", [_buf_out, _void_p, _str, _str, _str])
+_declare("ofn_storage_delete", [_void_p, _str, _str])
+_declare("ofn_storage_delete_many", [_void_p, _str, _str])
+
+_declare("ofn_functions_new", [_handle_out, _void_p])
+_declare("ofn_functions_free", [_void_p], None, checked=False)
+_declare("ofn_functions_list_applications", [_buf_out, _void_p, _str])
+_declare("ofn_functions_list_functions", [_buf_out, _void_p, _str])
+_declare("ofn_functions_invoke", [_buf_out, _void_p, _str, _void_p, ctypes.c_ssize_t])
+_declare("ofn_functions_invoke_detached", [_buf_out, _void_p, _str, _void_p, ctypes.c_ssize_t])
+
 
 def encode(text, name):
     """A str argument as UTF-8 bytes for the library (None stays NULL)."""

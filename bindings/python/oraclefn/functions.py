@@ -1,0 +1,63 @@
+"""Oracle Functions: list applications and functions, invoke one synchronously or detached."""
+import ctypes
+import json
+
+from . import _lib
+from .storage import as_config, payload
+
+
+class _FunctionsHandle(_lib.Handle):
+    _free = _lib.lib.ofn_functions_free
+
+
+class Functions:
+    """A Functions client for a configuration's oracle_f section.
+
+    >>> functions = Functions(load_config())
+    >>> functions.invoke(function_id, b'{"name": "world"}')
+    """
+
+    def __init__(self, config=None):
+        config = as_config(config)
+        raw = ctypes.c_void_p()
+        _lib.lib.ofn_functions_new(ctypes.byref(raw), config.handle.raw)
+        self._handle = _FunctionsHandle(raw.value)
+
+    def _json(self, fn, *args):
+        buf = _lib.Buf()
+        fn(ctypes.byref(buf), self._handle.raw, *args)
+        return json.loads(buf.take().decode("utf-8"))
+
+    def list_applications(self, compartment_id=None):
+        """The applications of the compartment (default: the configured one), as OCI describes them
+        (dicts with 'id', 'displayName', 'lifecycleState', ...)."""
+        return self._json(_lib.lib.ofn_functions_list_applications, _lib.encode(compartment_id, "compartment_id"))
+
+    def list_functions(self, application_id):
+        """The functions of an application (dicts with 'id', 'displayName', 'image', 'invokeEndpoint', ...)."""
+        return self._json(_lib.lib.ofn_functions_list_functions, _lib.encode(application_id, "application_id"))
+
+    def invoke(self, function_id, body=b""):
+        """Runs the function with `body` (bytes, str or a file-like object, at most 6 MB) and returns its
+        answer. FunctionError when the function fails; 429 and 503 are retried with backoff."""
+        data, size = payload(body)
+        buf = _lib.Buf()
+        _lib.lib.ofn_functions_invoke(ctypes.byref(buf), self._handle.raw, _lib.encode(function_id, "function_id"), data, size)
+        return buf.take()
+
+    def invoke_detached(self, function_id, body=b""):
+        """Starts the function with `body` and returns once the service accepted the call, with its call id."""
+        data, size = payload(body)
+        buf = _lib.Buf()
+        _lib.lib.ofn_functions_invoke_detached(
+            ctypes.byref(buf), self._handle.raw, _lib.encode(function_id, "function_id"), data, size)
+        return buf.take().decode("utf-8")
+
+    def close(self):
+        self._handle.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
