@@ -258,7 +258,12 @@ final class JobDriver: @unchecked Sendable {
         switch status.output {
         case nil: finishCall(call, .value([]), at: wall)
         case .inline(let bytes): finishCall(call, .value(bytes), at: wall)
-        case .object(let name, let offset, let size): readOutput(call, name: name, range: offset.map { $0..<($0 + max(0, size)) })
+        case .object(let name, let offset, let size):
+            do {
+                readOutput(call, name: name, range: try Payload.range(offset: offset, size: size))
+            } catch {
+                finishCall(call, .failure("the worker stored its output in \(name), but \(error)"), at: wall)
+            }
         }
         return call
     }

@@ -97,6 +97,15 @@ public enum Payload: Sendable, Equatable, Codable {
         }
     }
 
+    /// The bytes of an `.object` payload's object to read: its range when it has an offset, nil for the whole
+    /// object. Throws when the offset or size cannot name bytes (negative, or past the largest offset).
+    public static func range(offset: Int?, size: Int) throws(PayloadError) -> Range<Int>? {
+        guard let offset else { return nil }
+        let (end, overflow) = offset.addingReportingOverflow(size)
+        guard offset >= 0, size >= 0, !overflow else { throw PayloadError(offset: offset, size: size) }
+        return offset..<end
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
         switch self {
@@ -108,6 +117,13 @@ public enum Payload: Sendable, Equatable, Codable {
             try container.encode(size, forKey: .size)
         }
     }
+}
+
+/// A stored payload whose offset and size name no bytes.
+public struct PayloadError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let offset: Int
+    public let size: Int
+    public var description: String { "offset \(offset) and size \(size) name no bytes of an object; both must be 0 or more" }
 }
 
 /// Where a job keeps its objects, as the envelope and the manifest tell it.

@@ -95,7 +95,7 @@ struct ProtocolWorker: Sendable {
         case .object(let name, let offset, let size):
             do {
                 guard let storage else { throw WorkerError("the envelope names no storage to read \(name) from") }
-                input = try await storage.get(name, range: offset.map { $0..<($0 + max(0, size)) })
+                input = try await storage.get(name, range: try Payload.range(offset: offset, size: size))
             } catch {
                 timings.workerEnd = clock()
                 return status(ok: false, error: FunctionError(type: "InputUnavailable", message: "cannot read the input \(name): \(error)"), timings: timings)
