@@ -228,7 +228,13 @@ final class Transfer: @unchecked Sendable {
 
     func result(_ code: CURLcode) -> Result<HTTPResponse, TransportError> {
         if code == CURLE_OK {
-            return .success(HTTPResponse(status: responseCode, headers: responseHeaders, body: body))
+            var version = 0, connections = 0
+            _ = ofn_curl_getinfo_long(easy, CURLINFO_HTTP_VERSION, &version)
+            _ = ofn_curl_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connections)
+            return .success(HTTPResponse(
+                status: responseCode, headers: responseHeaders, body: body,
+                httpVersion: version == CURL_HTTP_VERSION_2_0 ? "2" : version == CURL_HTTP_VERSION_1_0 ? "1.0" : "1.1",
+                connectionsOpened: connections))
         }
         return .failure(error(for: code))
     }

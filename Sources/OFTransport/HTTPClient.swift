@@ -195,7 +195,7 @@ private final class Loop: @unchecked Sendable {
             let elapsed = ContinuousClock.now - transfer.started
             switch result {
             case .success(let r):
-                logger.debug("← \(r.status) \(transfer.request.method) \(transfer.request.url) in \(elapsed) [\(r.headers.redactedDescription)]")
+                logger.debug("← \(r.status) HTTP/\(r.httpVersion) \(transfer.request.method) \(transfer.request.url) in \(elapsed) [\(r.headers.redactedDescription)]")
             case .failure(let e):
                 logger.debug("← failed \(transfer.request.method) \(transfer.request.url) in \(elapsed): \(e.description)")
             }

@@ -66,12 +66,18 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// How many attempts it took, counting this one (set by the retrying executor).
     public var attempts: Int
+    /// "1.1" or "2" (HTTP/2 is used over TLS when the server offers it).
+    public var httpVersion: String
+    /// New connections this request opened: 0 when it reused a pooled one.
+    public var connectionsOpened: Int
 
-    public init(status: Int, headers: HTTPHeaders, body: [UInt8], attempts: Int = 1) {
+    public init(status: Int, headers: HTTPHeaders, body: [UInt8], attempts: Int = 1, httpVersion: String = "1.1", connectionsOpened: Int = 0) {
         self.status = status
         self.headers = headers
         self.body = body
         self.attempts = attempts
+        self.httpVersion = httpVersion
+        self.connectionsOpened = connectionsOpened
     }
 
     public var isSuccess: Bool { (200..<300).contains(status) }

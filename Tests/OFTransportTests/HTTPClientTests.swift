@@ -120,13 +120,25 @@ final class HTTPClientTests: XCTestCase {
         XCTAssertTrue(results.values.allSatisfy { $0 == 200 })
     }
 
+    func testProxyFromTheEnvironment() async throws {
+        setenv("http_proxy", server.base, 1)
+        defer { unsetenv("http_proxy") }
+        let response = try await client.execute(HTTPRequest(method: "GET", url: "http://proxied.invalid/echo"))
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(try json(response.body)["path"] as? String, "http://proxied.invalid/echo", "the request went through the proxy")
+    }
+
     func testSequentialRequestsReuseOneConnection() async throws {
         var ports = Set<Int>()
+        var opened = 0
         for _ in 0..<5 {
             let response = try await client.execute(HTTPRequest(method: "GET", url: server.url("/echo")))
             ports.insert(try XCTUnwrap(try json(response.body)["client_port"] as? Int))
+            opened += response.connectionsOpened
+            XCTAssertEqual(response.httpVersion, "1.1", "plain http stays on HTTP/1.1")
         }
         XCTAssertEqual(ports.count, 1, "keep-alive: one connection for sequential requests")
+        XCTAssertEqual(opened, 1)
     }
 
     func testCancellingTheTaskCancelsTheRequest() async throws {
@@ -273,6 +285,38 @@ final class TLSTests: XCTestCase {
         } catch {
             XCTAssertEqual(error.kind, .tls)
         }
+    }
+
+    /// nghttpd (Debian's nghttp2-server) offers HTTP/2 over TLS: requests use it, and concurrent
+    /// ones share one multiplexed connection.
+    func testHTTP2WhereOfferedWithMultiplexing() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let certificate = try makeSelfSignedCertificate(in: dir)
+        let docs = dir.appendingPathComponent("docs")
+        try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
+        try Data("over h2".utf8).write(to: docs.appendingPathComponent("hello.txt"))
+        let port = try closedPort()
+        let nghttpd = Process()
+        nghttpd.executableURL = URL(fileURLWithPath: "/usr/sbin/nghttpd")
+        nghttpd.arguments = ["-d", docs.path, "--address=127.0.0.1", String(port), certificate.key, certificate.cert]
+        try nghttpd.run()
+        defer {
+            kill(nghttpd.processIdentifier, SIGKILL)
+            nghttpd.waitUntilExit()
+        }
+        try waitForListener(port: port)
+
+        let client = try HTTPClient(configuration: TransportConfiguration(tls: .trusting(caFile: certificate.cert)))
+        defer { client.shutdown() }
+        let url = "https://127.0.0.1:\(port)/hello.txt"
+        let responses = try await withThrowingTaskGroup(of: HTTPResponse.self) { group in
+            for _ in 0..<20 { group.addTask { try await client.execute(HTTPRequest(method: "GET", url: url)) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        XCTAssertEqual(responses.count, 20)
+        XCTAssertTrue(responses.allSatisfy { $0.status == 200 && $0.httpVersion == "2" && $0.body == Array("over h2".utf8) })
+        XCTAssertEqual(responses.map(\.connectionsOpened).reduce(0, +), 1, "one connection, 20 streams")
     }
 
     func testTurningVerificationOffIsExplicitAndLogged() async throws {

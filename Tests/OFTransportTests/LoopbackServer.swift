@@ -55,6 +55,25 @@ func closedPort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
+/// Waits until something accepts connections on 127.0.0.1:`port`.
+func waitForListener(port: Int, timeout: TimeInterval = 10) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        close(fd)
+        if connected { return }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    throw NSError(domain: "waitForListener", code: 1, userInfo: [NSLocalizedDescriptionKey: "nothing listens on port \(port)"])
+}
+
 /// A self-signed certificate for 127.0.0.1, made with the openssl command.
 func makeSelfSignedCertificate(in directory: URL) throws -> (cert: String, key: String) {
     let cert = directory.appendingPathComponent("cert.pem").path
