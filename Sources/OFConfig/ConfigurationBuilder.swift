@@ -19,6 +19,8 @@ struct ConfigurationBuilder {
         "key_file": "give the path of the private key (PEM) file you downloaded when you added the API key",
         "compartment_id": "the compartment's OCID is on https://cloud.oracle.com/identity/compartments",
         "subnet_id": "copy the OCID of your VCN's private subnet from https://cloud.oracle.com/networking/vcns",
+        "log_group_id": "copy the OCID of the log group holding your application's invocation logs from https://cloud.oracle.com/logging/log-groups",
+        "log_id": "copy the OCID of your application's invocation log (Functions, application, Logs tab) from https://cloud.oracle.com/logging/logs",
     ]
     static let mandatoryOracleKeys = ["user", "region", "fingerprint", "tenancy", "key_file", "compartment_id"]
 
@@ -290,6 +292,13 @@ struct ConfigurationBuilder {
             throw section.error("runtime_timeout", "must be between 1 and 300 seconds (Oracle Functions' limit), not \(runtimeTimeout)")
         }
         let endpoint = try endpoint(&section)
+        let applicationName = try section.string("application_name")
+        if let applicationName, !Self.isApplicationName(applicationName) {
+            throw section.error("application_name", "is \"\(applicationName)\", which is not an application name: use 1 to 255 letters, digits, '-' and '_'")
+        }
+        let (logGroupId, logId) = try logSettings(section)
+        let dockerUser = try section.string("docker_user")
+        let dockerPassword = try section.string("docker_password")
         inherit(&section, from: oracleSection)
         let region = try section.string("region") ?? oracle.region
         let dockerServer = try section.string("docker_server") ?? "\(region).ocir.io"
@@ -305,7 +314,25 @@ struct ConfigurationBuilder {
             compartmentId: try section.string("compartment_id") ?? oracle.compartmentId,
             tenancyNamespace: try section.string("tenancy_namespace"), subnetId: subnetId, maxWorkers: maxWorkers,
             workerProcesses: workerProcesses, runtime: runtime, runtimeMemory: runtimeMemory, runtimeTimeout: runtimeTimeout,
-            invokePoolThreads: invokePoolThreads, dockerServer: dockerServer, endpoint: endpoint)
+            invokePoolThreads: invokePoolThreads, dockerServer: dockerServer, dockerUser: dockerUser, dockerPassword: dockerPassword,
+            applicationName: applicationName, logGroupId: logGroupId, logId: logId, endpoint: endpoint)
+    }
+
+    private static func isApplicationName(_ name: String) -> Bool {
+        (1...255).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+
+    /// log_group_id and log_id name one log together (OCI Logging searches a log within its group).
+    private func logSettings(_ section: Section) throws(ConfigError) -> (group: String?, log: String?) {
+        let group = try section.string("log_group_id")
+        let log = try section.string("log_id")
+        if let group { try checkOCID(section, "log_group_id", group, types: ["loggroup"]) }
+        if let log { try checkOCID(section, "log_id", log, types: ["log"]) }
+        switch (group, log) {
+        case (nil, .some): throw mandatory(section, "log_group_id", note: " when log_id is set")
+        case (.some, nil): throw mandatory(section, "log_id", note: " when log_group_id is set")
+        default: return (group, log)
+        }
     }
 
     private func readStorage(_ section: inout Section, oracle: OracleSettings, oracleSection: Section) throws(ConfigError) -> StorageSettings {

@@ -67,6 +67,15 @@ public struct FunctionsSettings: Sendable, Equatable {
     public let invokePoolThreads: Int
     /// The container registry runtimes are pushed to, `<region>.ocir.io` unless set.
     public let dockerServer: String
+    /// The registry login, `<namespace>/<user name or email>`; derived from the user when only the password is set.
+    public let dockerUser: String?
+    /// An auth token for the registry; with it, runtime builds log in before pushing.
+    public let dockerPassword: String?
+    /// The application runtimes are deployed in; nil: Lithops' `lithops_<part of the user OCID>`.
+    public let applicationName: String?
+    /// The OCI Logging log (and its log group) that keeps the functions' invocation logs, for `oraclefn logs poll`.
+    public let logGroupId: String?
+    public let logId: String?
     /// Where to send Functions requests instead of OCI's own endpoint (the emulator, a proxy).
     public let endpoint: String?
 }

@@ -18,11 +18,15 @@ public struct Endpoints: Sendable, Equatable {
     /// Identity has no section of its own: with an oracle_f endpoint (a local emulator or a
     /// proxy) Identity goes there too, else to the region's.
     public var identity: String
+    /// OCI Logging search, where the functions' logs are read; like Identity, the oracle_f endpoint when set.
+    public var logging: String
 
-    public init(functions: String, objectStorage: String, identity: String) {
+    /// `logging` nil: the same place as Identity.
+    public init(functions: String, objectStorage: String, identity: String, logging: String? = nil) {
         self.functions = Self.trimmed(functions)
         self.objectStorage = Self.trimmed(objectStorage)
         self.identity = Self.trimmed(identity)
+        self.logging = Self.trimmed(logging ?? identity)
     }
 
     public init(configuration: Configuration) {
@@ -30,7 +34,8 @@ public struct Endpoints: Sendable, Equatable {
         self.init(
             functions: configuration.functions.endpoint ?? "https://functions.\(functionsRegion).oci.oraclecloud.com",
             objectStorage: configuration.storage.endpoint ?? "https://objectstorage.\(configuration.storage.region).oraclecloud.com",
-            identity: configuration.functions.endpoint ?? "https://identity.\(functionsRegion).oci.oraclecloud.com")
+            identity: configuration.functions.endpoint ?? "https://identity.\(functionsRegion).oci.oraclecloud.com",
+            logging: configuration.functions.endpoint ?? "https://logging.\(functionsRegion).oci.oraclecloud.com")
     }
 
     private static func trimmed(_ url: String) -> String {

@@ -125,6 +125,44 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(config.functions.dockerServer, "iad.ocir.io")
     }
 
+    func testRuntimeRegistryAndLogKeys() throws {
+        let config = try parse(Fixtures.yaml(oracleF: """
+                application_name: my_app-2
+                docker_user: ns/someone@example.com
+                docker_password: registry-token-value
+                log_group_id: ocid1.loggroup.oc1.eu-madrid-1.aaaaaaaatestgroup
+                log_id: ocid1.log.oc1.eu-madrid-1.aaaaaaaatestlog
+            """))
+        XCTAssertEqual(config.functions.applicationName, "my_app-2")
+        XCTAssertEqual(config.functions.dockerUser, "ns/someone@example.com")
+        XCTAssertEqual(config.functions.dockerPassword, "registry-token-value")
+        XCTAssertEqual(config.functions.logGroupId, "ocid1.loggroup.oc1.eu-madrid-1.aaaaaaaatestgroup")
+        XCTAssertEqual(config.functions.logId, "ocid1.log.oc1.eu-madrid-1.aaaaaaaatestlog")
+        XCTAssertFalse(config.maskedJSON.contains("registry-token-value"))
+
+        let defaults = try parse(Fixtures.yaml())
+        XCTAssertNil(defaults.functions.applicationName)
+        XCTAssertNil(defaults.functions.dockerPassword)
+        XCTAssertNil(defaults.functions.logId)
+    }
+
+    func testRuntimeAndLogKeysAreChecked() {
+        let cases: [(String, String, String)] = [
+            ("    application_name: my app", "application_name", "not an application name"),
+            ("    log_id: ocid1.log.oc1.eu-madrid-1.aaaaaaaatestlog", "log_group_id", "\"log_group_id\" is mandatory in the \"oracle_f\" section of the configuration when log_id is set"),
+            ("    log_group_id: ocid1.loggroup.oc1.eu-madrid-1.aaaaaaaatestgroup", "log_id", "mandatory in the \"oracle_f\" section of the configuration when log_group_id is set"),
+            ("    log_group_id: ocid1.loggroup.oc1..aaaa\n    log_id: ocid1.subnet.oc1..aaaa", "log_id", "is the OCID of a subnet, not of a log"),
+            ("    docker_password: 12345", "docker_password", "must be text"),
+        ]
+        for (lines, key, expected) in cases {
+            let error = configError { () throws(ConfigError) in try self.parseTyped(Fixtures.yaml(oracleF: lines)) }
+            XCTAssertEqual(error?.section, "oracle_f", lines)
+            XCTAssertEqual(error?.key, key, lines)
+            XCTAssertTrue(error?.description.contains(expected) == true, "\(lines): \(error?.description ?? "no error")")
+            XCTAssertFalse(error?.description.contains("12345") == true, "a secret's value stays out of the message")
+        }
+    }
+
     func testServiceOverrideOfAnAccountKeyIsCheckedInItsSection() {
         let error = configError { () throws(ConfigError) in
             try self.parseTyped(Fixtures.yaml(more: "oracle_oss:\n    tenancy: ocid1.user.oc1..aaaaaaaatestuser"))

@@ -11,6 +11,7 @@ final class ServiceSettingsTests: XCTestCase {
         XCTAssertEqual(endpoints.functions, "https://functions.eu-madrid-1.oci.oraclecloud.com")
         XCTAssertEqual(endpoints.objectStorage, "https://objectstorage.eu-madrid-1.oraclecloud.com")
         XCTAssertEqual(endpoints.identity, "https://identity.eu-madrid-1.oci.oraclecloud.com")
+        XCTAssertEqual(endpoints.logging, "https://logging.eu-madrid-1.oci.oraclecloud.com")
     }
 
     func testEndpointKeysWin() throws {
@@ -19,6 +20,7 @@ final class ServiceSettingsTests: XCTestCase {
         XCTAssertEqual(endpoints.functions, "http://127.0.0.1:8080")
         XCTAssertEqual(endpoints.objectStorage, "http://127.0.0.1:8080")
         XCTAssertEqual(endpoints.identity, "http://127.0.0.1:8080")
+        XCTAssertEqual(endpoints.logging, "http://127.0.0.1:8080")
     }
 
     func testTransportKeys() throws {
