@@ -1,8 +1,8 @@
 import COraclefnTypes
+import OFTransport
 
 /// The library version, "MAJOR.MINOR.PATCH". Static; never free it.
 @c(ofn_version)
 public func ofnVersion() -> UnsafePointer<CChar> {
-    let s: StaticString = "0.1.0"
-    return UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
+    UnsafeRawPointer(LibraryVersion.string.utf8Start).assumingMemoryBound(to: CChar.self)
 }
