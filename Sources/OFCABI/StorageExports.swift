@@ -204,7 +204,7 @@ final class MallocSink: ResponseSink, Sendable {
     func begin(expectedLength: Int?) throws(TransportError) {
         try buffer.withLock { (b) throws(TransportError) in
             b.count = 0
-            if let expectedLength { try b.reserve(expectedLength + 1) }
+            if let expectedLength, expectedLength < Int.max { try b.reserve(expectedLength + 1) }
         }
     }
 

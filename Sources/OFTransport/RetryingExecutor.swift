@@ -87,11 +87,8 @@ public final class RetryingExecutor: Sendable {
             case .failure(let error):
                 outcome = .failed(error)
             }
-            if guarded, case .failed(let e) = outcome, e.kind == .circuitOpen {
-                // Refused by the breaker itself: nothing to record.
-            } else if guarded {
-                breaker.record(host: host, outcome: outcome, now: environment.now())
-            }
+            let refusedByBreaker = if case .failed(let e) = outcome { e.kind == .circuitOpen } else { false }
+            if guarded && !refusedByBreaker { breaker.record(host: host, outcome: outcome, now: environment.now()) }
 
             guard attempt < retry.maxAttempts, retry.isRetryable(outcome, mode: mode) else {
                 var response = try result.get()
