@@ -8,3 +8,10 @@
 
 static inline long ofn_bio_get_mem_data(BIO *b, char **pp) { return BIO_get_mem_data(b, pp); }
 static inline EVP_PKEY *ofn_rsa_generate(unsigned int bits) { return EVP_RSA_gen(bits); }
+
+/* Initialises OpenSSL without its exit-time cleanup: the library's threads may
+ * still be signing while the host process exits, and a cleanup racing them
+ * crashes the host. Must run before anything else initialises OpenSSL. */
+static inline int ofn_openssl_init_no_atexit(void) {
+    return OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_ADD_ALL_CIPHERS | OPENSSL_INIT_ADD_ALL_DIGESTS, NULL);
+}

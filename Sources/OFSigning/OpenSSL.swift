@@ -1,5 +1,9 @@
 import COpenSSL
 
+/// OpenSSL initialised once per process without its exit-time cleanup (see the shim); every path into
+/// OpenSSL, this module's and libcurl's, touches this first.
+public let openSSLPrepared: Bool = ofn_openssl_init_no_atexit() == 1
+
 /// Owns one `EVP_PKEY`. OpenSSL 3 allows a key to be used by many threads at once as long as nobody
 /// modifies it; this wrapper never does after creation, and each operation uses its own `EVP_MD_CTX`.
 final class EVPKey: @unchecked Sendable {
@@ -45,6 +49,7 @@ enum Digest {
     static func md5(_ bytes: [UInt8]) -> [UInt8]? { digest(bytes, EVP_md5()) }
 
     private static func digest(_ bytes: [UInt8], _ algorithm: OpaquePointer?) -> [UInt8]? {
+        _ = openSSLPrepared
         var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         let ok = bytes.withUnsafeBytes { input in
@@ -63,6 +68,7 @@ enum Digest {
 enum MemoryBIO {
     /// Runs `body` with a read-only BIO over `bytes`; nil when the bytes are too large for a BIO.
     static func reading<T>(_ bytes: [UInt8], _ body: (OpaquePointer) -> T) -> T? {
+        _ = openSSLPrepared
         guard let length = Int32(exactly: bytes.count) else { return nil }
         return bytes.withUnsafeBytes { buffer -> T? in
             // An empty array may have no base address; any valid pointer works for a zero-length BIO.

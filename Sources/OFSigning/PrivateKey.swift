@@ -24,6 +24,7 @@ public struct PrivateKey: Sendable {
         guard (2048...16384).contains(bits), let openSSLBits = UInt32(exactly: bits) else {
             throw SigningError(request: "Cannot generate a \(bits)-bit RSA key: OCI API keys are 2048 to 16384 bits.")
         }
+        _ = openSSLPrepared
         guard let raw = ofn_rsa_generate(openSSLBits) else {
             ERR_clear_error()
             throw SigningError(key: .cryptoFailure, "OpenSSL could not generate a \(bits)-bit RSA key.")

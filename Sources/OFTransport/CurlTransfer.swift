@@ -4,6 +4,7 @@
 // touched only by the client's I/O thread.
 import CCurl
 import Glibc
+import OFSigning
 import Synchronization
 
 final class Transfer: @unchecked Sendable {
@@ -302,8 +303,12 @@ private func seekBody(_ context: UnsafeMutableRawPointer?, _ offset: curl_off_t,
     return ok ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_CANTSEEK
 }
 
-/// curl_global_init, once per process (a lazy global is initialised exactly once).
-let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+/// curl_global_init, once per process (a lazy global is initialised exactly once), after OpenSSL has been
+/// initialised without its exit-time cleanup.
+let curlGlobalInit: CURLcode = {
+    _ = openSSLPrepared
+    return curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+}()
 
 func milliseconds(_ d: Duration) -> Int {
     let (seconds, attoseconds) = d.components

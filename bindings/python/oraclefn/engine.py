@@ -141,14 +141,18 @@ class Job:
         """Every call's result in input order, waiting for the job first: the
         output bytes, or for a call without one the exception saying why
         (FunctionError when the function raised, CallFailedError when the call
-        got no result). Raises TimeoutError when `timeout` passes first, and
-        the job's own error when it could not run at all."""
+        got no result, cancelled ones included). Raises TimeoutError when
+        `timeout` passes first, and the job's own error when it could not run
+        at all."""
         with self._lock:
             if self._results is not None:
                 return list(self._results)
         if not self.wait(timeout):
             raise errors.TimeoutError("the job %s has not finished after %s s" % (self.id, timeout))
-        _lib.lib.ofn_job_error(self._handle.raw)
+        try:
+            _lib.lib.ofn_job_error(self._handle.raw)
+        except errors.CancelledError:
+            pass  # each call says whether it ended before the cancellation
         _, _, total = self.progress
         out = []
         for i in range(total):

@@ -65,7 +65,8 @@ def worker_function(emulator, config):
         compartment_id=config["oracle"]["compartment_id"], display_name="engine-%s" % uuid.uuid4().hex[:8],
         subnet_ids=[config["oracle_f"]["subnet_id"]])).data
     fn = functions.create_function(oci.functions.models.CreateFunctionDetails(
-        application_id=app.id, display_name="worker", image="oraclefn/worker:1", memory_in_mbs=128,
+        application_id=app.id, display_name="worker", memory_in_mbs=128,
+        source_details=oci.functions.models.CreateContainerImageFunctionSourceDetails(image="oraclefn/worker:1"),
         timeout_in_seconds=30)).data
     return fn.id
 
