@@ -80,6 +80,7 @@ enum JobJSON {
             fields.append(("error", .map([
                 ("type", .string(e.type)), ("message", .string(e.message)),
                 ("traceback", e.traceback.map(ConfigValue.string) ?? .null),
+                ("serialized", e.serialized.map(ConfigValue.string) ?? .null),
             ])))
         case .failure(let why): fields.append(("failure", .string(why)))
         }

@@ -243,11 +243,15 @@ public struct FunctionError: Error, Sendable, Equatable, Codable, CustomStringCo
     public var type: String
     public var message: String
     public var traceback: String?
+    /// The exception in the worker language's own serialization (base64), passed on untouched so a client in that
+    /// language can raise it again.
+    public var serialized: String?
 
-    public init(type: String, message: String, traceback: String? = nil) {
+    public init(type: String, message: String, traceback: String? = nil, serialized: String? = nil) {
         self.type = type
         self.message = message
         self.traceback = traceback
+        self.serialized = serialized
     }
 
     public var description: String { "\(type): \(message)" }

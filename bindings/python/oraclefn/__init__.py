@@ -13,10 +13,13 @@ from .errors import (
 from .signer import Signer
 from .storage import Storage
 from .functions import Functions
+from .executor import FunctionExecutor
+from .futures import ALL_COMPLETED, ALWAYS, ANY_COMPLETED, FuturesList, RemoteTraceback, ResponseFuture
 
 __version__ = _lib_handle.ofn_version().decode("ascii")
 
 __all__ = [
+    "ALL_COMPLETED", "ALWAYS", "ANY_COMPLETED", "FunctionExecutor", "FuturesList", "RemoteTraceback", "ResponseFuture",
     "AuthError", "CallFailedError", "CallInfo", "CancelledError", "Engine", "Job", "Config", "ConfigError", "ConflictError", "FunctionError", "Functions", "InvalidArgumentError",
     "KeyFileError", "NetworkError", "NotFoundError", "OracleFnError", "PayloadTooLargeError", "ServiceError",
     "Signer", "SigningError", "Storage", "ThrottledError", "TimeoutError", "library_path", "load_config", "locate_config",

@@ -12,6 +12,7 @@ import cloudpickle
 import oci
 import pytest
 
+import oraclefn
 from oraclefn.worker import calls
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the worker cannot import this test module
@@ -184,8 +185,8 @@ def test_a_raising_function_reports_type_message_traceback_and_the_pickled_excep
     assert error["type"] == "ZeroDivisionError" and error["message"] == "division by zero"
     assert ", in divide\n" in error["traceback"] and error["traceback"].endswith("ZeroDivisionError: division by zero\n")
     assert "worker/execute.py" not in error["traceback"], "the worker's own frame is left out"
-    assert isinstance(pickle.loads(base64.b64decode(error["pickle"])), ZeroDivisionError)
-    assert unpicklable["error"]["type"].endswith("Unpicklable") and "pickle" not in unpicklable["error"]
+    assert isinstance(pickle.loads(base64.b64decode(error["serialized"])), ZeroDivisionError)
+    assert unpicklable["error"]["type"].endswith("Unpicklable") and "serialized" not in unpicklable["error"]
     assert unpicklable["error"]["message"] == "an exception holding an open lock"
 
 
@@ -263,3 +264,10 @@ def test_a_body_that_is_no_envelope_is_refused(objects, invoke):
     with pytest.raises(oci.exceptions.ServiceError) as raised:
         invoke({"hello": "world"}, "sync")
     assert raised.value.status == 502
+
+
+def test_a_metadata_request_is_answered_with_what_the_runtime_is(invoke):
+    _, body = invoke({"oraclefn": 1, "get_metadata": True}, "sync")
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert json.loads(body) == {"oraclefn": 1, "worker": "python", "python_version": python,
+                                "version": oraclefn.__version__}

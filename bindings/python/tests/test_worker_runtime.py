@@ -12,6 +12,7 @@ import cloudpickle
 import oci
 import pytest
 
+import oraclefn
 from oraclefn import runtime
 from oraclefn.worker import calls
 
@@ -35,7 +36,8 @@ def test_the_build_context_has_the_dockerfile_requirements_and_worker(tmp_path, 
     assert worker == ["__init__.py", "__main__.py", "calls.py", "execute.py", "handler.py", "protocol.py", "storage.py",
                       "worker.py"]
     assert sorted(p.name for p in (folder / "oraclefn").iterdir()) == ["__init__.py", "worker"]
-    assert "liboraclefn" not in (folder / "oraclefn" / "__init__.py").read_text()
+    init = (folder / "oraclefn" / "__init__.py").read_text()
+    assert "liboraclefn" not in init and f"__version__ = {importlib.metadata.version('oraclefn')!r}" in init
 
 
 def test_writing_again_replaces_the_previous_worker(tmp_path):
@@ -78,8 +80,25 @@ def test_the_context_worker_serves_a_job_through_the_fdk_by_itself(tmp_path):
                     "submitted": time.time(), "calls": [
                         {"call_id": "00000", "input": {"inline": base64.b64encode(
                             calls.encode_call(reference, (), {})).decode()}}]}
-        answer = oci.functions.FunctionsInvokeClient(config, service_endpoint=function.invoke_endpoint).invoke_function(
-            function.id, invoke_function_body=json.dumps(envelope))
+        invoker = oci.functions.FunctionsInvokeClient(config, service_endpoint=function.invoke_endpoint)
+        answer = invoker.invoke_function(function.id, invoke_function_body=json.dumps(envelope))
+        metadata = invoker.invoke_function(function.id, invoke_function_body='{"oraclefn": 1, "get_metadata": true}')
+    assert json.loads(metadata.data.content) == {"oraclefn": 1, "worker": "python",
+                                                 "python_version": runtime.current_python(),
+                                                 "version": importlib.metadata.version("oraclefn")}
     (result,) = json.loads(answer.data.content)["results"]
     assert result["ok"], result
     assert pickle.loads(base64.b64decode(result["output"]["inline"])) == str(folder / "oraclefn" / "__init__.py")
+
+
+def test_deploy_makes_the_function_once_and_updates_what_differs(emulator):
+    config = oraclefn.load_config(emulator.config_file, oracle_f={"application_name": "deploy-tests"})
+    first = runtime.deploy(config, name="deployed", environment={"GREETING": "hi"})
+    assert runtime.deploy(config, name="deployed", environment={"GREETING": "hi"}) == first
+    assert runtime.deploy(config, name="deployed", image="oraclefn/python:3.12") == first
+    with oraclefn.Functions(config) as functions:
+        (application,) = [a for a in functions.list_applications() if a["displayName"] == "deploy-tests"]
+        (function,) = functions.list_functions(application["id"])
+    assert function["id"] == first and function["displayName"] == "deployed"
+    assert function["image"] == "oraclefn/python:3.12"
+    assert function["memoryInMBs"] == config["oracle_f"]["runtime_memory"]

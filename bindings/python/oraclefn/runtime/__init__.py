@@ -15,7 +15,6 @@ _HERE = pathlib.Path(__file__).resolve().parent
 _WORKER = _HERE.parent / "worker"
 #: The worker's packages; cloudpickle is pinned to the client's version, whose pickles the worker must read.
 _REQUIREMENTS = ("fdk", "oci")
-_IMAGE_PACKAGE_INIT = '"""oraclefn as installed in its runtime image: the worker only (oraclefn.worker)."""\n'
 
 
 def current_python():
@@ -44,5 +43,48 @@ def write_build_context(folder, python=None, requirements=()):
     if package.exists():
         shutil.rmtree(package)
     shutil.copytree(_WORKER, package / "worker", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    (package / "__init__.py").write_text(_IMAGE_PACKAGE_INIT)
+    (package / "__init__.py").write_text(
+        '"""oraclefn as installed in its runtime image: the worker only (oraclefn.worker)."""\n'
+        f"__version__ = {importlib.metadata.version('oraclefn')!r}\n")
     return folder
+
+
+#: The application the runtime function is deployed in, unless told otherwise (or oracle_f.application_name).
+APPLICATION = "oraclefn"
+
+
+def function_name(python=None):
+    """The runtime function's default name for a Python version: oraclefn-python312 for 3.12."""
+    return "oraclefn-python" + (python or current_python()).replace(".", "")
+
+
+def image_name(python=None):
+    """The runtime image: on the emulator, the built-in that runs this worker; on Oracle Functions, the name
+    `oraclefn runtime build` pushes under the registry (docker_server/namespace)."""
+    return f"oraclefn/python:{python or current_python()}"
+
+
+def deploy(config, name=None, image=None, application=None, environment=None):
+    """Makes sure function `name` (default function_name()) exists in `application` (default oracle_f's
+    application_name, else "oraclefn"; made when missing) with `image` (default image_name()), the memory and
+    timeout of the configuration's oracle_f section and `environment` as its config; returns the function's
+    OCID. `config` is an oraclefn Config."""
+    from ..services import Functions, OCIClient
+
+    client = OCIClient(config)
+    try:
+        functions = Functions(client)
+        section = config["oracle_f"]
+        application = application or section.get("application_name") or APPLICATION
+        return functions.function(functions.application(application), name or function_name(), image or image_name(),
+                                  section["runtime_memory"], section["runtime_timeout"], environment)
+    finally:
+        client.close()
+
+
+def emulator_environment():
+    """The environment the emulator's Python runtime needs from this process: on the emulator the worker runs
+    in this interpreter, importing this oraclefn, which must find the same library."""
+    from .. import library_path
+
+    return {"ORACLEFN_LIBRARY": str(library_path)}

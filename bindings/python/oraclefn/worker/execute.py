@@ -128,5 +128,5 @@ def _describe(exception, kind=None, skip_frames=1, prefix=""):
     if kind is None:
         pickled = calls.encode_exception(exception)
         if pickled is not None:
-            described["pickle"] = base64.b64encode(pickled).decode("ascii")
+            described["serialized"] = base64.b64encode(pickled).decode("ascii")
     return described

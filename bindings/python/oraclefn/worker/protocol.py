@@ -18,14 +18,28 @@ class EnvelopeError(ValueError):
     """The request body is not an envelope this worker can run."""
 
 
-def parse_envelope(body):
-    """The envelope in a request body, checked for the fields the worker relies on."""
+def parse_request(body):
+    """The JSON object in a request body: an envelope, or a runtime metadata request."""
     try:
-        envelope = json.loads(body)
+        request = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise EnvelopeError(f"the body is not a job protocol envelope (JSON): {error}") from None
-    if not isinstance(envelope, dict):
+    if not isinstance(request, dict):
         raise EnvelopeError("the body is not a job protocol envelope: expected a JSON object")
+    return request
+
+
+def is_metadata_request(request):
+    return request.get("get_metadata") is True and "calls" not in request
+
+
+def metadata(python_version, version):
+    """The answer to a runtime metadata request (docs/protocol.md, "Runtime metadata")."""
+    return {"oraclefn": VERSION, "worker": "python", "python_version": python_version, "version": version}
+
+
+def check_envelope(envelope):
+    """The envelope (a request that is not for metadata), checked for the fields the worker relies on."""
     for field, kind in (("oraclefn", int), ("job_id", str), ("mode", str), ("calls", list)):
         if not isinstance(envelope.get(field), kind):
             raise EnvelopeError(f"the envelope's \"{field}\" is missing or not a {kind.__name__}")
@@ -33,6 +47,8 @@ def parse_envelope(body):
         raise EnvelopeError(f"the envelope's mode is \"{envelope['mode']}\"; it must be \"sync\" or \"detached\"")
     storage = envelope.get("storage")
     if storage is not None:
+        if not isinstance(storage, dict):
+            raise EnvelopeError("the envelope's storage is not an object")
         for field in ("namespace", "bucket", "prefix"):
             if not isinstance(storage.get(field), str):
                 raise EnvelopeError(f"the envelope's storage.{field} is missing or not a string")

@@ -6,6 +6,7 @@ progress call by call; a sync envelope is answered with every status.
 import json
 import os
 import socket
+import sys
 import time
 import traceback
 
@@ -30,7 +31,10 @@ class Worker:
         cold = self._answered == 0
         self._answered += 1
         try:
-            envelope = protocol.parse_envelope(body)
+            request = protocol.parse_request(body)
+            if protocol.is_metadata_request(request):
+                return 200, json.dumps(protocol.metadata(_python_version(), _package_version())).encode()
+            envelope = protocol.check_envelope(request)
         except protocol.EnvelopeError as error:
             return 502, f"oraclefn worker: {error}".encode()
         worker = {"fn_call_id": fn_call_id, "host": self._host, "pid": self._pid, "cold": cold}
@@ -130,3 +134,13 @@ class Worker:
             budget -= protocol.encoded_size(entry)
             fitted.append(entry)
         return fitted
+
+
+def _python_version():
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def _package_version():
+    """The version of the oraclefn the worker comes from: the installed package's, or in a runtime image the one
+    that wrote its build context; None when neither says."""
+    return getattr(sys.modules.get("oraclefn"), "__version__", None)
