@@ -26,31 +26,12 @@ struct HelloCommand: AsyncParsableCommand {
     static let image = "oraclefn/hello"
     static let names = ["world", "Lithops", "Oracle Functions"]
 
-    @Option(name: .shortAndLong, help: "Compute backend; oraclefn runs oracle_f.")
-    var backend = "oracle_f"
-
-    @Option(name: .shortAndLong, help: "Storage backend; oraclefn uses oracle_oss.")
-    var storage = "oracle_oss"
-
-    @Option(name: .customLong("config"), help: "Lithops configuration file.")
-    var configFile: String?
+    /// -c/--config, -b oracle_f, -s oracle_oss and -d, as `lithops hello` takes them.
+    @OptionGroup var config: ConfigOptions
 
     func run() async throws {
-        guard backend == "oracle_f" else {
-            throw CLIFailure.usage("-b \(backend): oraclefn runs the oracle_f backend only; leave -b out or pass -b oracle_f")
-        }
-        guard storage == "oracle_oss" else {
-            throw CLIFailure.usage("-s \(storage): oraclefn stores in oracle_oss only; leave -s out or pass -s oracle_oss")
-        }
-        let environment = ProcessInfo.processInfo.environment
-        if let path = configFile ?? Configuration.locate(environment: environment) {
-            let configuration: Configuration
-            do {
-                configuration = try Configuration.load(path: path, environment: environment)
-            } catch {
-                throw CLIFailure.usage(error.description)
-            }
-            try await Self.greet(configuration: configuration, place: "configured in \(path)")
+        if let path = config.configFile ?? Configuration.locate() {
+            try await Self.greet(configuration: try config.load(), place: "configured in \(path)")
         } else {
             try await Self.greetOnEmbeddedEmulator()
         }
@@ -70,7 +51,7 @@ struct HelloCommand: AsyncParsableCommand {
             try setup.writeConfiguration(url: emulator.url, namespace: options.namespace)
             configuration = try Configuration.load(path: setup.configFile)
         } catch {
-            throw CLIFailure.job("the embedded emulator could not start: \(error)")
+            throw CLIFailure.failed("the embedded emulator could not start: \(error)")
         }
         do {
             try await greet(configuration: configuration, place: "the embedded emulator; no configuration was found")
@@ -95,7 +76,7 @@ struct HelloCommand: AsyncParsableCommand {
         do {
             function = try await deployedFunction(management)
         } catch {
-            throw CLIFailure.job("the hello function could not be found or deployed: \(error)")
+            throw CLIFailure.failed("the hello function could not be found or deployed: \(error)")
         }
         let job: MapJob
         do {
@@ -120,7 +101,7 @@ struct HelloCommand: AsyncParsableCommand {
         let seconds = String(format: "%.2f", job.stats.duration)
         print("\(names.count) calls of function \(function.displayName) (\(function.id)) at \(endpoint) (\(place)) in \(seconds) s")
         guard failures.isEmpty else {
-            throw CLIFailure.job(failures.joined(separator: "\n"))
+            throw CLIFailure.failed(failures.joined(separator: "\n"))
         }
     }
 
@@ -130,7 +111,7 @@ struct HelloCommand: AsyncParsableCommand {
         if application == nil {
             application = try await management.createApplication(displayName: applicationName)
         }
-        guard let application else { throw CLIFailure.job("the application \(applicationName) could not be made") }
+        guard let application else { throw CLIFailure.failed("the application \(applicationName) could not be made") }
         if application.lifecycleState != "ACTIVE" {
             _ = try await management.waitForApplication(id: application.id)
         }
@@ -139,26 +120,7 @@ struct HelloCommand: AsyncParsableCommand {
             function = try await management.createFunction(CreateFunctionDetails(
                 applicationId: application.id, displayName: functionName, image: image, memoryInMBs: 128, timeoutInSeconds: 30))
         }
-        guard let function else { throw CLIFailure.job("the function \(functionName) could not be made") }
+        guard let function else { throw CLIFailure.failed("the function \(functionName) could not be made") }
         return function.lifecycleState == "ACTIVE" ? function : try await management.waitForFunction(id: function.id)
-    }
-}
-
-/// A failure the CLI reports on stderr and exits with: 1 for a job or function, 2 for usage or configuration.
-enum CLIFailure: Error, CustomStringConvertible {
-    case job(String)
-    case usage(String)
-
-    var description: String {
-        switch self {
-        case .job(let message), .usage(let message): message
-        }
-    }
-
-    var exitCode: Int32 {
-        switch self {
-        case .job: 1
-        case .usage: 2
-        }
     }
 }

@@ -45,7 +45,7 @@ struct MapJobCommand: AsyncParsableCommand {
         await job.finished()
         let stats = job.stats
         FileHandle.standardOutput.write(Data("done: \(stats.succeeded) succeeded, \(stats.functionErrors + stats.failures) failed\n".utf8))
-        if let error = job.error { throw CLIFailure.job(error.message) }
-        if stats.functionErrors + stats.failures > 0 { throw CLIFailure.job("\(stats.functionErrors + stats.failures) calls failed") }
+        if let error = job.error { throw CLIFailure.failed(error.message) }
+        if stats.functionErrors + stats.failures > 0 { throw CLIFailure.failed("\(stats.functionErrors + stats.failures) calls failed") }
     }
 }

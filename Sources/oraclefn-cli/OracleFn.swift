@@ -6,11 +6,21 @@ struct OracleFn: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "oraclefn",
         abstract: "Run Lithops-style map jobs on Oracle Cloud Functions.",
-        subcommands: [EmulatorCommand.self, HelloCommand.self, MapJobCommand.self]
+        discussion: """
+            The commands read the Lithops configuration (-c FILE, else LITHOPS_CONFIG_FILE, ./.lithops_config, \
+            ~/.lithops/config, /etc/lithops/config) with its lithops, oracle, oracle_f and oracle_oss sections. \
+            See docs/cli.md.
+
+            \(CLIFailure.exitStatuses)
+            """,
+        subcommands: [
+            HelloCommand.self, RuntimeCommand.self, CleanCommand.self, LogsCommand.self, StorageCommand.self, ConfigCommand.self,
+            EmulatorCommand.self, MapJobCommand.self,
+        ]
     )
 
-    /// Runs the command; exits 1 when a job or function failed and 2 for bad usage or configuration
-    /// (ArgumentParser's own usage errors included), with the reason on stderr.
+    /// Runs the command; a failure is one line on stderr and the exit status of its kind (CLIFailure), and
+    /// ArgumentParser's usage errors exit with 2 as well.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -24,7 +34,8 @@ struct OracleFn: AsyncParsableCommand {
             Foundation.exit(failure.exitCode)
         } catch {
             guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            let message = message(for: error).replacingOccurrences(of: "\n", with: " ")
+            FileHandle.standardError.write(Data("oraclefn: \(message) (see --help)\n".utf8))
             Foundation.exit(2)
         }
     }

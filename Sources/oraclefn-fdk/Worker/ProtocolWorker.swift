@@ -1,5 +1,6 @@
 import Foundation
 import OFEngine
+import OFTransport
 
 /// Reads and writes a job's objects for the worker.
 protocol WorkerStorage: Sendable {
@@ -24,7 +25,22 @@ struct ProtocolWorker: Sendable {
         let body: [UInt8]
     }
 
+    /// `{"oraclefn": 1, "get_metadata": true}`: what the worker is, asked by `oraclefn runtime deploy`.
+    private struct MetadataRequest: Decodable {
+        let getMetadata: Bool?
+        enum CodingKeys: String, CodingKey { case getMetadata = "get_metadata" }
+    }
+
+    private struct Metadata: Encodable {
+        let oraclefn = JobProtocol.version
+        let worker = "native"
+        let version = String(describing: LibraryVersion.string)
+    }
+
     func answer(_ body: [UInt8], fnCallId: String, cold: Bool) async -> Answer {
+        if (try? JSONDecoder().decode(MetadataRequest.self, from: Data(body)))?.getMetadata == true {
+            return Answer(status: 200, body: (try? Array(JSONEncoder().encode(Metadata()))) ?? [])
+        }
         let envelope: Envelope
         do {
             envelope = try JSONDecoder().decode(Envelope.self, from: Data(body))

@@ -1,0 +1,139 @@
+"""`oraclefn hello` with the seed's flags, `oraclefn logs poll` following the emulator's logs, and `oraclefn logs get`
+reading the logs a job's calls reported."""
+import json
+import os
+import pathlib
+import selectors
+import signal
+import time
+
+from clitest import *  # noqa: F401,F403 (fixtures)
+from clitest import one_line_error, with_keys
+
+GREETINGS = ("world", "Lithops", "Oracle Functions")
+
+
+def test_hello_with_the_seeds_flags(cli, config):
+    result = cli("hello", "-b", "oracle_f", "-s", "oracle_oss", "-c", config)
+    assert result.code == 0, result
+    for name in GREETINGS:
+        assert f"Hello, {name}! Ran in function hello (ocid1.fnfunc." in result.stdout
+    bad_storage = cli("hello", "-s", "aws_s3", "-c", config)
+    assert bad_storage.code == 2, bad_storage
+    one_line_error(bad_storage, "oraclefn stores in oracle_oss only")
+
+
+def test_logs_poll_once_prints_the_lines_of_the_calls_so_far(cli, config):
+    assert cli("hello", "--config", config).code == 0
+    result = cli("logs", "poll", "--once", "-c", config, "--since", "1h")
+    assert result.code == 0, result
+    lines = result.stdout.splitlines()
+    for name in GREETINGS:
+        assert any(f" hello " in line and f"stdout: hello: greeting {name} for call" in line for line in lines), result
+
+    as_json = cli("logs", "poll", "--once", "--function", "hello", "--json", "-c", config)
+    assert as_json.code == 0, as_json
+    entries = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert {entry["stream"] for entry in entries} == {"stdout"}
+    assert len({entry["functionId"] for entry in entries}) == 1
+    assert all(entry["message"].startswith("hello: greeting ") for entry in entries)
+    assert all(entry["message"].endswith(entry["callId"]) for entry in entries)
+
+    later = cli("logs", "poll", "--once", "--since", str(time.time() + 3600), "-c", config)
+    assert (later.code, later.stdout) == (0, ""), "nothing was written after --since"
+
+
+def test_logs_poll_follows_new_lines_until_interrupted(cli, config):
+    assert cli("hello", "--config", config).code == 0
+    poller = cli.start("logs", "poll", "-c", config, "--since", "0s", "--interval", "0.2")
+    try:
+        time.sleep(1)
+        assert cli("hello", "--config", config).code == 0
+        read_until(poller, [f"greeting {name} for call" for name in GREETINGS], timeout=30)
+        poller.send_signal(signal.SIGINT)
+        assert poller.wait(timeout=20) == 0
+        assert poller.stderr.read() == ""
+    finally:
+        if poller.poll() is None:
+            poller.kill()
+            poller.wait()
+
+
+def read_until(process, texts, timeout):
+    """Reads the process's stdout until every text has appeared."""
+    received = ""
+    deadline = time.time() + timeout
+    descriptor = process.stdout.fileno()
+    with selectors.DefaultSelector() as selector:
+        selector.register(descriptor, selectors.EVENT_READ)
+        while not all(text in received for text in texts) and time.time() < deadline:
+            if selector.select(max(0.0, deadline - time.time())):
+                # straight from the pipe: a buffered reader could hold lines the selector no longer sees
+                chunk = os.read(descriptor, 65536)
+                if not chunk:
+                    break
+                received += chunk.decode()
+    assert all(text in received for text in texts), received
+
+
+def test_logs_poll_of_a_function_that_does_not_exist(cli, config):
+    result = cli("logs", "poll", "--once", "--function", "no-such-function", "-c", config)
+    assert result.code == 3, result
+    one_line_error(result, "no function named no-such-function")
+
+
+def test_logs_poll_on_oci_needs_the_log_keys(cli, config, home):
+    oci = home / "oci.yaml"
+    # no endpoint: OCI itself, which is never reached because the keys are checked first
+    oci.write_text("\n".join(line for line in pathlib.Path(config).read_text().splitlines() if "endpoint:" not in line) + "\n")
+    result = cli("logs", "poll", "--once", "-c", oci)
+    assert result.code == 2, result
+    one_line_error(result, "OCI Logging", "log_group_id and log_id in the oracle_f section", "oraclefn logs get JOB")
+
+    half = home / "half.yaml"
+    half.write_text(with_keys(oci.read_text(), "oracle_f", log_id="ocid1.log.oc1.iad.aaaaaaaatestlog"))
+    broken = cli("logs", "poll", "--once", "-c", half)
+    assert broken.code == 2, broken
+    one_line_error(broken, "\"log_group_id\" is mandatory in the \"oracle_f\" section of the configuration when log_id is set")
+
+
+def test_logs_get_prints_what_each_call_of_a_job_reported(cli, config, bucket, home):
+    assert cli("storage", "mb", "-c", config).code == 0
+    deployed = cli("runtime", "deploy", "oraclefn/worker", "-c", config, "--json")
+    assert deployed.code == 0, deployed
+    job = cli("map-job", "--config", config, "--function", deployed.json()["function"], "--calls", "3")
+    assert job.code == 0, job
+    job_id = job.stdout.split()[1]
+
+    result = cli("logs", "get", job_id, "-c", config)
+    assert result.code == 0, result
+    assert [line.split(" (")[0] for line in result.stdout.splitlines()] == ["call 00000", "call 00001", "call 00002"]
+    assert all("(ok, Fn call " in line for line in result.stdout.splitlines())
+    calls = cli("logs", "get", job_id, "-c", config, "--json").json()
+    assert [(c["call_id"], c["ok"]) for c in calls] == [("00000", True), ("00001", True), ("00002", True)]
+
+    # statuses as a Python worker writes them, with the output the calls printed
+    written = "fedcba9876543210"
+    statuses = [
+        {"oraclefn": 1, "job_id": written, "call_id": "00000", "ok": True, "output": None, "logs": "line one\nline two\n",
+         "worker": {"fn_call_id": "01JAAA", "host": "h", "pid": 1, "cold": True}},
+        {"oraclefn": 1, "job_id": written, "call_id": "00001", "ok": False,
+         "error": {"type": "ZeroDivisionError", "message": "division by zero"}, "logs": "about to divide\n"},
+    ]
+    for status in statuses:
+        path = home / f"{status['call_id']}.json"
+        path.write_text(json.dumps(status))
+        key = f"oraclefn.jobs/{written}/status/{status['call_id']}.json"
+        assert cli("storage", "put", path, "-k", key, "-c", config).code == 0
+    printed = cli("logs", "get", written, "-c", config)
+    assert printed.code == 0, printed
+    assert printed.stdout == (
+        "call 00000 (ok, Fn call 01JAAA)\n    line one\n    line two\n"
+        "call 00001 (failed: ZeroDivisionError: division by zero)\n    about to divide\n")
+
+
+def test_logs_get_of_a_job_that_is_not_there(cli, config):
+    cli("storage", "mb", "-c", config)
+    result = cli("logs", "get", "0123456789abcdef", "-c", config)
+    assert result.code == 3, result
+    one_line_error(result, "no job 0123456789abcdef in bucket", "oraclefn.jobs/0123456789abcdef/manifest.json")
