@@ -2,6 +2,7 @@
 Python runtime through the real fdk, results back through Object Storage."""
 import os
 import pathlib
+import subprocess
 import sys
 import time
 
@@ -244,3 +245,14 @@ def test_clean_deletes_the_objects_of_finished_jobs(tmp_path):
         prefix = f"oraclefn.jobs/{executor.executor_id}/"
         assert storage.list_keys(executor.bucket, prefix)
     assert storage.list_keys(executor.bucket, prefix) == []
+
+
+def test_the_readme_hello_runs_as_written(tmp_path):
+    readme = (pathlib.Path(__file__).resolve().parents[3] / "README.md").read_text()
+    code = readme.split("<!-- python-hello -->\n```python\n", 1)[1].split("```", 1)[0]
+    environment = {key: value for key, value in os.environ.items() if key != "LITHOPS_CONFIG_FILE"}
+    environment["HOME"] = str(tmp_path)
+    ran = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=environment, capture_output=True, text=True,
+                         timeout=300)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == "Hello World!\n['Hello Ana!', 'Hello Bo!']\n"

@@ -210,3 +210,11 @@ def test_overrides_go_to_the_sections_lithops_sends_them_to(fixtures):
     assert config["lithops"]["log_level"] == "DEBUG"
     with pytest.raises(TypeError, match="cannot change a loaded Config"):
         executor._resolve_config(config, None, {"max_workers": 3})
+
+
+def test_a_configuration_dict_is_taken_whole_as_lithops_takes_it(fixtures):
+    loaded = oraclefn.load_config(fixtures / "config" / "valid.yaml")
+    as_dict = {section: dict(loaded[section]) for section in ("lithops", "oracle", "oracle_f", "oracle_oss")}
+    config, embedded = executor._resolve_config(as_dict, None, {"max_workers": 9})
+    assert embedded is None
+    assert config["oracle"]["user"] == loaded["oracle"]["user"] and config["oracle_f"]["max_workers"] == 9

@@ -13,12 +13,10 @@ import oci
 import pytest
 
 import oraclefn
+from emulator_process import running_emulator  # Tests/conformance, put on the path by conftest.py
 from oraclefn.worker import calls
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the worker cannot import this test module
-
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[3] / "Tests" / "conformance"))
-from emulator_process import running_emulator  # noqa: E402
 
 MODELS = oci.functions.models
 SIX_MB = 6 * 1024 * 1024

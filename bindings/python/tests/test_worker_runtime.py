@@ -3,7 +3,6 @@ through the fdk on its own (no liboraclefn.so, no client half of oraclefn)."""
 import base64
 import importlib.metadata
 import json
-import pathlib
 import pickle
 import sys
 import time
@@ -16,8 +15,7 @@ import oraclefn
 from oraclefn import runtime
 from oraclefn.worker import calls
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "Tests" / "conformance"))
-from emulator_process import running_emulator  # noqa: E402
+from emulator_process import running_emulator  # Tests/conformance, put on the path by conftest.py
 
 MODELS = oci.functions.models
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the worker cannot import this test module
