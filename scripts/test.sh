@@ -27,4 +27,5 @@ echo "== pytest"
 export ORACLEFN_LIBRARY="$bin/liboraclefn.so" ORACLEFN_CLI="$bin/oraclefn-cli"
 suites=(bindings/python/tests)
 [ -d Tests/conformance ] && suites+=(Tests/conformance)
+[ -d Tests/cli ] && suites+=(Tests/cli)
 .venv/bin/python -m pytest -q "${suites[@]}"
