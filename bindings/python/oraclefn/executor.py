@@ -47,7 +47,7 @@ class FunctionExecutor:
 
     `config`: a complete configuration as a dict (Lithops' sections), or an oraclefn Config; `config_file`: a
     Lithops configuration file. Neither given and none found where Lithops looks: the embedded emulator.
-    Keyword overrides go to the `oracle_f` section (`max_workers=10`, `runtime="my-function"`,
+    Keyword overrides go to the `oracle_f` section (`max_workers=10`, `runtime="my-image"`,
     `invoke_mode="sync"`), or to `lithops` for its keys (`log_level`, `data_cleaner`, ...).
     """
 
@@ -55,8 +55,11 @@ class FunctionExecutor:
         self.config, self._emulator = _resolve_config(config, config_file, overrides)
         self.executor_id = f"{_SESSION}-{next(_EXECUTORS)}"
         backend, storage = self.config["oracle_f"], self.config["oracle_oss"]
-        #: the function calls run in: a function OCID or a deployed function's name
-        self.function = backend.get("runtime") or runtime.function_name()
+        #: the runtime, as Lithops' oracle_f.runtime: an image, or a name pushed to the tenancy's registry (or a
+        #: function OCID, used as it is)
+        self.runtime = backend.get("runtime") or runtime.default_runtime()
+        #: the function the calls run in, found when the first job starts
+        self.function = self.runtime if self.runtime.startswith("ocid1.fnfunc") else None
         self.bucket = storage.get("storage_bucket") or _default_bucket(self.config)
         self._mode = backend.get("invoke_mode", "detached")
         if self._mode not in ("detached", "sync"):
@@ -76,7 +79,7 @@ class FunctionExecutor:
             atexit.register(self._clean_at_exit)
 
     def __repr__(self):
-        return f"<FunctionExecutor {self.executor_id} function={self.function} bucket={self.bucket}>"
+        return f"<FunctionExecutor {self.executor_id} runtime={self.runtime} bucket={self.bucket}>"
 
     def __enter__(self):
         return self
@@ -149,14 +152,20 @@ class FunctionExecutor:
         return JobRun(job, created)
 
     def _prepare(self):
-        """Once per executor: the bucket, and on the embedded emulator the runtime function."""
+        """Once per executor: the bucket, and the runtime's function, deployed when on an emulator (on Oracle
+        Functions, `oraclefn runtime deploy` does it, as `lithops runtime deploy` does)."""
         with self._lock:
             if self._prepared:
                 return
             with contextlib.suppress(errors.ConflictError):  # it exists already
                 self._storage.create_bucket(self.bucket)
-            if self._emulator is not None:
-                runtime.deploy(self.config, name=self.function, environment=runtime.emulator_environment())
+            if self.function is None:
+                name, _, emulated = runtime.resolve(self.config, self.runtime)
+                if emulated:
+                    # the embedded emulator runs the worker in this interpreter, importing this oraclefn
+                    environment = runtime.emulator_environment() if self._emulator is not None else None
+                    runtime.deploy(self.config, self.runtime, environment)
+                self.function = name
             self._prepared = True
 
     def _function_reference(self, pickled):

@@ -1,5 +1,6 @@
 """Functions management requests the library does not export yet, signed by its Signer: finding or creating
-the application and the function the Python runtime is deployed as.
+the application and the function the Python runtime is deployed as, and the tenancy's namespace its image is
+named with.
 
 One keep-alive connection per thread and endpoint.
 """
@@ -20,13 +21,14 @@ def _quote(text):
 
 
 class OCIClient:
-    """Signed HTTP requests to the configuration's Functions endpoint."""
+    """Signed HTTP requests to the configuration's Functions (and Object Storage) endpoints."""
 
     def __init__(self, config, timeout=60):
         self.config = config
         self._signer = Signer.from_config(config)
         region = config["oracle"]["region"]
         self.functions_endpoint = config["oracle_f"].get("endpoint") or f"https://functions.{region}.oci.oraclecloud.com"
+        self.storage_endpoint = config["oracle_oss"].get("endpoint") or f"https://objectstorage.{region}.oraclecloud.com"
         self._timeout = timeout
         self._local = threading.local()
 
@@ -62,6 +64,27 @@ class OCIClient:
             raise kind(f"{what} failed: {answer.status} {code}: {message}", code, answer.status,
                        answer.getheader("opc-request-id", ""))
         return answer.status, data
+
+    def is_emulator(self):
+        """Whether the Functions endpoint is an oraclefn emulator: only the configuration's own endpoint can be,
+        and only the emulator serves its handlers' logs there."""
+        if not self.config["oracle_f"].get("endpoint"):
+            return False
+        try:
+            status, _ = self.request("GET", f"{self.functions_endpoint}/oraclefn/logs?limit=1",
+                                     what="asking the Functions endpoint whether it is the oraclefn emulator")
+        except errors.NotFoundError:
+            return False
+        return status == 200
+
+    def namespace(self):
+        """The tenancy's Object Storage namespace (also its registry namespace): oracle.tenancy_namespace, else
+        asked of Object Storage."""
+        known = self.config["oracle"].get("tenancy_namespace")
+        if known:
+            return known
+        _, data = self.request("GET", f"{self.storage_endpoint}/n/", what="reading the tenancy's namespace")
+        return json.loads(data)
 
     def _connection(self, parts):
         connections = getattr(self._local, "connections", None)
@@ -103,16 +126,20 @@ class Functions:
             "subnetIds": [self._client.config["oracle_f"]["subnet_id"]]}, what=f"creating application {name}")
         return json.loads(data)["id"]
 
-    def function(self, application_id, name, image, memory, timeout, config=None):
-        """The id of function `name` in the application, created with `image` (and `config`, its environment)
-        when missing; its image, memory, timeout and config updated when they differ."""
+    def function(self, application_id, name, image, memory, timeout, config=None, tags=None):
+        """The id of function `name` in the application, created with `image` (and `config`, its environment,
+        and freeform `tags`) when missing; its image, memory, timeout and (when given) config updated when they
+        differ."""
         query = urllib.parse.urlencode({"applicationId": application_id, "displayName": name})
         _, data = self._client.request("GET", self._url(f"/functions?{query}"), what=f"looking up function {name}")
-        wanted = {"image": image, "memoryInMBs": memory, "timeoutInSeconds": timeout, "config": config or {}}
+        wanted = {"image": image, "memoryInMBs": memory, "timeoutInSeconds": timeout}
+        if config is not None:
+            wanted["config"] = config
         existing = [f for f in json.loads(data) if f.get("lifecycleState") != "DELETED"]
         if not existing:
             _, data = self._client.request("POST", self._url("/functions"), json_body={
-                "applicationId": application_id, "displayName": name, **wanted}, what=f"creating function {name}")
+                "applicationId": application_id, "displayName": name, "freeformTags": tags or {}, **wanted},
+                what=f"creating function {name}")
             return json.loads(data)["id"]
         # a listing leaves the config out, so the function itself is read
         _, data = self._client.request("GET", self._url(f"/functions/{_quote(existing[0]['id'])}"),

@@ -238,7 +238,6 @@ def test_plots_are_written_and_not_blank(fexec, tmp_path):
 
 def test_clean_deletes_the_objects_of_finished_jobs(tmp_path):
     with oraclefn.FunctionExecutor(config_file=oraclefn.emulator.shared().config_file) as executor:
-        oraclefn.runtime.deploy(executor.config, name=executor.function, environment=oraclefn.runtime.emulator_environment())
         futures = executor.map(double, range(3))
         executor.get_result(futures)
         storage = oraclefn.Storage(executor.config)

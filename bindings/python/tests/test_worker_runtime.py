@@ -1,6 +1,7 @@
 """The runtime image's build context: what write_build_context writes, and that the worker it holds serves a job
 through the fdk on its own (no liboraclefn.so, no client half of oraclefn)."""
 import base64
+import hashlib
 import importlib.metadata
 import json
 import pickle
@@ -89,14 +90,37 @@ def test_the_context_worker_serves_a_job_through_the_fdk_by_itself(tmp_path):
     assert pickle.loads(base64.b64decode(result["output"]["inline"])) == str(folder / "oraclefn" / "__init__.py")
 
 
-def test_deploy_makes_the_function_once_and_updates_what_differs(emulator):
+def test_deploy_names_the_function_as_lithops_and_oraclefn_runtime_deploy_do(emulator):
     config = oraclefn.load_config(emulator.config_file, oracle_f={"application_name": "deploy-tests"})
-    first = runtime.deploy(config, name="deployed", environment={"GREETING": "hi"})
-    assert runtime.deploy(config, name="deployed", environment={"GREETING": "hi"}) == first
-    assert runtime.deploy(config, name="deployed", image="oraclefn/python:3.12") == first
+    image = runtime.emulator_image()
+    name = runtime.deploy(config, environment={"GREETING": "hi"})
+    assert name == runtime.function_name(image, 256, oraclefn.__version__, config["oracle_f"]["user"])
+    assert runtime.deploy(config) == name, "found again, not made twice"
+    assert runtime.resolve(config) == (name, image, True)
     with oraclefn.Functions(config) as functions:
         (application,) = [a for a in functions.list_applications() if a["displayName"] == "deploy-tests"]
         (function,) = functions.list_functions(application["id"])
-    assert function["id"] == first and function["displayName"] == "deployed"
-    assert function["image"] == "oraclefn/python:3.12"
+    assert function["displayName"] == name and function["image"] == image
     assert function["memoryInMBs"] == config["oracle_f"]["runtime_memory"]
+    assert function["freeformTags"] == {"type": "lithops-runtime", "lithops_version": oraclefn.__version__,
+                                        "oraclefn_runtime": runtime.default_runtime()}
+
+
+def test_function_names_follow_lithops():
+    name = runtime.function_name("iad.ocir.io/ns/oraclefn-python-v312:latest", 256, "0.1.0",
+                                 "ocid1.user.oc1..aaaaaaaexampleuser")
+    digest = hashlib.sha1(b"iad.ocir.io/ns/oraclefn-python-v312:latest-256-0.1.0-ocid1.user.oc1..aaaaaaaexampleuser")
+    assert name == "lithops-worker-oraclefn-python-v312-latest-v0-1-0-" + digest.hexdigest()[:10]
+
+
+def test_runtime_images_and_application_names(fixtures):
+    assert runtime.registry_image("my-runtime", "iad.ocir.io", "ns") == "iad.ocir.io/ns/my-runtime:latest"
+    assert runtime.registry_image("phx.ocir.io/other/img:2", "iad.ocir.io", "ns") == "phx.ocir.io/other/img:2"
+    assert runtime.default_runtime("3.12") == "oraclefn-python-v312"
+    config = oraclefn.load_config(fixtures / "config" / "valid.yaml", oracle={"tenancy_namespace": "ns"})
+    user = config["oracle_f"]["user"]
+    assert runtime.application_name(config) == "lithops_" + user[-8:-1].lower()
+    name, image, emulated = runtime.resolve(config)  # no endpoint: Oracle Functions, no request needed
+    server = config["oracle_f"]["docker_server"]
+    assert (image, emulated) == (f"{server}/ns/{runtime.default_runtime()}:latest", False)
+    assert name == runtime.function_name(image, config["oracle_f"]["runtime_memory"], oraclefn.__version__, user)

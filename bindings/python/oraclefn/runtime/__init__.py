@@ -3,8 +3,10 @@
 `write_build_context(folder)` writes a Dockerfile and everything it copies: the worker package and the pinned
 requirements. `oraclefn runtime build` hands that folder to docker or podman.
 """
+import hashlib
 import importlib.metadata
 import pathlib
+import re
 import shutil
 import sys
 
@@ -49,35 +51,82 @@ def write_build_context(folder, python=None, requirements=()):
     return folder
 
 
-#: The application the runtime function is deployed in, unless told otherwise (or oracle_f.application_name).
-APPLICATION = "oraclefn"
+#: Lithops lists only runtime functions whose name starts with this.
+FUNCTION_PREFIX = "lithops-worker"
 
 
-def function_name(python=None):
-    """The runtime function's default name for a Python version: oraclefn-python312 for 3.12."""
-    return "oraclefn-python" + (python or current_python()).replace(".", "")
+def default_runtime(python=None):
+    """The default Python runtime's name: oraclefn-python-v312 for Python 3.12."""
+    return "oraclefn-python-v" + (python or current_python()).replace(".", "")
 
 
-def image_name(python=None):
-    """The runtime image: on the emulator, the built-in that runs this worker; on Oracle Functions, the name
-    `oraclefn runtime build` pushes under the registry (docker_server/namespace)."""
+def emulator_image(python=None):
+    """The emulator's built-in image that runs this worker (docs/emulator.md)."""
     return f"oraclefn/python:{python or current_python()}"
 
 
-def deploy(config, name=None, image=None, application=None, environment=None):
-    """Makes sure function `name` (default function_name()) exists in `application` (default oracle_f's
-    application_name, else "oraclefn"; made when missing) with `image` (default image_name()), the memory and
-    timeout of the configuration's oracle_f section and `environment` as its config; returns the function's
-    OCID. `config` is an oraclefn Config."""
+def registry_image(runtime, docker_server, namespace):
+    """The image of a runtime on Oracle Functions: a name with a `/` is an image already; any other is pushed to
+    the tenancy's registry, `<docker_server>/<namespace>/<name>`; without a tag, `:latest`."""
+    image = runtime if "/" in runtime else f"{docker_server}/{namespace}/{runtime}"
+    last = image.rsplit("/", 1)[-1]
+    return image if ":" in last or "@" in last else image + ":latest"
+
+
+def application_name(config):
+    """oracle_f.application_name, else Lithops' `lithops_` and seven characters of the user OCID."""
+    section = config["oracle_f"]
+    return section.get("application_name") or "lithops_" + section["user"][-8:-1].lower()
+
+
+def function_name(image, memory, version, user):
+    """Lithops' name for the function of an image, memory and version: `lithops-worker-<image's last part>-v<version>-
+    <first 10 hex digits of SHA-1 of "<image>-<memory>-<version>-<user>">`, characters OCI refuses made `-`. The
+    `oraclefn runtime deploy` command names runtimes the same way, so either finds what the other deployed."""
+    digest = hashlib.sha1(f"{image}-{memory}-{version}-{user}".encode()).hexdigest()[:10]
+    last = image.rsplit("/", 1)[-1]
+    return re.sub(r"[^A-Za-z0-9_-]", "-", f"{FUNCTION_PREFIX}-{last}-v{version}") + "-" + digest
+
+
+def resolve(config, runtime=None, client=None):
+    """(function name, image, on an emulator) of a runtime (default: oracle_f.runtime, else default_runtime()),
+    named as `oraclefn runtime deploy` names it: on an emulator the default runtime is its built-in image."""
+    from .. import __version__
+    from ..services import OCIClient
+
+    section = config["oracle_f"]
+    runtime = runtime or section.get("runtime") or default_runtime()
+    owned = client is None
+    client = client or OCIClient(config)
+    try:
+        emulated = client.is_emulator()
+        if emulated and runtime == default_runtime():
+            image = emulator_image()
+        else:
+            image = registry_image(runtime, section["docker_server"], client.namespace())
+    finally:
+        if owned:
+            client.close()
+    return function_name(image, section["runtime_memory"], __version__, section["user"]), image, emulated
+
+
+def deploy(config, runtime=None, environment=None):
+    """Makes sure the function of a runtime (see resolve()) exists in application_name() (made when missing), with
+    the memory and timeout of the configuration's oracle_f section and, when given, `environment` as its config;
+    returns the function's name. The image must exist: on Oracle Functions, `oraclefn runtime build` pushes it."""
+    from .. import __version__
     from ..services import Functions, OCIClient
 
+    section = config["oracle_f"]
     client = OCIClient(config)
     try:
+        name, image, _ = resolve(config, runtime, client)
         functions = Functions(client)
-        section = config["oracle_f"]
-        application = application or section.get("application_name") or APPLICATION
-        return functions.function(functions.application(application), name or function_name(), image or image_name(),
-                                  section["runtime_memory"], section["runtime_timeout"], environment)
+        tags = {"type": "lithops-runtime", "lithops_version": __version__,
+                "oraclefn_runtime": runtime or section.get("runtime") or default_runtime()}
+        functions.function(functions.application(application_name(config)), name, image, section["runtime_memory"],
+                           section["runtime_timeout"], environment, tags)
+        return name
     finally:
         client.close()
 
