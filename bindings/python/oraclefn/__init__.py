@@ -1,27 +1,47 @@
 """oraclefn: Lithops-style map jobs on Oracle Cloud Functions.
 
-The engine lives in liboraclefn.so; this package drives it through ctypes.
+The engine lives in liboraclefn.so; this package drives it through ctypes. The library is loaded on first
+use of a name that needs it, so the worker (oraclefn.worker), which runs inside a function's image without
+the library, imports this package freely.
 """
-from ._lib import lib as _lib_handle, path as library_path
-from .engine import CallInfo, Engine, Job
-from .config import Config, load_config, locate_config, parse_config
+import importlib
+
 from .errors import (
-    AuthError, CallFailedError, CancelledError, ConfigError, ConflictError, FunctionError, InvalidArgumentError, KeyFileError,
-    NetworkError, NotFoundError, OracleFnError, PayloadTooLargeError, ServiceError, SigningError, ThrottledError,
-    TimeoutError,
+    AuthError, CallFailedError, CancelledError, ConfigError, ConflictError, FunctionError, InvalidArgumentError,
+    KeyFileError, NetworkError, NotFoundError, OracleFnError, PayloadTooLargeError, ServiceError, SigningError,
+    ThrottledError, TimeoutError,
 )
-from .signer import Signer
-from .storage import Storage
-from .functions import Functions
-from .executor import FunctionExecutor
-from .futures import ALL_COMPLETED, ALWAYS, ANY_COMPLETED, FuturesList, RemoteTraceback, ResponseFuture
 
-__version__ = _lib_handle.ofn_version().decode("ascii")
+# name -> module that defines it; each module is imported (and the library loaded) on first access
+_LAZY = {
+    "CallInfo": "engine", "Engine": "engine", "Job": "engine",
+    "Config": "config", "load_config": "config", "locate_config": "config", "parse_config": "config",
+    "Signer": "signer", "Storage": "storage", "Functions": "functions", "FunctionExecutor": "executor",
+    "ALL_COMPLETED": "futures", "ALWAYS": "futures", "ANY_COMPLETED": "futures", "FuturesList": "futures",
+    "RemoteTraceback": "futures", "ResponseFuture": "futures",
+    "library_path": "_lib",
+}
 
-__all__ = [
-    "ALL_COMPLETED", "ALWAYS", "ANY_COMPLETED", "FunctionExecutor", "FuturesList", "RemoteTraceback", "ResponseFuture",
-    "AuthError", "CallFailedError", "CallInfo", "CancelledError", "Engine", "Job", "Config", "ConfigError", "ConflictError", "FunctionError", "Functions", "InvalidArgumentError",
-    "KeyFileError", "NetworkError", "NotFoundError", "OracleFnError", "PayloadTooLargeError", "ServiceError",
-    "Signer", "SigningError", "Storage", "ThrottledError", "TimeoutError", "library_path", "load_config", "locate_config",
-    "parse_config",
-]
+
+def __getattr__(name):
+    if name == "__version__":
+        from ._lib import lib
+        value = lib.ofn_version().decode("ascii")
+    elif name in _LAZY:
+        module = importlib.import_module("." + _LAZY[name], __name__)
+        value = getattr(module, "path" if name == "library_path" else name)
+    else:
+        raise AttributeError("module 'oraclefn' has no attribute %r" % name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY) + ["__version__"])
+
+
+__all__ = sorted([
+    "AuthError", "CallFailedError", "CancelledError", "ConfigError", "ConflictError", "FunctionError",
+    "InvalidArgumentError", "KeyFileError", "NetworkError", "NotFoundError", "OracleFnError", "PayloadTooLargeError",
+    "ServiceError", "SigningError", "ThrottledError", "TimeoutError", *_LAZY,
+])

@@ -21,3 +21,18 @@ def test_broken_yaml_is_a_config_error():
         assert "line" in str(e)
     else:
         raise AssertionError("broken YAML was accepted")
+
+
+def test_the_worker_imports_without_the_library():
+    """Inside a function's image there is no liboraclefn.so: the worker must import all the same."""
+    import subprocess
+    import sys
+    env = {"ORACLEFN_LIBRARY": "/nonexistent/liboraclefn.so", "PATH": "/usr/bin:/bin"}
+
+    def run(code):
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+
+    worker = run("import oraclefn.worker.handler, oraclefn.errors")
+    assert worker.returncode == 0, worker.stderr
+    engine = run("import oraclefn; oraclefn.Engine")
+    assert engine.returncode != 0 and "/nonexistent/liboraclefn.so" in engine.stderr
