@@ -312,7 +312,7 @@ extension RuntimeCommand {
             guard !matching.isEmpty else {
                 throw CLIFailure.notFound("no runtime \(runtime) (image \(image)\(memory.map { ", \($0) MB" } ?? "")) is deployed in application \(setup.applicationName); `oraclefn runtime list` shows what is")
             }
-            _ = try await CLIFailure.reporting("deleting runtime \(runtime)") {
+            try await CLIFailure.reporting("deleting runtime \(runtime)") {
                 try await setup.deployer.delete(matching, progress: ProgressBar("deleting \(runtime)", total: matching.count))
             }
             if output.json { return try Console.json(Deleted(runtime: runtime, image: image, deleted: matching.map(\.displayName))) }

@@ -114,13 +114,12 @@ struct RuntimeDeployer {
         return metadata
     }
 
-    /// Deletes the functions and reports each; returns how many went.
-    func delete(_ functions: [Function], progress: ProgressBar) async throws -> Int {
+    /// Deletes the functions, moving the progress bar for each.
+    func delete(_ functions: [Function], progress: ProgressBar) async throws {
         for function in functions {
             try await session.management.deleteFunction(id: function.id)
             progress.advance()
         }
         progress.finish()
-        return functions.count
     }
 }
