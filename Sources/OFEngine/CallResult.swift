@@ -85,6 +85,9 @@ public struct JobStatistics: Sendable, Equatable {
     public var failures = 0
     /// Invoke requests sent, retries and throttled ones included.
     public var invocations = 0
+    /// Invocations the service took: answered 202 (detached) or with the function's answer (sync). With
+    /// `invocations` it shows how far sending has got while no call has ended yet.
+    public var accepted = 0
     /// Invocations sent again after a failed attempt (not counting throttles).
     public var retries = 0
     /// Invocations refused with 429 or 503 and sent again after a backoff.

@@ -1,3 +1,5 @@
+import OFServices
+
 /// How a map job runs. Every field left nil takes its value from the configuration.
 public struct MapOptions: Sendable, Equatable {
     /// How the function is spoken to.

@@ -3,7 +3,7 @@ import OFConfig
 import OFTransport
 import Synchronization
 
-public enum InvokeMode: String, Sendable {
+public enum InvokeMode: String, Sendable, Codable, CaseIterable {
     /// Waits for the function's answer (200 and its body).
     case sync
     /// Returns as soon as the call is accepted (202); the result goes wherever the function writes it.

@@ -72,7 +72,8 @@ final class CommandLineTests: XCTestCase {
         let engine = try fixture.engine()
         let job = try engine.attach(jobId: jobId, options: MapOptions(maxWorkers: 8, callTimeout: .seconds(5)))
         XCTAssertEqual(job.id, jobId)
-        XCTAssertTrue(job.wait(timeout: .seconds(240)), "the attached job did not finish: \(job.progress)")
+        let jobFinished = await job.finished(within: .seconds(240))
+        XCTAssertTrue(jobFinished, "the attached job did not finish: \(job.progress)")
         XCTAssertNil(job.error)
         assertEchoed(job, inputs: numberedInputs(calls))
         XCTAssertGreaterThan(job.stats.invocations, 0, "calls the killed client never sent are invoked by the attached job")
@@ -83,7 +84,8 @@ final class CommandLineTests: XCTestCase {
         let fixture = try await EngineFixture.start()
         defer { Task { await fixture.stop() } }
         let job = try fixture.engine().attach(jobId: "0123456789abcdef")
-        XCTAssertTrue(job.wait(timeout: .seconds(30)))
+        let jobFinished = await job.finished(within: .seconds(30))
+        XCTAssertTrue(jobFinished)
         XCTAssertEqual(job.error?.kind, .notFound)
         XCTAssertTrue(job.error?.message.contains("there is no job 0123456789abcdef") ?? false, job.error?.message ?? "")
     }

@@ -19,7 +19,8 @@ final class EngineJobTests: XCTestCase {
         let engine = try fixture.engine()
         let inputs = numberedInputs(40) + [[]]
         let job = try engine.map(function: fixture.worker.id, inputs: inputs, options: MapOptions(maxWorkers: 8, chunksize: 3))
-        XCTAssertTrue(job.wait(timeout: .seconds(60)), "the job did not finish in a minute")
+        let jobFinished = await job.finished(within: .seconds(60))
+        XCTAssertTrue(jobFinished, "the job did not finish in a minute")
         XCTAssertNil(job.error)
         assertEchoed(job, inputs: inputs)
         let stats = job.stats
@@ -55,7 +56,8 @@ final class EngineJobTests: XCTestCase {
         let inputs: [[UInt8]] = [Array("!fail division by zero".utf8), Array("!large 200000".utf8), big, Array("!sleep 50 slept".utf8)]
         for mode in InvokeMode.allCases {
             let job = try engine.map(function: fixture.worker.id, inputs: inputs, options: MapOptions(mode: mode, chunksize: 2))
-            XCTAssertTrue(job.wait(timeout: .seconds(60)))
+            let jobFinished = await job.finished(within: .seconds(60))
+            XCTAssertTrue(jobFinished)
             guard let results = job.results else { return XCTFail("no results in \(mode) mode") }
             XCTAssertEqual(results[0].outcome, .functionError(FunctionError(type: "RequestedFailure", message: "division by zero")), "\(mode)")
             XCTAssertEqual(results[1].outcome, .value((0..<200_000).map { UInt8(truncatingIfNeeded: $0) }), "\(mode)")
@@ -70,7 +72,8 @@ final class EngineJobTests: XCTestCase {
         let engine = try fixture.engine()
         let inputs: [[UInt8]] = [Array("!crash".utf8), Array("fine".utf8)]
         let job = try engine.map(function: fixture.worker.id, inputs: inputs, options: MapOptions(mode: .sync, retries: 1))
-        XCTAssertTrue(job.wait(timeout: .seconds(60)))
+        let jobFinished = await job.finished(within: .seconds(60))
+        XCTAssertTrue(jobFinished)
         guard let results = job.results else { return XCTFail("no results") }
         guard case .failure(let reason) = results[0].outcome else { return XCTFail("a crashing call did not fail: \(results[0].outcome)") }
         XCTAssertTrue(reason.contains("FunctionInvokeExecutionFailed") && reason.contains("after 2 attempts"), reason)
@@ -83,7 +86,8 @@ final class EngineJobTests: XCTestCase {
         let engine = try fixture.engine()
         let job = try engine.map(
             function: fixture.worker.id, inputs: [Array("!crash".utf8)], options: MapOptions(callTimeout: .seconds(1), retries: 1))
-        XCTAssertTrue(job.wait(timeout: .seconds(60)))
+        let jobFinished = await job.finished(within: .seconds(60))
+        XCTAssertTrue(jobFinished)
         guard case .failure(let reason)? = job.results?.first?.outcome else { return XCTFail("the call did not fail") }
         XCTAssertTrue(reason.contains("no status came within 1 s") && reason.contains("after 2 attempts"), reason)
         XCTAssertEqual(job.stats.invocations, 2)
@@ -96,7 +100,8 @@ final class EngineJobTests: XCTestCase {
             applicationId: application.id, displayName: "echo", image: "oraclefn/echo", memoryInMBs: 128))
         let inputs = numberedInputs(5)
         let job = try engine.map(function: "echo", inputs: inputs, options: MapOptions(mode: .sync, format: .rawBody))
-        XCTAssertTrue(job.wait(timeout: .seconds(60)))
+        let jobFinished = await job.finished(within: .seconds(60))
+        XCTAssertTrue(jobFinished)
         assertEchoed(job, inputs: inputs)
         XCTAssertEqual(echo.displayName, "echo")
     }
@@ -104,7 +109,8 @@ final class EngineJobTests: XCTestCase {
     func testUnknownFunctionFailsTheJobSayingSo() async throws {
         let engine = try fixture.engine()
         let job = try engine.map(function: "no-such-function", inputs: numberedInputs(3))
-        XCTAssertTrue(job.wait(timeout: .seconds(30)))
+        let jobFinished = await job.finished(within: .seconds(30))
+        XCTAssertTrue(jobFinished)
         XCTAssertEqual(job.error?.kind, .notFound)
         XCTAssertTrue(job.error?.message.contains("no function named no-such-function") ?? false, job.error?.message ?? "")
         XCTAssertEqual(job.progress, JobProgress(done: 3, failed: 3, total: 3))
@@ -114,13 +120,37 @@ final class EngineJobTests: XCTestCase {
         let engine = try fixture.engine()
         let inputs = (0..<20).map { Array("!sleep 5000 slow-\($0)".utf8) }
         let job = try engine.map(function: fixture.worker.id, inputs: inputs, options: MapOptions(mode: .sync, maxWorkers: 2))
-        let waited = await Task.detached { job.wait(timeout: .milliseconds(200)) }.value
-        XCTAssertFalse(waited, "the job cannot be done in 200 ms")
+        // threads of their own, as a C or Python caller has: one gives up after 200 ms, one waits for the end
+        let short = ThreadWait(job, timeout: .milliseconds(200))
+        let long = ThreadWait(job, timeout: nil)
+        let shortFinished = await short.result()
+        XCTAssertFalse(shortFinished, "the job cannot be done in 200 ms")
         job.cancel()
-        XCTAssertTrue(job.wait(timeout: .seconds(10)), "cancel did not end the job")
+        let jobFinished = await job.finished(within: .seconds(10))
+        XCTAssertTrue(jobFinished, "cancel did not end the job")
+        let longFinished = await long.result()
+        XCTAssertTrue(longFinished, "a thread waiting without a timeout saw the job end")
         XCTAssertEqual(job.error?.kind, .cancelled)
         XCTAssertEqual(job.progress.done, 20)
         XCTAssertTrue(job.results?.allSatisfy { !$0.outcome.isValue } ?? false)
+    }
+
+    func testSeveralJobsRunAtOnceFromSeveralThreads() async throws {
+        let engine = try fixture.engine()
+        let worker = fixture.worker.id
+        let jobs = try await withThrowingTaskGroup(of: (MapJob, [[UInt8]]).self) { group in
+            for (number, mode) in [InvokeMode.detached, .sync, .detached].enumerated() {
+                group.addTask {
+                    let inputs = (0..<30).map { Array("job-\(number)-\($0)".utf8) }
+                    let job = try engine.map(function: worker, inputs: inputs, options: MapOptions(mode: mode, maxWorkers: 4, chunksize: 2))
+                    await job.finished()
+                    return (job, inputs)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        XCTAssertEqual(Set(jobs.map(\.0.id)).count, 3, "every job has an id of its own")
+        for (job, inputs) in jobs { assertEchoed(job, inputs: inputs) }
     }
 
     func testBadOptionsAreRefusedSayingWhy() throws {
@@ -140,10 +170,34 @@ final class EngineJobTests: XCTestCase {
         let engine = try fixture.engine()
         let seen = ProgressLog()
         let job = try engine.map(function: fixture.worker.id, inputs: numberedInputs(30), options: MapOptions(maxWorkers: 4)) { seen.append($0) }
-        XCTAssertTrue(job.wait(timeout: .seconds(60)))
+        let jobFinished = await job.finished(within: .seconds(60))
+        XCTAssertTrue(jobFinished)
         let reports = seen.reports
         XCTAssertEqual(reports.last, JobProgress(done: 30, failed: 0, total: 30))
         XCTAssertEqual(reports.map(\.done), reports.map(\.done).sorted(), "progress never goes back")
+    }
+}
+
+/// `MapJob.wait(timeout:)` called on a thread of its own.
+final class ThreadWait: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var finished = false
+
+    init(_ job: MapJob, timeout: Duration?) {
+        Thread.detachNewThread {
+            self.finished = job.wait(timeout: timeout)
+            self.done.signal()
+        }
+    }
+
+    /// Whether `wait` said the job finished, once it has returned.
+    func result() async -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                self.done.wait()
+                continuation.resume(returning: self.finished)
+            }
+        }
     }
 }
 

@@ -32,6 +32,19 @@ final class ScheduleTests: XCTestCase {
         XCTAssertEqual(drain(&schedule, now: 1).map(\.invocation), [3])
     }
 
+    func testCountsOnlyTheSendsTheServiceTook() {
+        var schedule = InvocationSchedule(totalCalls: 4, chunksize: 1, limits: limits(maxWorkers: 8))
+        XCTAssertEqual(drain(&schedule, now: 0).count, 4)
+        _ = schedule.end(0, attempt: 1, .accepted, now: 0, random: 0)
+        _ = schedule.end(1, attempt: 1, .answered(unanswered: []), now: 0, random: 0)
+        _ = schedule.end(2, attempt: 1, .throttled(reason: "HTTP 429", retryAfter: nil), now: 0, random: 0)
+        _ = schedule.end(3, attempt: 1, .failed(reason: "HTTP 500"), now: 0, random: 0)
+        _ = schedule.end(0, attempt: 1, .accepted, now: 0, random: 0)
+        XCTAssertEqual(schedule.accepted, 2, "a 202 and a sync answer; not a refusal, a failure or a repeated answer")
+        XCTAssertEqual(drain(&schedule, now: 100).count, 2, "the refused and the failed invocations go out again")
+        XCTAssertEqual(schedule.sent, 6)
+    }
+
     func testThrottlingBacksOffAndHalvesTheWindowOncePerBurst() {
         var schedule = InvocationSchedule(totalCalls: 8, chunksize: 1, limits: limits(maxWorkers: 8))
         let sends = drain(&schedule, now: 0)

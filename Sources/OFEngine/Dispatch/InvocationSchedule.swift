@@ -64,6 +64,8 @@ struct InvocationSchedule: Sendable {
     /// Invocations holding a place in the window.
     private(set) var active = 0
     private(set) var sent = 0
+    /// Sends the service took: answered 202 (detached) or with the function's answer (sync).
+    private(set) var accepted = 0
     private(set) var retried = 0
     private(set) var throttled = 0
 
@@ -143,11 +145,13 @@ struct InvocationSchedule: Sendable {
         switch end {
         case .accepted:
             window.succeeded()
+            accepted += 1
             invocations[number].state = .running(attempt: attempt, deadline: now + limits.callTimeout)
             deadlines.insert(number, due: now + limits.callTimeout)
             return []
         case .answered(let unanswered):
             window.succeeded()
+            accepted += 1
             let missing = unanswered.filter { invocations[number].calls.contains($0) }
             release(number)
             invocations[number].calls = missing

@@ -196,7 +196,8 @@ final class JobDriver: @unchecked Sendable {
             end = .accepted
         case .answered(let body):
             for call in invocationCalls { calls.timings[call].accepted = wall }
-            end = answered(body, calls: invocationCalls, at: wall)
+            answered(invocation, attempt: attempt, body: body, calls: invocationCalls, now: now, wall: wall)
+            return
         case .functionFailed(let error):
             for call in invocationCalls {
                 calls.timings[call].accepted = wall
@@ -216,27 +217,27 @@ final class JobDriver: @unchecked Sendable {
         failCalls(schedule.end(invocation, attempt: attempt, end, now: now, random: services.random()))
     }
 
-    /// A sync answer: a raw body is the call's value; an envelope answer holds a status per call.
-    private func answered(_ body: [UInt8], calls invocationCalls: [Int], at wall: Double) -> InvocationSchedule.AttemptEnd {
+    /// A sync answer: a raw body is the call's value; an envelope answer holds a status per call. The attempt
+    /// ends first (its place freed, the window grown), then its calls' results are taken in.
+    private func answered(_ invocation: Int, attempt: Int, body: [UInt8], calls invocationCalls: [Int], now: Double, wall: Double) {
+        func end(_ end: InvocationSchedule.AttemptEnd) {
+            failCalls(schedule.end(invocation, attempt: attempt, end, now: now, random: services.random()))
+        }
         if spec.format == .rawBody {
-            for call in invocationCalls where calls.report(call) {
-                schedule.callFinished(call)
-                finishCall(call, .value(body), at: wall)
-            }
-            return .answered(unanswered: [])
+            end(.answered(unanswered: []))
+            for call in invocationCalls where calls.report(call) { finishCall(call, .value(body), at: wall) }
+            return
         }
         let answer: SyncAnswer
         do {
             answer = try JSONDecoder().decode(SyncAnswer.self, from: Data(body))
         } catch {
             let start = String(decoding: body.prefix(120), as: UTF8.self)
-            return .rejected(reason: "the function's answer is not a job protocol answer (\(error)); it began \"\(start)\". Map with an oraclefn worker, or use the raw-body format for other functions")
+            return end(.rejected(reason: "the function's answer is not a job protocol answer (\(error)); it began \"\(start)\". Map with an oraclefn worker, or use the raw-body format for other functions"))
         }
-        var answered = Set<Int>()
-        for status in answer.results {
-            if let call = intake(status, seenAt: nil, at: wall) { answered.insert(call) }
-        }
-        return .answered(unanswered: invocationCalls.filter { !answered.contains($0) })
+        let answered = Set(answer.results.filter { $0.jobId == spec.jobId }.compactMap { JobProtocol.callIndex($0.callId) })
+        end(.answered(unanswered: invocationCalls.filter { !answered.contains($0) }))
+        for status in answer.results { intake(status, seenAt: nil, at: wall) }
     }
 
     /// Takes in a call's status (from a sync answer or a status object): the call is reported, and finished
@@ -428,6 +429,7 @@ final class JobDriver: @unchecked Sendable {
         stats.functionErrors = calls.functionErrors
         stats.failures = calls.failures
         stats.invocations = schedule.sent
+        stats.accepted = schedule.accepted
         stats.retries = schedule.retried
         stats.throttles = schedule.throttled
         stats.duplicates = calls.duplicates
@@ -448,8 +450,8 @@ final class JobDriver: @unchecked Sendable {
             guard finished else { return [] }
             snapshot.results = results
             snapshot.finished = true
-            defer { snapshot.waiters = [] }
-            return snapshot.waiters
+            defer { snapshot.waiters = [:] }
+            return Array(snapshot.waiters.values)
         }
         waiters.forEach { $0.resume() }
     }

@@ -7,8 +7,11 @@ struct JobSnapshot: Sendable {
     var results: [CallResult]?
     /// Why the job as a whole failed, when it did (its calls then fail with the same message).
     var error: EngineError?
-    /// Async waiters, resumed when the job finishes.
-    var waiters: [CheckedContinuation<Void, Never>] = []
+    /// Async waiters by number, resumed when the job finishes (or their task is cancelled).
+    var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    var nextWaiter = 0
+    /// Waiters whose task was cancelled before they registered.
+    var cancelledWaiters: Set<Int> = []
 }
 
 /// How a job starts: with its inputs, or by attaching to a detached job another process started.

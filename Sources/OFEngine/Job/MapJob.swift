@@ -13,21 +13,51 @@ public final class MapJob: Sendable {
     }
 
     /// Waits until every call has ended, or until `timeout` has passed (nil: as long as it takes).
-    /// Returns whether the job has finished.
+    /// Returns whether the job has finished. It blocks the calling thread: from async code, use `finished()`,
+    /// which leaves the thread to other tasks.
     @discardableResult
     public func wait(timeout: Duration? = nil) -> Bool {
         driver.snapshot.wait(timeout: timeout.map(\.secondsValue)) { $0.finished ? true : nil } ?? false
     }
 
-    /// Waits, without holding a thread, until every call has ended.
+    /// Waits, without holding a thread, until every call has ended or the waiting task is cancelled.
     public func finished() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let done = driver.snapshot.withLock { snapshot -> Bool in
-                if !snapshot.finished { snapshot.waiters.append(continuation) }
-                return snapshot.finished
-            }
-            if done { continuation.resume() }
+        let snapshot = driver.snapshot
+        let waiter = snapshot.withLock { snapshot -> Int in
+            defer { snapshot.nextWaiter += 1 }
+            return snapshot.nextWaiter
         }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = snapshot.withLock { snapshot -> Bool in
+                    if snapshot.finished || snapshot.cancelledWaiters.remove(waiter) != nil { return true }
+                    snapshot.waiters[waiter] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let continuation = snapshot.withLock { snapshot -> CheckedContinuation<Void, Never>? in
+                guard let registered = snapshot.waiters.removeValue(forKey: waiter) else {
+                    // not registered yet: registering will see this and return at once
+                    snapshot.cancelledWaiters.insert(waiter)
+                    return nil
+                }
+                return registered
+            }
+            continuation?.resume()
+        }
+    }
+
+    /// Waits, without holding a thread, at most `timeout`. Returns whether the job has finished.
+    public func finished(within timeout: Duration) async -> Bool {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.finished() }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+        return isFinished
     }
 
     /// Stops the job: nothing more is sent, requests under way are abandoned, and every call not ended yet

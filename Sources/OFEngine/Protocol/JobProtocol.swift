@@ -1,5 +1,6 @@
 // The job protocol between the engine and the workers, as docs/protocol.md writes it down.
 import FoundationEssentials
+import OFServices
 
 /// Names and limits of the job protocol, version 1 (docs/protocol.md).
 public enum JobProtocol {
@@ -69,11 +70,9 @@ public struct JobLayout: Sendable, Equatable {
     }
 }
 
-/// How results come back: through Object Storage (detached) or in the invocation's response (sync).
-public enum InvokeMode: String, Sendable, Codable, CaseIterable {
-    case detached
-    case sync
-}
+/// How results come back: through Object Storage (detached) or in the invocation's response (sync); the
+/// invoke type of the Functions client.
+public typealias InvokeMode = OFServices.InvokeMode
 
 /// Bytes carried inline (base64 in JSON) or stored in an object (a range of it when `offset` is given).
 public enum Payload: Sendable, Equatable, Codable {
