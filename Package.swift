@@ -61,6 +61,10 @@ let package = Package(
         ),
         // The emulator's built-in function handler (images oraclefn/echo, oraclefn/hello, ...).
         .executableTarget(name: "oraclefn-fdk", dependencies: ["OFEngine", "OFServices", .product(name: "Hummingbird", package: "hummingbird")]),
+        // bench/invoke_bench.py's stand-in for Oracle Functions: answers every invocation 202 at once.
+        .executableTarget(
+            name: "oraclefn-bench-responder", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "bench/responder"),
 
         .testTarget(name: "OFConfigTests", dependencies: ["OFConfig"]),
         .testTarget(name: "OFSigningTests", dependencies: ["OFSigning"]),

@@ -1,0 +1,106 @@
+"""The measured clients of bench/invoke_bench.py, each run in a process of its own so that its CPU time and
+peak RSS are its alone. Each prints one JSON object: calls, accepted, throttles, errors, seconds, cpu_seconds
+(user + system of this process over the measured interval) and max_rss_kb (the process's peak).
+
+    python bench/clients.py engine CONFIG FUNCTION CALLS OPTIONS_JSON
+    python bench/clients.py sdk-lithops|sdk-shared OCI_CONFIG_JSON ENDPOINT FUNCTION CALLS THREADS
+"""
+import concurrent.futures
+import json
+import resource
+import sys
+import time
+
+#: stats are read this often while waiting; the error it adds is at most one period
+POLL_SECONDS = 0.01
+GIVE_UP_SECONDS = 900
+
+
+class Measurement:
+    """Wall time and this process's CPU time from its creation to stop()."""
+
+    def __init__(self):
+        self.started = time.monotonic()
+        self.cpu_started = self._cpu()
+
+    @staticmethod
+    def _cpu():
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    def stop(self, **counts):
+        seconds, cpu = time.monotonic() - self.started, self._cpu() - self.cpu_started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return dict(counts, seconds=round(seconds, 4), cpu_seconds=round(cpu, 4), max_rss_kb=peak)
+
+
+def engine(config, function, calls, options):
+    """oraclefn.Engine(config).map(...): one detached job, measured until every invocation is accepted."""
+    import oraclefn
+
+    engine = oraclefn.Engine(config)
+    inputs = [b"bench-%d" % i for i in range(calls)]
+    measurement = Measurement()
+    job = engine.map(function, inputs, **json.loads(options))
+    while True:
+        stats = job.stats
+        if stats["accepted"] >= calls:
+            break
+        if job.done or time.monotonic() - measurement.started > GIVE_UP_SECONDS:
+            raise SystemExit("the job ended or stalled with %d of %d invocations accepted: %s" % (stats["accepted"], calls, stats))
+        time.sleep(POLL_SECONDS)
+    result = measurement.stop(calls=calls, accepted=stats["accepted"], throttles=stats["throttles"], errors=0)
+    job.cancel()
+    job.wait()
+    return result
+
+
+def sdk(oci_config, endpoint, function, calls, threads, shared):
+    """The oci SDK, detached invocations from `threads` threads: a new FunctionsInvokeClient per call as Lithops'
+    oracle_f backend makes one (reading the key file each time), or one client shared by every thread."""
+    import oci
+
+    config = json.loads(oci_config)
+    body = json.dumps(envelope_like_body())
+
+    def new_client():
+        return oci.functions.FunctionsInvokeClient(config, service_endpoint=endpoint)
+
+    shared_client = new_client() if shared else None
+
+    def invoke(_):
+        client = shared_client or new_client()
+        try:
+            return client.invoke_function(function, invoke_function_body=body, fn_invoke_type="detached").status
+        except oci.exceptions.ServiceError as error:
+            return error.status
+
+    measurement = Measurement()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=threads) as pool:
+        statuses = list(pool.map(invoke, range(calls)))
+    accepted = statuses.count(202)
+    throttles = statuses.count(429)
+    return measurement.stop(calls=calls, accepted=accepted, throttles=throttles, errors=calls - accepted - throttles)
+
+
+def envelope_like_body():
+    """A body the size and shape of the engine's envelope for one small input, so both send the same bytes."""
+    return {"oraclefn": 1, "job_id": "0123456789abcdef", "mode": "detached",
+            "calls": [{"call_id": "00000", "input": {"inline": "YmVuY2gtMA=="}}],
+            "storage": {"endpoint": "http://127.0.0.1:8080", "namespace": "oraclefn", "bucket": "bench",
+                        "prefix": "oraclefn.jobs/0123456789abcdef/"},
+            "output_inline_limit": 65536, "submitted": time.time()}
+
+
+def main(argv):
+    if len(argv) == 5 and argv[0] == "engine":
+        result = engine(argv[1], argv[2], int(argv[3]), argv[4])
+    elif len(argv) == 6 and argv[0] in ("sdk-lithops", "sdk-shared"):
+        result = sdk(argv[1], argv[2], argv[3], int(argv[4]), int(argv[5]), shared=argv[0] == "sdk-shared")
+    else:
+        raise SystemExit(__doc__)
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
