@@ -25,7 +25,8 @@ valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=d
 
 echo "== pytest"
 export ORACLEFN_LIBRARY="$bin/liboraclefn.so" ORACLEFN_CLI="$bin/oraclefn-cli"
-suites=(bindings/python/tests)
-[ -d Tests/conformance ] && suites+=(Tests/conformance)
-[ -d Tests/cli ] && suites+=(Tests/cli)
-.venv/bin/python -m pytest -q "${suites[@]}"
+# One run per suite: each has its own conftest.py, and one interpreter would see only the first.
+for suite in bindings/python/tests Tests/conformance Tests/cli; do
+    echo "-- $suite"
+    .venv/bin/python -m pytest -q -p no:cacheprovider "$suite"
+done
