@@ -47,6 +47,8 @@ public struct MapOptions: Sendable, Equatable {
 
     /// The retries used when neither the options nor `lithops.retries` ask for more.
     public static let minimumDefaultRetries = 3
+    /// Detached invoke requests waiting for their 202 at once, at most, whatever `maxWorkers` allows running.
+    public static let detachedRequestsInFlight = 256
     /// Added to `runtime_timeout` for the default call timeout: the time to start a worker and to see its status.
     public static let callTimeoutMargin = Duration.seconds(30)
 }

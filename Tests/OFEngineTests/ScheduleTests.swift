@@ -45,6 +45,19 @@ final class ScheduleTests: XCTestCase {
         XCTAssertEqual(schedule.sent, 6)
     }
 
+    func testRequestsInFlightAreCappedApartFromTheWindow() {
+        var limits = limits(maxWorkers: 100)
+        limits.maxRequestsInFlight = 3
+        var schedule = InvocationSchedule(totalCalls: 10, chunksize: 1, limits: limits)
+        XCTAssertEqual(drain(&schedule, now: 0).map(\.invocation), [0, 1, 2], "three requests wait for their answer")
+        // an accepted detached invocation keeps its place in the window but its request is done
+        XCTAssertTrue(schedule.end(0, attempt: 1, .accepted, now: 0, random: 0).isEmpty)
+        XCTAssertTrue(schedule.end(1, attempt: 1, .throttled(reason: "HTTP 429", retryAfter: nil), now: 0, random: 0).isEmpty)
+        XCTAssertEqual(schedule.sending, 1)
+        XCTAssertEqual(drain(&schedule, now: 0).map(\.invocation), [1, 3], "the refused one (due at once) first, then a fresh one")
+        XCTAssertEqual(schedule.active, 4, "0 runs, 1, 2 and 3 are being sent")
+    }
+
     func testThrottlingBacksOffAndHalvesTheWindowOncePerBurst() {
         var schedule = InvocationSchedule(totalCalls: 8, chunksize: 1, limits: limits(maxWorkers: 8))
         let sends = drain(&schedule, now: 0)

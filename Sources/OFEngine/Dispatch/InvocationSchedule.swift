@@ -15,6 +15,9 @@ struct InvocationSchedule: Sendable {
         var throttleRetries: Int
         /// Seconds an invocation may run: a sync answer, or a detached call's status after it was accepted.
         var callTimeout: Double
+        /// Invoke requests waiting for their answer at once, at most: a detached job with a large window sends at
+        /// the pace its answers come back instead of opening a connection per invocation.
+        var maxRequestsInFlight = Int.max
         var failureBackoff = Backoff(base: .milliseconds(500), multiplier: 2, cap: .seconds(10), jitter: .full)
         var throttleBackoff = Backoff(base: .milliseconds(50), multiplier: 2, cap: .seconds(5), jitter: .full)
     }
@@ -63,6 +66,8 @@ struct InvocationSchedule: Sendable {
     private(set) var window: ConcurrencyWindow
     /// Invocations holding a place in the window.
     private(set) var active = 0
+    /// Invocations whose request waits for its answer.
+    private(set) var sending = 0
     private(set) var sent = 0
     /// Sends the service took: answered 202 (detached) or with the function's answer (sync).
     private(set) var accepted = 0
@@ -117,7 +122,7 @@ struct InvocationSchedule: Sendable {
 
     /// The next invocation to send now, if the window has room: a retry that is due first, then a fresh one.
     mutating func nextSend(now: Double) -> Send? {
-        guard active < window.limit else { return nil }
+        guard hasRoom else { return nil }
         while let number = retryQueue.popDue(now: now) {
             if invocations[number].state == .waiting, !invocations[number].calls.isEmpty { return send(number) }
         }
@@ -134,6 +139,7 @@ struct InvocationSchedule: Sendable {
         let attempt = invocations[number].sends
         invocations[number].state = .sending(attempt: attempt, epoch: window.epoch)
         active += 1
+        sending += 1
         sent += 1
         return Send(invocation: number, attempt: attempt, calls: invocations[number].calls)
     }
@@ -146,6 +152,7 @@ struct InvocationSchedule: Sendable {
         case .accepted:
             window.succeeded()
             accepted += 1
+            sending -= 1
             invocations[number].state = .running(attempt: attempt, deadline: now + limits.callTimeout)
             deadlines.insert(number, due: now + limits.callTimeout)
             return []
@@ -214,13 +221,14 @@ struct InvocationSchedule: Sendable {
             invocations[number].state = .ended
         }
         active = 0
+        sending = 0
         nextFresh = invocations.count
         return calls.sorted()
     }
 
     /// When something is next due: a retry the window has room for, or a running invocation's deadline.
     var nextWakeUp: Double? {
-        let retry = active < window.limit ? retryQueue.earliest : nil
+        let retry = hasRoom ? retryQueue.earliest : nil
         switch (retry, deadlines.earliest) {
         case let (r?, d?): return min(r, d)
         case let (r, d): return r ?? d
@@ -229,9 +237,16 @@ struct InvocationSchedule: Sendable {
 
     // MARK: -
 
+    /// Whether another invocation may be sent: the window and the requests in flight allow it.
+    private var hasRoom: Bool { active < window.limit && sending < limits.maxRequestsInFlight }
+
     private mutating func release(_ number: Int) {
         switch invocations[number].state {
-        case .sending, .running:
+        case .sending:
+            active -= 1
+            sending -= 1
+            invocations[number].state = .waiting
+        case .running:
             active -= 1
             invocations[number].state = .waiting
         case .waiting, .ended:

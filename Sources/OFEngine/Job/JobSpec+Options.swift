@@ -50,8 +50,10 @@ extension JobSpec {
                 throw EngineError(.configuration, "attaching to job \(jobId) needs the bucket it keeps its objects in: set storage_bucket in the oracle_oss section or pass the bucket")
             }
         }
+        // a sync request lasts as long as its function runs, so only the window bounds those
         let limits = InvocationSchedule.Limits(
-            maxWorkers: maxWorkers, retries: retries, throttleRetries: options.throttleRetries, callTimeout: callTimeout.secondsValue)
+            maxWorkers: maxWorkers, retries: retries, throttleRetries: options.throttleRetries, callTimeout: callTimeout.secondsValue,
+            maxRequestsInFlight: mode == .sync ? maxWorkers : MapOptions.detachedRequestsInFlight)
         return JobSpec(
             jobId: jobId, function: function, mode: mode, format: format, chunksize: chunksize, limits: limits, bucket: bucket,
             layout: JobLayout(jobsPrefix: options.jobsPrefix, jobId: jobId), storageEndpoint: configuration.storage.endpoint,
