@@ -15,8 +15,6 @@ public enum JobProtocol {
     public static let invokeBodyLimit = 6 * 1024 * 1024
     /// Outputs up to this many bytes come back inline in the status object.
     public static let outputInlineLimit = 64 * 1024
-    /// A worker keeps at most this much of a call's logs in its status.
-    public static let logLimit = 64 * 1024
 
     /// The call id of input `index`: zero-padded to 5 digits, more digits past 99,999.
     public static func callId(_ index: Int) -> String {
