@@ -393,7 +393,7 @@ SWIFT_EXTERN ofn_status ofn_functions_new(void * _Nullable * _Nullable out_, voi
 /// job’s manifest.
 SWIFT_EXTERN ofn_status ofn_job_attach(void * _Nullable * _Nullable out_, void * _Nullable engine, char const * _Nullable jobId, char const * _Nullable optionsJSON, ofn_progress_fn _Nullable progress, void * _Nullable userData) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
-/// Call <code>index</code> of a finished job as a JSON object: “call_id”, “index”,
+/// Call <code>index</code>, once it has ended (else OFN_EPENDING), as a JSON object: “call_id”, “index”,
 /// “ok”, “error” ({“type”, “message”, “traceback”}) or “failure” (text),
 /// “attempts”, “timings” (seconds since the epoch: “submitted”, “accepted”,
 /// “worker_start”, “worker_end”, “status_seen”, “result_fetched”) and “logs”.
@@ -418,10 +418,11 @@ SWIFT_EXTERN ofn_status ofn_job_id(ofn_buf * _Nullable out_, void * _Nullable jo
 /// Calls ended (done, failed ones included), failed and in all, at this moment.
 SWIFT_EXTERN ofn_status ofn_job_progress(ptrdiff_t * _Nullable done, ptrdiff_t * _Nullable failed, ptrdiff_t * _Nullable total, void * _Nullable job) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
-/// The result of call <code>index</code> of a finished job: OFN_OK with the function’s
-/// output in <code>out</code>; OFN_EFUNCTION when the function raised (the last error’s
-/// code is the error type, its message the error’s); OFN_ECALL when the call
-/// got no result (the message says why). ofn_job_call_json() has the details.
+/// The result of call <code>index</code>, as soon as that call has ended: OFN_OK with
+/// the function’s output in <code>out</code>; OFN_EFUNCTION when the function raised (the
+/// last error’s code is the error type, its message the error’s); OFN_ECALL
+/// when the call got no result (the message says why); OFN_EPENDING while the
+/// call runs. ofn_job_call_json() has the details.
 SWIFT_EXTERN ofn_status ofn_job_result(ofn_buf * _Nullable out_, void * _Nullable job, ptrdiff_t index) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// The job’s statistics as a JSON object: calls by outcome, invocations,

@@ -36,7 +36,8 @@ typedef enum ofn_status {
     OFN_ECANCELLED = -13, /* the operation was cancelled */
     OFN_ETOOLARGE = -14,  /* a payload over the service's limit (413) */
     OFN_EFUNCTION = -15,  /* the function itself failed (502), or raised for this call */
-    OFN_ECALL = -16       /* a call of a job got no result (retries spent, lost, cancelled) */
+    OFN_ECALL = -16,      /* a call of a job got no result (retries spent, lost, cancelled) */
+    OFN_EPENDING = -17    /* not yet: the call or job asked about has not ended */
 } ofn_status;
 
 /*

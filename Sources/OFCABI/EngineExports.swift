@@ -162,14 +162,15 @@ public func ofnJobError(_ job: OpaquePointer?) -> ofn_status {
     }
 }
 
-/// The result of call `index` of a finished job: OFN_OK with the function's
-/// output in `out`; OFN_EFUNCTION when the function raised (the last error's
-/// code is the error type, its message the error's); OFN_ECALL when the call
-/// got no result (the message says why). ofn_job_call_json() has the details.
+/// The result of call `index`, as soon as that call has ended: OFN_OK with
+/// the function's output in `out`; OFN_EFUNCTION when the function raised (the
+/// last error's code is the error type, its message the error's); OFN_ECALL
+/// when the call got no result (the message says why); OFN_EPENDING while the
+/// call runs. ofn_job_call_json() has the details.
 @c(ofn_job_result)
 public func ofnJobResult(_ out: UnsafeMutablePointer<ofn_buf>?, _ job: OpaquePointer?, _ index: Int) -> ofn_status {
     guarded {
-        let result = try finishedCall(job, index)
+        let result = try endedCall(job, index)
         switch result.outcome {
         case .value(let bytes): try Marshal.fill(out, bytes)
         case .functionError(let e):
@@ -181,14 +182,14 @@ public func ofnJobResult(_ out: UnsafeMutablePointer<ofn_buf>?, _ job: OpaquePoi
     }
 }
 
-/// Call `index` of a finished job as a JSON object: "call_id", "index",
+/// Call `index`, once it has ended (else OFN_EPENDING), as a JSON object: "call_id", "index",
 /// "ok", "error" ({"type", "message", "traceback"}) or "failure" (text),
 /// "attempts", "timings" (seconds since the epoch: "submitted", "accepted",
 /// "worker_start", "worker_end", "status_seen", "result_fetched") and "logs".
 /// The output itself is left to ofn_job_result().
 @c(ofn_job_call_json)
 public func ofnJobCallJSON(_ out: UnsafeMutablePointer<ofn_buf>?, _ job: OpaquePointer?, _ index: Int) -> ofn_status {
-    guarded { try Marshal.fill(out, JobJSON.call(try finishedCall(job, index)).json) }
+    guarded { try Marshal.fill(out, JobJSON.call(try endedCall(job, index)).json) }
 }
 
 /// The job's statistics as a JSON object: calls by outcome, invocations,
@@ -214,13 +215,12 @@ public func ofnJobFree(_ job: OpaquePointer?) {
     Handle.release(job)
 }
 
-private func finishedCall(_ job: OpaquePointer?, _ index: Int) throws -> CallResult {
-    let handle = try Handle.borrow(job, as: JobHandle.self, "job")
-    guard let results = handle.job.results else {
-        throw CError.invalid("the job has not finished; call ofn_job_wait() first")
+private func endedCall(_ job: OpaquePointer?, _ index: Int) throws -> CallResult {
+    let job = try Handle.borrow(job, as: JobHandle.self, "job").job
+    if let result = job.result(at: index) { return result }
+    let total = job.progress.total
+    guard (0..<total).contains(index) else {
+        throw CError.invalid("index \(index) is out of range: the job has \(total) calls")
     }
-    guard results.indices.contains(index) else {
-        throw CError.invalid("index \(index) is out of range: the job has \(results.count) calls")
-    }
-    return results[index]
+    throw CError(status: OFN_EPENDING, message: "call \(index) has not ended yet; wait for the job (ofn_job_wait) or ask again later")
 }

@@ -109,6 +109,7 @@ public func ofnStatusStr(_ status: ofn_status) -> UnsafePointer<CChar> {
     case OFN_ETOOLARGE: s = "payload too large"
     case OFN_EFUNCTION: s = "function failed"
     case OFN_ECALL: s = "call got no result"
+    case OFN_EPENDING: s = "not ended yet"
     default: s = "unknown status"
     }
     return UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)

@@ -212,3 +212,24 @@ final class ProgressLog: @unchecked Sendable {
 
     var reports: [JobProgress] { lock.withLock { log } }
 }
+
+extension EngineJobTests {
+    func testACallsResultIsThereAsSoonAsItEnds() async throws {
+        let engine = try fixture.engine()
+        let inputs: [[UInt8]] = [Array("quick".utf8), Array("!sleep 3000 slow".utf8)]
+        let job = try engine.map(function: fixture.worker.id, inputs: inputs, options: MapOptions(maxWorkers: 2))
+        var quick: CallResult?
+        for _ in 0..<200 where quick == nil {
+            quick = job.result(at: 0)
+            if quick == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        XCTAssertEqual(quick?.outcome, .value(Array("quick".utf8)))
+        XCTAssertFalse(job.isFinished, "the slow call is still running")
+        XCTAssertNil(job.result(at: 1))
+        XCTAssertNil(job.result(at: 2), "out of range")
+        let jobFinished = await job.finished(within: .seconds(60))
+        XCTAssertTrue(jobFinished)
+        XCTAssertEqual(job.result(at: 1)?.outcome, .value(Array("slow".utf8)))
+        XCTAssertEqual(job.result(at: 0), job.results?.first)
+    }
+}

@@ -59,11 +59,17 @@ struct CallTable: Sendable {
         return true
     }
 
+    /// A finished call's result; nil while it runs.
+    func result(_ call: Int) -> CallResult? {
+        guard contains(call), let outcome = outcomes[call] else { return nil }
+        return CallResult(index: call, outcome: outcome, timings: timings[call], attempts: attempts[call], logs: logs[call])
+    }
+
     /// The results in input order; a call not finished shows as a failure saying so.
     func results() -> [CallResult] {
         stages.indices.map { call in
-            CallResult(
-                index: call, outcome: outcomes[call] ?? .failure("the call had not ended when the results were read"),
+            result(call) ?? CallResult(
+                index: call, outcome: .failure("the call had not ended when the results were read"),
                 timings: timings[call], attempts: attempts[call], logs: logs[call])
         }
     }

@@ -41,6 +41,8 @@ final class JobDriver: @unchecked Sendable {
     private let services: JobServices
     private let events = Monitor<[Event]>([])
     private let onProgress: (@Sendable (JobProgress) -> Void)?
+    /// Calls ended since the handle last saw the job.
+    private var endedSincePublish: [Int] = []
     private let started: Double
 
     // The driver thread's state.
@@ -389,7 +391,9 @@ final class JobDriver: @unchecked Sendable {
     // MARK: - Ending
 
     private func finishCall(_ call: Int, _ outcome: CallOutcome, at wall: Double) {
-        if calls.finish(call, outcome) { calls.timings[call].resultFetched = wall }
+        guard calls.finish(call, outcome) else { return }
+        calls.timings[call].resultFetched = wall
+        endedSincePublish.append(call)
     }
 
     private func failCalls(_ failed: [(call: Int, reason: String)]) {
@@ -439,6 +443,8 @@ final class JobDriver: @unchecked Sendable {
         stats.duration = services.clock.monotonic() - started
         let finished = phase == .finished
         let results = finished ? calls.results() : nil
+        let ended = endedSincePublish.compactMap { calls.result($0) }
+        endedSincePublish.removeAll(keepingCapacity: true)
         // the last report comes before the job shows as finished, so a waiter has seen every report
         if progress != lastProgress || finished {
             lastProgress = progress
@@ -447,8 +453,12 @@ final class JobDriver: @unchecked Sendable {
         let waiters = snapshot.update { snapshot -> [CheckedContinuation<Void, Never>] in
             snapshot.progress = progress
             snapshot.stats = stats
-            guard finished else { return [] }
+            guard finished else {
+                for result in ended { snapshot.ended[result.index] = result }
+                return []
+            }
             snapshot.results = results
+            snapshot.ended = [:]  // the results hold them all now
             snapshot.finished = true
             defer { snapshot.waiters = [:] }
             return Array(snapshot.waiters.values)

@@ -5,6 +5,8 @@ struct JobSnapshot: Sendable {
     var finished = false
     /// Set once the job has finished.
     var results: [CallResult]?
+    /// The calls ended so far, by input position, published as they end.
+    var ended: [Int: CallResult] = [:]
     /// Why the job as a whole failed, when it did (its calls then fail with the same message).
     var error: EngineError?
     /// Async waiters by number, resumed when the job finishes (or their task is cancelled).

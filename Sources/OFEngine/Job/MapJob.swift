@@ -73,6 +73,14 @@ public final class MapJob: Sendable {
 
     public var stats: JobStatistics { driver.snapshot.withLock { $0.stats } }
 
+    /// Call `index`'s result as soon as that call has ended; nil while it runs (or for an index out of range).
+    public func result(at index: Int) -> CallResult? {
+        driver.snapshot.withLock { snapshot in
+            if let results = snapshot.results { return results.indices.contains(index) ? results[index] : nil }
+            return snapshot.ended[index]
+        }
+    }
+
     /// Every call's result in input order, once the job has finished; nil before.
     public var results: [CallResult]? { driver.snapshot.withLock { $0.results } }
 

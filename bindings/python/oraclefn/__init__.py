@@ -8,8 +8,8 @@ import importlib
 
 from .errors import (
     AuthError, CallFailedError, CancelledError, ConfigError, ConflictError, FunctionError, InvalidArgumentError,
-    KeyFileError, NetworkError, NotFoundError, OracleFnError, PayloadTooLargeError, ServiceError, SigningError,
-    ThrottledError, TimeoutError,
+    KeyFileError, NetworkError, NotFoundError, OracleFnError, PayloadTooLargeError, PendingError, ServiceError,
+    SigningError, ThrottledError, TimeoutError,
 )
 
 # name -> module that defines it; each module is imported (and the library loaded) on first access
@@ -43,5 +43,5 @@ def __dir__():
 __all__ = sorted([
     "AuthError", "CallFailedError", "CancelledError", "ConfigError", "ConflictError", "FunctionError",
     "InvalidArgumentError", "KeyFileError", "NetworkError", "NotFoundError", "OracleFnError", "PayloadTooLargeError",
-    "ServiceError", "SigningError", "ThrottledError", "TimeoutError", *_LAZY,
+    "PendingError", "ServiceError", "SigningError", "ThrottledError", "TimeoutError", *_LAZY,
 ])

@@ -154,20 +154,24 @@ class Job:
         except errors.CancelledError:
             pass  # each call says whether it ended before the cancellation
         _, _, total = self.progress
-        out = []
-        for i in range(total):
-            buf = _lib.Buf()
-            try:
-                _lib.lib.ofn_job_result(ctypes.byref(buf), self._handle.raw, i)
-                out.append(buf.take())
-            except (errors.FunctionError, errors.CallFailedError) as e:
-                out.append(e)
+        out = [self.result(i) for i in range(total)]
         with self._lock:
             self._results = out
         return list(out)
 
+    def result(self, index):
+        """Call `index`'s output as soon as that call has ended, or for a call
+        without one the exception saying why (FunctionError, CallFailedError).
+        Raises PendingError while the call runs."""
+        buf = _lib.Buf()
+        try:
+            _lib.lib.ofn_job_result(ctypes.byref(buf), self._handle.raw, index)
+        except (errors.FunctionError, errors.CallFailedError) as e:
+            return e
+        return buf.take()
+
     def call(self, index):
-        """The details of call `index` of a finished job."""
+        """The details of call `index` once it has ended (PendingError before)."""
         buf = _lib.Buf()
         _lib.lib.ofn_job_call_json(ctypes.byref(buf), self._handle.raw, index)
         return CallInfo(json.loads(buf.take().decode("utf-8")))

@@ -86,10 +86,15 @@ class CallFailedError(OracleFnError):
     status = -16
 
 
+class PendingError(OracleFnError):
+    """Not yet: the call asked about has not ended."""
+    status = -17
+
+
 _BY_STATUS = {cls.status: cls for cls in (
     InvalidArgumentError, ConfigError, KeyFileError, SigningError, AuthError, NotFoundError, ConflictError,
     ThrottledError, ServiceError, TimeoutError, NetworkError, CancelledError, PayloadTooLargeError, FunctionError,
-    CallFailedError)}
+    CallFailedError, PendingError)}
 
 
 def from_status(status, message, code, http_status, opc_request_id):

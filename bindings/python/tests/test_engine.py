@@ -78,3 +78,21 @@ def test_unknown_function_fails_the_job(engine):
     job = engine.map("ocid1.fnfunc.oc1.iad.aaaaaaaanosuchfunction", [b"x"])
     with pytest.raises(oraclefn.NotFoundError):
         job.results(timeout=60)
+
+
+def test_a_result_is_there_as_soon_as_its_call_ends(engine, worker_function):
+    job = engine.map(worker_function, [b"quick", b"!sleep 3000 slow"], max_workers=2)
+    import time
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            first = job.result(0)
+            break
+        except oraclefn.PendingError:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    assert first == b"quick"
+    assert not job.done
+    with pytest.raises(oraclefn.PendingError):
+        job.result(1)
+    assert job.results(timeout=60) == [b"quick", b"slow"]
