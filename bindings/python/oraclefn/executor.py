@@ -195,9 +195,11 @@ class FunctionExecutor:
         bar = progress.progress_bar(len(futures), enabled=show_progressbar)
         try:
             while True:
+                # a finished job's futures are all done; in a running one, each call counts as it ends
                 finished = {run for run in runs if run.wait(0)}
-                done = sum(runs[run] for run in finished)
-                bar.update(done + sum(min(run.done_count(), runs[run]) for run in runs if run not in finished))
+                ended = {f for f in futures if f._run in finished or f.done()}
+                done = len(ended)
+                bar.update(done)
                 if done_enough(return_when, done, len(futures)):
                     break
                 remaining = None if deadline is None else deadline - time.monotonic()
@@ -209,8 +211,8 @@ class FunctionExecutor:
                 pending.wait(WAIT_SLICE_SECONDS if remaining is None else min(WAIT_SLICE_SECONDS, remaining))
         finally:
             bar.close()
-        done_futures = [f for f in futures if f._run in finished]
-        not_done = [f for f in futures if f._run not in finished]
+        done_futures = [f for f in futures if f in ended]
+        not_done = [f for f in futures if f not in ended]
         if throw_except:
             for future in done_futures:
                 if future.error:

@@ -7,6 +7,7 @@ import base64
 import builtins
 import pickle
 import threading
+import time
 
 from . import errors
 from .worker import calls
@@ -29,8 +30,12 @@ class RemoteTraceback(Exception):
         return f'\n"""\n{self.text.rstrip()}\n"""'
 
 
+#: how often a future waiting for one call of a running job looks again
+CALL_POLL_SECONDS = 0.02
+
+
 class JobRun:
-    """One engine job as its futures see it; the outcomes are read once, when the job has finished."""
+    """One engine job as its futures see it; each call's outcome is read once, as soon as that call has ended."""
 
     def __init__(self, job, created):
         self.job = job
@@ -39,6 +44,7 @@ class JobRun:
         self.created = created
         self._lock = threading.Lock()
         self._outcomes = None
+        self._ended = {}
         self._details = {}
 
     def wait(self, timeout=None):
@@ -48,12 +54,39 @@ class JobRun:
     def done_count(self):
         return self.job.progress[0]
 
+    def call_done(self, index):
+        """Whether call `index` has ended, while the rest of the job may still run."""
+        with self._lock:
+            if self._outcomes is not None or index in self._ended:
+                return True
+        try:
+            outcome = self.job.result(index)
+        except errors.PendingError:
+            return False
+        with self._lock:
+            self._ended[index] = outcome
+        return True
+
+    def wait_call(self, index, timeout=None):
+        """Waits until call `index` has ended; False when `timeout` seconds passed first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.call_done(index):
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                return False
+            self.job.wait(CALL_POLL_SECONDS if remaining is None else min(CALL_POLL_SECONDS, remaining))
+        return True
+
     def outcome(self, index):
         """The call's output bytes, or the exception the engine gave for it (FunctionError, CallFailedError)."""
         with self._lock:
-            if self._outcomes is None:
+            if index in self._ended:
+                return self._ended[index]
+            if self._outcomes is None and self.job.wait(0):
                 self._outcomes = self.job.results(timeout=0)
-            return self._outcomes[index]
+            if self._outcomes is not None:
+                return self._outcomes[index]
+        return self.job.result(index)
 
     def details(self, index):
         with self._lock:
@@ -95,6 +128,19 @@ class DeferredRun:
             return self._run.done_count()
         return 1 if self._error is not None else 0
 
+    def call_done(self, index):
+        if not self._ready.is_set():
+            return False
+        return self._run is None or self._run.call_done(index)
+
+    def wait_call(self, index, timeout=None):
+        started = time.monotonic()
+        if not self._ready.wait(timeout):
+            return False
+        if self._run is None:
+            return True
+        return self._run.wait_call(index, None if timeout is None else max(0.0, timeout - (time.monotonic() - started)))
+
     def outcome(self, index):
         return self._error if self._run is None else self._run.outcome(index)
 
@@ -126,14 +172,14 @@ class ResponseFuture:
 
     def done(self):
         """Whether the call has ended (with a result, an exception, or a failure)."""
-        return self._run.wait(0)
+        return self._run.call_done(self.index)
 
     def running(self):
         return not self.done()
 
     def wait(self, timeout=None):
         """Waits until the call has ended; True when it has, False when `timeout` seconds passed first."""
-        return self._run.wait(timeout)
+        return self._run.wait_call(self.index, timeout)
 
     @property
     def error(self):
@@ -188,7 +234,7 @@ class ResponseFuture:
         return self._run.details(self.index) if self.done() else None
 
     def _wait_or_raise(self, timeout):
-        if not self._run.wait(timeout):
+        if not self._run.wait_call(self.index, timeout):
             raise errors.TimeoutError(f"call {self.call_id} of job {self.job_id} has not ended after {timeout} s; "
                                       "wait longer, or pass timeout=None")
 

@@ -125,6 +125,16 @@ def test_wait_modes(fexec):
     assert fexec.get_result([fast, late]) == [0, 3]
 
 
+def test_any_completed_inside_one_map(fexec):
+    """Calls of one map end one by one: the quick one is done while the slow one still runs."""
+    fast, late = fexec.map(slow, [0, 4])
+    done, not_done = fexec.wait([fast, late], return_when=ANY_COMPLETED, timeout=60)
+    assert fast in done and late in not_done
+    assert fast.done() and not late.done()
+    assert fast.result() == 0
+    assert late.result(timeout=60) == 4
+
+
 def test_get_result_with_a_timeout(fexec):
     futures = fexec.map(slow, [2, 2])
     with pytest.raises(oraclefn.TimeoutError, match="have not ended after 0.5 s"):
