@@ -154,14 +154,31 @@ final class ScheduleTests: XCTestCase {
         XCTAssertEqual(schedule.nextSend(now: 100)?.calls, [1])
     }
 
-    func testAttachedJobsWaitOneCallTimeoutBeforeSendingAgain() {
-        var schedule = InvocationSchedule.attached(totalCalls: 4, chunksize: 2, limits: limits(callTimeout: 30), now: 100)
+    func testAttachedJobsWaitOneCallTimeoutForWhatWasAcceptedAndSendTheRestAtOnce() {
+        var schedule = InvocationSchedule.attached(totalCalls: 6, chunksize: 2, limits: limits(callTimeout: 30), now: 100, acceptedInvocations: 2)
+        XCTAssertEqual(schedule.takenPrefix, 2)
+        XCTAssertEqual(schedule.nextSend(now: 100)?.calls, [4, 5], "the invocation the dead process never had accepted goes out at once")
         XCTAssertNil(schedule.nextSend(now: 100))
         XCTAssertEqual(schedule.nextWakeUp, 130)
         schedule.callFinished(0)
         schedule.callFinished(1)
         XCTAssertTrue(schedule.expire(now: 130, random: 0).isEmpty)
-        XCTAssertEqual(schedule.nextSend(now: 131)?.calls, [2, 3])
+        XCTAssertEqual(schedule.nextSend(now: 131)?.calls, [2, 3], "no status for calls 2 and 3 within the call timeout")
+    }
+
+    func testTheDispatchMarkCoversTheInvocationsAcceptedInOrder() {
+        var schedule = InvocationSchedule(totalCalls: 4, chunksize: 1, limits: limits(maxWorkers: 8))
+        XCTAssertEqual(drain(&schedule, now: 0).count, 4)
+        _ = schedule.end(1, attempt: 1, .accepted, now: 0, random: 0)
+        XCTAssertEqual(schedule.takenPrefix, 0, "invocation 0 has not been accepted yet")
+        _ = schedule.end(0, attempt: 1, .throttled(reason: "HTTP 429", retryAfter: nil), now: 0, random: 0)
+        XCTAssertEqual(schedule.takenPrefix, 0, "a refused invocation is not covered")
+        _ = schedule.end(2, attempt: 1, .rejected(reason: "HTTP 413"), now: 0, random: 0)
+        guard let again = schedule.nextSend(now: 1) else { return XCTFail("the refused invocation was not sent again") }
+        _ = schedule.end(again.invocation, attempt: again.attempt, .accepted, now: 1, random: 0)
+        XCTAssertEqual(schedule.takenPrefix, 3, "0 and 1 accepted, 2 ended")
+        _ = schedule.end(3, attempt: 1, .accepted, now: 1, random: 0)
+        XCTAssertEqual(schedule.takenPrefix, 4)
     }
 
     func testEndAllReturnsEveryUnfinishedCall() {

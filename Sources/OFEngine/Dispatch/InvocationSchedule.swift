@@ -76,6 +76,10 @@ struct InvocationSchedule: Sendable {
 
     private var owner: [Int]
     private var nextFresh = 0
+    /// Invocations accepted at least once, or ended.
+    private var taken: [Bool]
+    /// Invocations `0..<takenPrefix` were all accepted at least once (or ended): what `DispatchMark` records.
+    private(set) var takenPrefix = 0
     private var retryQueue = DueQueue<Int>()
     private var deadlines = DueQueue<Int>()
 
@@ -95,19 +99,24 @@ struct InvocationSchedule: Sendable {
         }
         self.invocations = invocations
         self.owner = owner
+        self.taken = Array(repeating: false, count: invocations.count)
     }
 
-    /// A job another process started (reattach): every invocation is taken to be running since `now`, so a call
-    /// without a status one call timeout from now is sent again.
-    static func attached(totalCalls: Int, chunksize: Int, limits: Limits, now: Double) -> InvocationSchedule {
+    /// A job another process started (reattach). The first `acceptedInvocations` invocations, which that process
+    /// saw accepted, are taken to be running since `now`, so a call of theirs without a status one call timeout
+    /// from now is sent again; the others are sent as fresh ones.
+    static func attached(totalCalls: Int, chunksize: Int, limits: Limits, now: Double, acceptedInvocations: Int) -> InvocationSchedule {
         var schedule = InvocationSchedule(totalCalls: totalCalls, chunksize: chunksize, limits: limits)
-        schedule.nextFresh = schedule.invocations.count
-        for number in schedule.invocations.indices {
+        let accepted = min(max(0, acceptedInvocations), schedule.invocations.count)
+        schedule.nextFresh = accepted
+        for number in 0..<accepted {
             schedule.invocations[number].state = .running(attempt: 0, deadline: now + limits.callTimeout)
             schedule.invocations[number].sends = 1
             schedule.deadlines.insert(number, due: now + limits.callTimeout)
             schedule.active += 1
+            schedule.taken[number] = true
         }
+        schedule.takenPrefix = accepted
         return schedule
     }
 
@@ -153,12 +162,14 @@ struct InvocationSchedule: Sendable {
             window.succeeded()
             accepted += 1
             sending -= 1
+            markTaken(number)
             invocations[number].state = .running(attempt: attempt, deadline: now + limits.callTimeout)
             deadlines.insert(number, due: now + limits.callTimeout)
             return []
         case .answered(let unanswered):
             window.succeeded()
             accepted += 1
+            markTaken(number)
             let missing = unanswered.filter { invocations[number].calls.contains($0) }
             release(number)
             invocations[number].calls = missing
@@ -197,6 +208,7 @@ struct InvocationSchedule: Sendable {
         if invocations[number].calls.isEmpty {
             release(number)
             invocations[number].state = .ended
+            markTaken(number)
         }
     }
 
@@ -276,7 +288,13 @@ struct InvocationSchedule: Sendable {
         let calls = invocations[number].calls
         invocations[number].calls = []
         invocations[number].state = .ended
+        markTaken(number)
         return calls.map { (call: $0, reason: reason) }
+    }
+
+    private mutating func markTaken(_ number: Int) {
+        taken[number] = true
+        while takenPrefix < taken.count, taken[takenPrefix] { takenPrefix += 1 }
     }
 }
 

@@ -23,6 +23,7 @@ final class JobDriver: @unchecked Sendable {
         case scanned(Result<[String], EngineError>)
         case statusRead(call: Int, Result<[UInt8], EngineError>)
         case outputRead(call: Int, Result<[UInt8], EngineError>)
+        case marked(acceptedInvocations: Int, Result<Void, EngineError>)
         case cancel
     }
 
@@ -35,6 +36,8 @@ final class JobDriver: @unchecked Sendable {
     static let slowestPoll = 2.0
     /// A listed status that cannot be read is tried again this many times before its call fails.
     static let statusReadAttempts = 3
+    /// Seconds between two writes of the dispatch mark while sending goes on.
+    static let markInterval = 1.0
 
     let spec: JobSpec
     let snapshot: Monitor<JobSnapshot>
@@ -57,6 +60,7 @@ final class JobDriver: @unchecked Sendable {
     private var objectsRead = 0
     private var lastProgress: JobProgress?
     private var lastListingError: EngineError?
+    private var mark = MarkState()
 
     init(spec: JobSpec, services: JobServices, onProgress: (@Sendable (JobProgress) -> Void)?) {
         self.spec = spec
@@ -99,10 +103,7 @@ final class JobDriver: @unchecked Sendable {
     private func nextWakeUp() -> Double? {
         guard phase == .running else { return nil }
         let listing = needsListing && !scan.inProgress ? scan.nextAt : nil
-        switch (schedule.nextWakeUp, listing) {
-        case let (s?, l?): return min(s, l)
-        case let (s, l): return s ?? l
-        }
+        return [schedule.nextWakeUp, listing, markDue].compactMap { $0 }.min()
     }
 
     private func handle(_ event: Event) {
@@ -115,6 +116,7 @@ final class JobDriver: @unchecked Sendable {
         case .scanned(let result): scanned(result)
         case .statusRead(let call, let result): statusRead(call, result)
         case .outputRead(let call, let result): outputRead(call, result)
+        case .marked(let accepted, let result): mark.completed(accepted, result)
         case .cancel: failJob(EngineError(.cancelled, "the job was cancelled before this call ended"))
         }
     }
@@ -126,6 +128,7 @@ final class JobDriver: @unchecked Sendable {
         while let send = schedule.nextSend(now: now) { dispatch(send) }
         if needsListing, !scan.inProgress, scan.nextAt <= now { startListing() }
         startReads()
+        if let due = markDue, due <= now { writeMark(now: now) }
         if calls.isComplete { finish() }
     }
 
@@ -152,7 +155,10 @@ final class JobDriver: @unchecked Sendable {
         case .new:
             schedule = InvocationSchedule(totalCalls: job.totalCalls, chunksize: job.chunksize, limits: spec.limits)
         case .attach:
-            schedule = .attached(totalCalls: job.totalCalls, chunksize: job.chunksize, limits: spec.limits, now: services.clock.monotonic())
+            schedule = .attached(
+                totalCalls: job.totalCalls, chunksize: job.chunksize, limits: spec.limits, now: services.clock.monotonic(),
+                acceptedInvocations: job.acceptedInvocations)
+            mark.written = job.acceptedInvocations
         }
         reads = ReadQueue(count: job.totalCalls)
         phase = .running
@@ -269,6 +275,35 @@ final class JobDriver: @unchecked Sendable {
             }
         }
         return call
+    }
+
+    // MARK: - The dispatch mark
+
+    /// When the dispatch mark is next to be written: a second after the last write while sending goes on, at
+    /// once when every invocation has been accepted; nil when it says all there is to say.
+    private var markDue: Double? {
+        guard let prepared, prepared.mode == .detached, prepared.storage != nil, !mark.inProgress,
+              schedule.takenPrefix > mark.written
+        else { return nil }
+        return schedule.takenPrefix == schedule.invocations.count ? mark.lastStart : mark.lastStart + Self.markInterval
+    }
+
+    private func writeMark(now: Double) {
+        guard let storage = prepared?.storage else { return }
+        let accepted = schedule.takenPrefix
+        mark.inProgress = true
+        mark.lastStart = now
+        let objects = services.objects
+        let name = spec.layout.dispatched
+        let bytes = (try? JSONEncoder().encode(DispatchMark(jobId: spec.jobId, acceptedInvocations: accepted))).map { [UInt8]($0) } ?? []
+        Task { [weak self] in
+            do throws(EngineError) {
+                try await objects.put(bucket: storage.bucket, name: name, bytes: bytes)
+                self?.post(.marked(acceptedInvocations: accepted, .success(())))
+            } catch {
+                self?.post(.marked(acceptedInvocations: accepted, .failure(error)))
+            }
+        }
     }
 
     // MARK: - Collecting detached statuses
@@ -464,6 +499,19 @@ final class JobDriver: @unchecked Sendable {
             return Array(snapshot.waiters.values)
         }
         waiters.forEach { $0.resume() }
+    }
+}
+
+/// The dispatch mark's writes: one at a time, what the last one recorded.
+struct MarkState: Sendable {
+    var written = 0
+    var inProgress = false
+    var lastStart = -Double.infinity
+
+    /// A failed write changes nothing: the next one is due as soon as the interval has passed.
+    mutating func completed(_ accepted: Int, _ result: Result<Void, EngineError>) {
+        inProgress = false
+        if case .success = result { written = max(written, accepted) }
     }
 }
 

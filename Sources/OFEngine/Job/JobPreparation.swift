@@ -9,6 +9,8 @@ struct PreparedJob: Sendable {
     let storage: StorageLocation?
     /// How to build its invocations, or why it cannot invoke (an attached job whose function is gone).
     let builder: Result<InvocationBuilder, EngineError>
+    /// For an attached job: invocations the process that started it saw accepted (`DispatchMark`).
+    var acceptedInvocations = 0
 }
 
 /// The I/O before the first invocation: finding the function, storing the inputs and the manifest; or, to
@@ -100,7 +102,24 @@ enum JobPreparation {
         } catch {
             builder = .failure(error)
         }
-        return PreparedJob(totalCalls: manifest.totalCalls, chunksize: manifest.chunksize, mode: manifest.mode, storage: manifest.storage, builder: builder)
+        var prepared = PreparedJob(totalCalls: manifest.totalCalls, chunksize: manifest.chunksize, mode: manifest.mode, storage: manifest.storage, builder: builder)
+        prepared.acceptedInvocations = try await acceptedInvocations(spec, bucket: bucket, objects: objects)
+        return prepared
+    }
+
+    /// What the job's dispatch mark says; none yet (the process died within its first second) is 0.
+    private static func acceptedInvocations(_ spec: JobSpec, bucket: String, objects: any JobObjects) async throws(EngineError) -> Int {
+        let bytes: [UInt8]
+        do {
+            bytes = try await objects.get(bucket: bucket, name: spec.layout.dispatched, range: nil)
+        } catch where error.kind == .notFound {
+            return 0
+        }
+        guard let mark = try? JSONDecoder().decode(DispatchMark.self, from: Data(bytes)), mark.jobId == spec.jobId else {
+            // an unreadable mark only costs speed: every call is then sent again at once
+            return 0
+        }
+        return mark.acceptedInvocations
     }
 
     private static func encode(_ manifest: JobManifest) throws(EngineError) -> [UInt8] {

@@ -54,6 +54,8 @@ public struct JobLayout: Sendable, Equatable {
     }
 
     public var manifest: String { prefix + "manifest.json" }
+    /// How far sending the job's invocations has got (`DispatchMark`).
+    public var dispatched: String { prefix + "dispatched.json" }
     /// All inputs of the job, one after the other; the manifest says where each starts.
     public var inputs: String { prefix + "inputs" }
     public var statusPrefix: String { prefix + "status/" }
@@ -187,6 +189,26 @@ public struct JobManifest: Sendable, Equatable, Codable {
         self.created = created
         self.storage = storage
         self.inputs = inputs
+    }
+}
+
+/// `<prefix>dispatched.json`: how far the engine got sending a detached job, so a process attaching after it died
+/// sends at once what it never sent, instead of waiting a call timeout for statuses that cannot come.
+public struct DispatchMark: Sendable, Equatable, Codable {
+    public var oraclefn: Int
+    public var jobId: String
+    /// Invocations `0..<acceptedInvocations` (of `chunksize` consecutive calls each) were each accepted at least once.
+    public var acceptedInvocations: Int
+
+    enum CodingKeys: String, CodingKey {
+        case oraclefn
+        case jobId = "job_id", acceptedInvocations = "accepted_invocations"
+    }
+
+    public init(jobId: String, acceptedInvocations: Int) {
+        self.oraclefn = JobProtocol.version
+        self.jobId = jobId
+        self.acceptedInvocations = acceptedInvocations
     }
 }
 
