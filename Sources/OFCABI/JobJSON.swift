@@ -99,8 +99,8 @@ enum JobJSON {
     static func stats(_ s: JobStatistics) -> ConfigValue {
         .map([
             ("total", .int(s.total)), ("succeeded", .int(s.succeeded)), ("function_errors", .int(s.functionErrors)),
-            ("failures", .int(s.failures)), ("invocations", .int(s.invocations)), ("retries", .int(s.retries)),
-            ("throttles", .int(s.throttles)), ("duplicates", .int(s.duplicates)),
+            ("failures", .int(s.failures)), ("invocations", .int(s.invocations)), ("accepted", .int(s.accepted)),
+            ("retries", .int(s.retries)), ("throttles", .int(s.throttles)), ("duplicates", .int(s.duplicates)),
             ("status_listings", .int(s.statusListings)), ("objects_read", .int(s.objectsRead)),
             ("lowest_concurrency", .int(s.lowestConcurrency)), ("duration", .double(s.duration)),
         ])

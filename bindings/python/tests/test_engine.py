@@ -20,6 +20,7 @@ def test_map_returns_every_result_in_order(engine, worker_function, mode):
     assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen)
     stats = job.stats
     assert stats["total"] == 200 and stats["succeeded"] == 200
+    assert stats["accepted"] == stats["invocations"] == 200, "one invocation per call, each taken by the service"
 
 
 def test_function_errors_come_back_per_call(engine, worker_function):
