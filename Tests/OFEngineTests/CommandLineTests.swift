@@ -32,7 +32,7 @@ final class CommandLineTests: XCTestCase {
 
     func testAClientKilledMidJobLosesNothingWhenAnotherProcessAttaches() async throws {
         let fixture = try await EngineFixture.start(concurrency: 8)
-        defer { Task { await fixture.stop() } }
+        addTeardownBlock { await fixture.stop() }
         let calls = 2_000
         let client = Process()
         client.executableURL = Self.cli
@@ -84,7 +84,7 @@ final class CommandLineTests: XCTestCase {
 
     func testAttachingToAJobThatDoesNotExistSaysSo() async throws {
         let fixture = try await EngineFixture.start()
-        defer { Task { await fixture.stop() } }
+        addTeardownBlock { await fixture.stop() }
         let job = try fixture.engine().attach(jobId: "0123456789abcdef")
         let jobFinished = await job.finished(within: .seconds(30))
         XCTAssertTrue(jobFinished)
@@ -107,7 +107,7 @@ final class CommandLineTests: XCTestCase {
 
     func testHelloRunsAgainstTheConfiguredEndpointDeployingTheFunctionOnce() async throws {
         let fixture = try await EngineFixture.start()
-        defer { Task { await fixture.stop() } }
+        addTeardownBlock { await fixture.stop() }
         for _ in 0..<2 {
             let (status, stdout, stderr) = try run(["hello", "--config", fixture.configFile], in: fixture.directory)
             XCTAssertEqual(status, 0, stderr)

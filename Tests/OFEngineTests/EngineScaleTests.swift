@@ -8,7 +8,7 @@ import XCTest
 final class EngineScaleTests: XCTestCase {
     func testTenThousandDetachedCallsAndTwoThousandSyncCalls() async throws {
         let fixture = try await EngineFixture.start()
-        defer { Task { await fixture.stop() } }
+        addTeardownBlock { await fixture.stop() }
         let engine = try fixture.engine()
 
         let detachedInputs = numberedInputs(10_000)
@@ -32,7 +32,7 @@ final class EngineScaleTests: XCTestCase {
 
     func testJobsCompleteWhenThirtyPercentOfInvocationsAreRefused() async throws {
         let fixture = try await EngineFixture.start(faults: FaultSettings(tooManyRequests: 0.2, serverErrors: 0.25, seed: 5))
-        defer { Task { await fixture.stop() } }
+        addTeardownBlock { await fixture.stop() }
         let engine = try fixture.engine()
         for mode in InvokeMode.allCases {
             let inputs = numberedInputs(600)
