@@ -148,11 +148,12 @@ final class Transfer: @unchecked Sendable {
     private func set(_ option: CURLoption, _ value: UnsafeMutableRawPointer?) throws(TransportError) {
         try check(ofn_curl_setopt_ptr(easy, option, value), "\(option)")
     }
-    private func check(_ code: CURLcode, _ what: String) throws(TransportError) {
+    // `what` is made only on failure: describing a CURLoption goes through reflection, too slow for every request
+    private func check(_ code: CURLcode, _ what: @autoclosure () -> String) throws(TransportError) {
         guard code == CURLE_OK else {
             let reason = String(cString: curl_easy_strerror(code))
             throw TransportError(
-                kind: .other, description: "libcurl refused the option \(what): \(reason); the installed libcurl may be too old (7.85 or newer is needed)",
+                kind: .other, description: "libcurl refused the option \(what()): \(reason); the installed libcurl may be too old (7.85 or newer is needed)",
                 requestSent: false, curlCode: Int32(bitPattern: code.rawValue))
         }
     }
