@@ -88,6 +88,37 @@ final class ProtocolTests: XCTestCase {
         XCTAssertLessThanOrEqual(inline.filter { $0 }.count * 4 * (200 * 1024 + 2) / 3, JobProtocol.envelopeLimit)
     }
 
+    func testEnvelopeJSONReadsBackAsTheSameEnvelope() throws {
+        let awkward = "q\"uote\\back/slash\n\r\t\u{01}\u{1F} é 日本 🙂"
+        let envelopes = [
+            Envelope(
+                jobId: "0123456789abcdef", mode: .detached,
+                calls: [
+                    EnvelopeCall(callId: "00000", input: .inline(Array("hello".utf8))),
+                    EnvelopeCall(callId: "00001", input: .inline([])),
+                    EnvelopeCall(callId: "00002", input: .inline([0, 255, 1, 254])),
+                    EnvelopeCall(callId: "00003", input: .object(name: "p/" + awkward, offset: 5, size: 7)),
+                    EnvelopeCall(callId: "100000", input: .object(name: "whole", offset: nil, size: 0)),
+                ],
+                storage: StorageLocation(endpoint: "http://127.0.0.1:8080", namespace: "ns", bucket: "b-" + awkward, prefix: awkward),
+                submitted: 1_795_566_818.731),
+            Envelope(jobId: "j", mode: .sync, calls: [], storage: StorageLocation(endpoint: nil, namespace: "", bucket: "b", prefix: ""),
+                     outputInlineLimit: 0, submitted: 0),
+            Envelope(jobId: awkward, mode: .sync, calls: [EnvelopeCall(callId: "00000", input: .inline([7]))], storage: nil,
+                     submitted: 1e-7),
+        ]
+        for envelope in envelopes {
+            let text = envelope.jsonBytes
+            XCTAssertEqual(try JSONDecoder().decode(Envelope.self, from: Data(text)), envelope, String(decoding: text, as: UTF8.self))
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text)) as? [String: Any])
+            XCTAssertEqual(object["storage"] == nil, envelope.storage == nil, "no storage key without storage")
+        }
+        let first = String(decoding: envelopes[0].jsonBytes, as: UTF8.self)
+        XCTAssertTrue(first.hasPrefix("{\"oraclefn\":1,\"job_id\":\"0123456789abcdef\",\"mode\":\"detached\",\"calls\":[{\"call_id\":\"00000\",\"input\":{\"inline\":\"aGVsbG8=\"}}"), first)
+        XCTAssertTrue(first.contains("\\u0001\\u001f"), "control characters are escaped: \(first)")
+        XCTAssertFalse(first.contains("\"offset\":null"), "an absent offset is left out")
+    }
+
     func testAnAttachedJobReferencesEveryInputAndARawJobSendsTheInputItself() throws {
         let target = FunctionTarget(id: "ocid1.fnfunc.x", invokeEndpoint: "http://h")
         let attached = InvocationBuilder(

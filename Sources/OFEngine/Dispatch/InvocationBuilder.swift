@@ -1,4 +1,3 @@
-import FoundationEssentials
 import OFTransport
 
 /// The function a job invokes: its OCID and the endpoint its invocations go to.
@@ -84,12 +83,7 @@ struct InvocationBuilder: Sendable {
                 throw EngineError(.configuration, "input \(call) is too large to travel inline and the job has no stored inputs; give the job a bucket (oracle_oss.storage_bucket or the bucket option)")
             }
         }
-        let envelope = Envelope(jobId: jobId, mode: mode, calls: entries, storage: storage, submitted: submitted)
-        do {
-            return [UInt8](try JSONEncoder().encode(envelope))
-        } catch {
-            throw EngineError(.invalidArgument, "the envelope of job \(jobId) could not be encoded: \(error)")
-        }
+        return Envelope(jobId: jobId, mode: mode, calls: entries, storage: storage, submitted: submitted).jsonBytes
     }
 
     /// An opc-request-id naming the job, the invocation's first call and the attempt, for finding the
