@@ -3,7 +3,7 @@ peak RSS are its alone. Each prints one JSON object: calls, accepted, throttles,
 (user + system of this process over the measured interval) and max_rss_kb (the process's peak).
 
     python bench/clients.py engine CONFIG FUNCTION CALLS OPTIONS_JSON
-    python bench/clients.py sdk-lithops|sdk-shared OCI_CONFIG_JSON ENDPOINT FUNCTION CALLS THREADS
+    python bench/clients.py sdk-lithops|sdk-shared OCI_CONFIG_JSON ENDPOINT FUNCTION CALLS THREADS STORAGE_URL
 """
 import concurrent.futures
 import json
@@ -13,7 +13,7 @@ import time
 
 #: stats are read this often while waiting; the error it adds is at most one period
 POLL_SECONDS = 0.01
-GIVE_UP_SECONDS = 900
+GIVE_UP_SECONDS = 600
 
 
 class Measurement:
@@ -55,13 +55,14 @@ def engine(config, function, calls, options):
     return result
 
 
-def sdk(oci_config, endpoint, function, calls, threads, shared):
+def sdk(oci_config, endpoint, function, calls, threads, storage_url, shared):
     """The oci SDK, detached invocations from `threads` threads: a new FunctionsInvokeClient per call as Lithops'
-    oracle_f backend makes one (reading the key file each time), or one client shared by every thread."""
+    oracle_f backend makes one (reading the key file each time), or one client shared by every thread. Each body
+    is a one-call envelope, so a worker does for it what it does for the engine's."""
     import oci
 
     config = json.loads(oci_config)
-    body = json.dumps(envelope_like_body())
+    body = json.dumps(envelope(storage_url))
 
     def new_client():
         return oci.functions.FunctionsInvokeClient(config, service_endpoint=endpoint)
@@ -83,11 +84,12 @@ def sdk(oci_config, endpoint, function, calls, threads, shared):
     return measurement.stop(calls=calls, accepted=accepted, throttles=throttles, errors=calls - accepted - throttles)
 
 
-def envelope_like_body():
-    """A body the size and shape of the engine's envelope for one small input, so both send the same bytes."""
+def envelope(storage_url):
+    """An envelope as the engine sends for one small input (docs/protocol.md), so both send the same bytes and a
+    worker stores the same status for each."""
     return {"oraclefn": 1, "job_id": "0123456789abcdef", "mode": "detached",
             "calls": [{"call_id": "00000", "input": {"inline": "YmVuY2gtMA=="}}],
-            "storage": {"endpoint": "http://127.0.0.1:8080", "namespace": "oraclefn", "bucket": "bench",
+            "storage": {"endpoint": storage_url, "namespace": "oraclefn", "bucket": "bench",
                         "prefix": "oraclefn.jobs/0123456789abcdef/"},
             "output_inline_limit": 65536, "submitted": time.time()}
 
@@ -95,8 +97,8 @@ def envelope_like_body():
 def main(argv):
     if len(argv) == 5 and argv[0] == "engine":
         result = engine(argv[1], argv[2], int(argv[3]), argv[4])
-    elif len(argv) == 6 and argv[0] in ("sdk-lithops", "sdk-shared"):
-        result = sdk(argv[1], argv[2], argv[3], int(argv[4]), int(argv[5]), shared=argv[0] == "sdk-shared")
+    elif len(argv) == 7 and argv[0] in ("sdk-lithops", "sdk-shared"):
+        result = sdk(argv[1], argv[2], argv[3], int(argv[4]), int(argv[5]), argv[6], shared=argv[0] == "sdk-shared")
     else:
         raise SystemExit(__doc__)
     print(json.dumps(result), flush=True)

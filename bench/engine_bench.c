@@ -20,7 +20,7 @@
 
 /* Stats are read this often while waiting; the error it adds is at most one period. */
 #define POLL_NS 10000000L
-#define GIVE_UP_SECONDS 900.0
+#define GIVE_UP_SECONDS 600.0
 
 static double now_seconds(void) {
     struct timespec t;
