@@ -59,6 +59,7 @@ def sdk(oci_config, endpoint, function, calls, threads, storage_url, shared):
     """The oci SDK, detached invocations from `threads` threads: a new FunctionsInvokeClient per call as Lithops'
     oracle_f backend makes one (reading the key file each time), or one client shared by every thread. Each body
     is a one-call envelope, so a worker does for it what it does for the engine's."""
+    import circuitbreaker  # the oci SDK's circuit breaker
     import oci
 
     config = json.loads(oci_config)
@@ -75,13 +76,16 @@ def sdk(oci_config, endpoint, function, calls, threads, storage_url, shared):
             return client.invoke_function(function, invoke_function_body=body, fn_invoke_type="detached").status
         except oci.exceptions.ServiceError as error:
             return error.status
+        except circuitbreaker.CircuitBreakerError:
+            # after 10 refusals in a row the SDK fails its calls at once for 30 s, sending nothing
+            return "circuit open"
 
     measurement = Measurement()
     with concurrent.futures.ThreadPoolExecutor(max_workers=threads) as pool:
         statuses = list(pool.map(invoke, range(calls)))
-    accepted = statuses.count(202)
-    throttles = statuses.count(429)
-    return measurement.stop(calls=calls, accepted=accepted, throttles=throttles, errors=calls - accepted - throttles)
+    accepted, throttles, circuit_open = statuses.count(202), statuses.count(429), statuses.count("circuit open")
+    return measurement.stop(calls=calls, accepted=accepted, throttles=throttles, circuit_open=circuit_open,
+                            errors=calls - accepted - throttles - circuit_open)
 
 
 def envelope(storage_url):

@@ -9,8 +9,9 @@ against two local endpoints:
   (1) the fixed 202 responder (oraclefn-bench-responder): every invocation answered 202 at once;
   (2) the emulator (oraclefn-cli emulator) running the native worker (image oraclefn/worker), detached: each
       invocation is a one-call envelope of a small input, which the worker echoes into a status object;
-and prints them beside the machine's RSA-2048 signing rate (`openssl speed -multi 2 -seconds 3 rsa2048`), the
-ceiling of a client that signs every invocation, with the ratios between them.
+and prints them beside the machine's RSA-2048 signing rate (`openssl speed -multi 2 -seconds 3 rsa2048`, measured
+before the clients and after each endpoint's; the highest counts), the ceiling of a client that signs every
+invocation, with the ratios between them.
 
     scripts/build.sh      # or: swift build -c release [--scratch-path DIR]
     .venv/bin/python bench/invoke_bench.py [--bin DIR] [--engine-calls 20000] [--sdk-calls 2000] [--json FILE]
@@ -54,8 +55,7 @@ def main():
     engine_bench = build_c_client(binaries, work)
     report = {"machine": machine(), "command": " ".join([".venv/bin/python", "bench/invoke_bench.py", *sys.argv[1:]])}
     print_machine(report["machine"])
-    report["rsa2048_sign_per_s"] = signing_rate()
-    print(f"RSA-2048 signing, openssl speed -multi 2: {report['rsa2048_sign_per_s']:.0f} sign/s\n", flush=True)
+    signing_rates = [measure_signing_rate()]
 
     os.environ["ORACLEFN_CLI"] = str(binaries["oraclefn-cli"])
     from emulator_process import running_emulator  # the conformance tests' way of starting it
@@ -73,6 +73,13 @@ def main():
                 result = run_client(command, binaries, args.timeout)
                 results[(endpoint, client)] = result
                 print_result(endpoint, client, result)
+            signing_rates.append(measure_signing_rate())
+    # other work on the machine can only lower a measurement, so the highest is the machine's own rate; a client
+    # slowed by that work is then compared with the rate the machine can reach, never flattered
+    report["rsa2048_sign_per_s_measured"] = signing_rates
+    report["rsa2048_sign_per_s"] = max(signing_rates)
+    print(f"RSA-2048 signing rate taken as the ceiling: the highest of the {len(signing_rates)} measurements, "
+          f"{report['rsa2048_sign_per_s']:.0f} sign/s")
     report["results"] = [dict(endpoint=e, client=c, **r) for (e, c), r in results.items()]
     report["ratios"] = ratios(results, report["rsa2048_sign_per_s"])
     report["load_average_after"] = os.getloadavg()
@@ -134,16 +141,18 @@ def print_machine(m):
     print(f"load average before the run: {' '.join(f'{x:.2f}' for x in m['load_average_before'])}")
 
 
-def signing_rate():
-    """sign/s of `openssl speed -multi 2 -seconds 3 rsa2048`, read from the column its header names."""
+def measure_signing_rate():
+    """sign/s of `openssl speed -multi 2 -seconds 3 rsa2048`, read from the column its header names; printed."""
     text = subprocess.run(["openssl", "speed", "-multi", "2", "-seconds", "3", "rsa2048"], check=True,
                           capture_output=True, text=True).stdout
     lines = text.splitlines()
     for number, line in enumerate(lines):
         if line.startswith("rsa 2048 bits") or line.startswith("rsa  2048 bits"):
             header = next(h for h in reversed(lines[:number]) if "sign/s" in h).split()
-            values = line.split()[3:]
-            return float(values[header.index("sign/s")])
+            rate = float(line.split()[3:][header.index("sign/s")])
+            print(f"RSA-2048 signing, openssl speed -multi 2: {rate:.0f} sign/s (load average {os.getloadavg()[0]:.2f})\n",
+                  flush=True)
+            return rate
     raise SystemExit(f"openssl speed printed no rsa 2048 line:\n{text}")
 
 
@@ -227,7 +236,9 @@ def print_result(endpoint, client, r):
     if "error" in r:
         print(f"{label} FAILED: {r['error']}", flush=True)
         return
-    refused = f"{r['throttles']} throttled (429)" + (f", {r['errors']} other errors" if r.get("errors") else "")
+    refused = (f"{r['throttles']} throttled (429)"
+               + (f", {r['circuit_open']} failed by the SDK's open circuit breaker" if r.get("circuit_open") else "")
+               + (f", {r['errors']} other errors" if r.get("errors") else ""))
     print(f"{label} {r['accepted']:>6} accepted in {r['seconds']:7.2f} s = {r['per_second']:8.1f} inv/s, "
           f"{r['cpu_per_1000']:6.3f} CPU s per 1000, peak RSS {r['max_rss_kb'] / 1024:6.1f} MiB; {refused}", flush=True)
 
