@@ -61,7 +61,8 @@ def main():
     from emulator_process import running_emulator  # the conformance tests' way of starting it
 
     results = {}
-    with running_emulator(*args.emulator_flags) as emulator, running_responder(binaries) as responder_url:
+    with running_emulator(*args.emulator_flags) as emulator, running_responder(binaries) as responder:
+        responder_url = responder.url
         oci_config = emulator.oci_config()
         function_id = deploy_noop_function(emulator.url, oci_config)
         for endpoint in args.endpoints:
@@ -76,6 +77,11 @@ def main():
             signing_rates.append(measure_signing_rate())
     # other work on the machine can only lower a measurement, so the highest is the machine's own rate; a client
     # slowed by that work is then compared with the rate the machine can reach, never flattered
+    report["responder"] = responder.usage
+    if responder.usage.get("invocations"):
+        per_1000 = 1000 * responder.usage["cpu_seconds"] / responder.usage["invocations"]
+        print(f"the 202 responder answered {responder.usage['invocations']} invocations with {responder.usage['cpu_seconds']:.1f} "
+              f"CPU s ({per_1000:.3f} s per 1000) of the same two cores")
     report["rsa2048_sign_per_s_measured"] = signing_rates
     report["rsa2048_sign_per_s"] = max(signing_rates)
     print(f"RSA-2048 signing rate taken as the ceiling: the highest of the {len(signing_rates)} measurements, "
@@ -157,10 +163,12 @@ def measure_signing_rate():
 
 
 class running_responder:
-    """Starts oraclefn-bench-responder on a free port; yields its URL; stops it after."""
+    """Starts oraclefn-bench-responder on a free port; yields itself (its `url`); stops it after and records in
+    `usage` how many invocations it answered and the CPU time it took for them, its share of the two cores."""
 
     def __init__(self, binaries):
         self.command = [str(binaries["oraclefn-bench-responder"])]
+        self.usage = {}
 
     def __enter__(self):
         self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, text=True)
@@ -168,11 +176,16 @@ class running_responder:
         if not first.startswith("listening on "):
             self.process.kill()
             raise SystemExit(f"the 202 responder did not start; it printed {first!r}")
-        return first.split()[-1]
+        self.url = first.split()[-1]
+        return self
 
     def __exit__(self, *_):
         self.process.terminate()
-        self.process.wait(timeout=20)
+        last = self.process.stdout.read().strip().splitlines()
+        _, _, usage = os.wait4(self.process.pid, 0)
+        self.process.returncode = 0  # reaped above
+        invocations = int(last[-1].split()[-1]) if last and last[-1].startswith("invocations: ") else 0
+        self.usage = {"invocations": invocations, "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3)}
 
 
 def deploy_noop_function(emulator_url, oci_config):
@@ -226,6 +239,7 @@ def run_client(command, binaries, timeout):
     if completed.returncode != 0 or not lines:
         return {"error": (completed.stderr.strip() or completed.stdout.strip() or f"exit status {completed.returncode}")[-2000:]}
     result = json.loads(lines[-1])
+    result["load_average_after"] = round(os.getloadavg()[0], 2)
     result["per_second"] = result["accepted"] / result["seconds"]
     result["cpu_per_1000"] = 1000 * result["cpu_seconds"] / max(1, result["accepted"])
     return result
@@ -240,7 +254,8 @@ def print_result(endpoint, client, r):
                + (f", {r['circuit_open']} failed by the SDK's open circuit breaker" if r.get("circuit_open") else "")
                + (f", {r['errors']} other errors" if r.get("errors") else ""))
     print(f"{label} {r['accepted']:>6} accepted in {r['seconds']:7.2f} s = {r['per_second']:8.1f} inv/s, "
-          f"{r['cpu_per_1000']:6.3f} CPU s per 1000, peak RSS {r['max_rss_kb'] / 1024:6.1f} MiB; {refused}", flush=True)
+          f"{r['cpu_per_1000']:6.3f} CPU s per 1000, peak RSS {r['max_rss_kb'] / 1024:6.1f} MiB; {refused}; "
+          f"load average {r['load_average_after']:.2f}", flush=True)
 
 
 def ratios(results, sign_rate):
