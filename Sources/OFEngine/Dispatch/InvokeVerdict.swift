@@ -39,8 +39,7 @@ enum InvokeVerdict: Sendable, Equatable {
         case .success(let answer):
             response = answer
         }
-        // read only for an error answer: a 202's empty body would be parsed for nothing
-        lazy var error = ServiceAnswer(response)
+        let error = ServiceAnswer(response)
         switch response.status {
         case 200...299 where mode == .detached:
             self = .accepted
