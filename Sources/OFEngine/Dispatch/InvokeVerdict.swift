@@ -39,7 +39,8 @@ enum InvokeVerdict: Sendable, Equatable {
         case .success(let answer):
             response = answer
         }
-        let error = ServiceAnswer(response)
+        // read only for an error answer: a 202's empty body would be parsed for nothing
+        lazy var error = ServiceAnswer(response)
         switch response.status {
         case 200...299 where mode == .detached:
             self = .accepted

@@ -83,6 +83,11 @@ final class JobDriver: @unchecked Sendable {
         events.update { $0.append(event) }
     }
 
+    /// Queues an event without waking the thread: for what can wait until the next event that does wake it.
+    private func postQuietly(_ event: Event) {
+        events.withLock { $0.append(event) }
+    }
+
     // MARK: - The loop
 
     private func run() {
@@ -185,7 +190,8 @@ final class JobDriver: @unchecked Sendable {
         let (invocation, attempt, callList) = (send.invocation, send.attempt, send.calls)
         services.pool.submit(SigningPool.Work(
             make: { try builder.request(calls: callList, attempt: attempt, submitted: submitted) },
-            sent: { [weak self] token in self?.post(.sent(invocation: invocation, attempt: attempt, token)) },
+            // the token matters only to a cancel, which wakes the thread and finds it queued
+            sent: { [weak self] token in self?.postQuietly(.sent(invocation: invocation, attempt: attempt, token)) },
             completion: { [weak self] result in self?.post(.invoked(invocation: invocation, attempt: attempt, result)) }))
     }
 
