@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Hummingbird
+import OFEngine
 
 /// The emulator's built-in function handler: serves the FDK http-stream contract (`POST /call` on the unix
 /// socket named by FN_LISTENER) without any language runtime, as an fdk does inside an Oracle Functions container.
@@ -88,17 +89,9 @@ enum Behaviour: String, CaseIterable, Sendable {
             return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: body))
         case .hello:
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            let name = trimmed.isEmpty ? "world" : trimmed
-            NativeHandler.log("hello: greeting \(name) for call \(callId)", to: .standardOutput)
-            let place = [
-                "function \(environment["FN_FN_NAME"] ?? "?") (\(environment["FN_FN_ID"] ?? "?"))",
-                "application \(environment["FN_APP_NAME"] ?? "?")",
-                "\(environment["FN_MEMORY"] ?? "?") MB",
-                "host \(ProcessInfo.processInfo.hostName)",
-                "process \(getpid())",
-            ]
+            let greeting = Greeting(name: trimmed.isEmpty ? "world" : trimmed, callId: callId, environment: environment)
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: "Hello, \(name)! Ran in \(place.joined(separator: ", ")).\n")))
+                            body: .init(byteBuffer: ByteBuffer(string: greeting.say() + "\n")))
         case .sleep:
             let seconds = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
             NativeHandler.log("sleep: \(seconds) s for call \(callId)", to: .standardError)
@@ -112,7 +105,51 @@ enum Behaviour: String, CaseIterable, Sendable {
             NativeHandler.log("exit: exiting during call \(callId) as asked", to: .standardError)
             Glibc.exit(3)
         case .worker:
+            if let name = Greeting.requestedName(in: body) {
+                let answer = Greeting(name: name, callId: callId, environment: environment).answer()
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: answer)))
+            }
             return await WorkerEndpoint.answer(body, callId: callId, environment: environment)
         }
     }
+}
+
+/// The greeting of `oraclefn hello`: the hello image answers a name with it, a runtime's worker answers the hello
+/// request `{"oraclefn": 1, "hello": NAME}` with `{"oraclefn": 1, "greeting": ...}` (docs/protocol.md, "Hello").
+struct Greeting {
+    let name: String
+    let callId: String
+    let environment: [String: String]
+
+    private struct Request: Decodable {
+        let oraclefn: Int
+        let hello: String
+    }
+
+    private struct Answer: Encodable {
+        let oraclefn = JobProtocol.version
+        let greeting: String
+    }
+
+    /// The name of a hello request, nil for any other body.
+    static func requestedName(in body: ByteBuffer) -> String? {
+        (try? JSONDecoder().decode(Request.self, from: Data(Array(buffer: body)))).map { $0.hello }
+    }
+
+    /// "Hello, NAME! Ran in ...": where it ran, as the platform describes the function; logged as it is said,
+    /// for `logs poll`.
+    func say() -> String {
+        NativeHandler.log("hello: greeting \(name) for call \(callId)", to: .standardOutput)
+        let place = [
+            "function \(environment["FN_FN_NAME"] ?? "?") (\(environment["FN_FN_ID"] ?? "?"))",
+            "application \(environment["FN_APP_NAME"] ?? "?")",
+            "\(environment["FN_MEMORY"] ?? "?") MB",
+            "host \(ProcessInfo.processInfo.hostName)",
+            "process \(getpid())",
+        ]
+        return "Hello, \(name)! Ran in \(place.joined(separator: ", "))."
+    }
+
+    /// The answer to a hello request.
+    func answer() -> [UInt8] { (try? Array(JSONEncoder().encode(Answer(greeting: say())))) ?? [] }
 }

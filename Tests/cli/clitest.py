@@ -2,12 +2,17 @@
 it runs against (Tests/conformance/emulator_process.py), configurations for it, and running the CLI to its end.
 
 The fixtures are imported by each test module (`from clitest import *`), so each module gets its own emulator."""
+import contextlib
 import hashlib
+import http.client
+import http.server
 import json
 import os
 import pathlib
 import subprocess
 import sys
+import threading
+import urllib.parse
 import uuid
 
 import oci
@@ -144,3 +149,48 @@ def management(emulator, oci_config):
 @pytest.fixture(scope="module")
 def object_storage(emulator, oci_config):
     return oci.object_storage.ObjectStorageClient(oci_config, service_endpoint=emulator.url)
+
+
+@contextlib.contextmanager
+def like_oci(emulator_url):
+    """A loopback proxy in front of the emulator that answers its emulator-only paths (`/oraclefn/...`) 404 as OCI
+    does, so a command pointed at it takes the emulator for Oracle Functions. Yields the proxy's URL."""
+    target = urllib.parse.urlsplit(emulator_url)
+
+    class Forward(http.server.BaseHTTPRequestHandler):
+        def _forward(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path.startswith("/oraclefn/"):
+                status, headers, data = 404, {"Content-Type": "application/json"}, json.dumps(
+                    {"code": "NotAuthorizedOrNotFound", "message": "Not found"}).encode()
+            else:
+                connection = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
+                try:
+                    # the Host header goes as the client signed it
+                    connection.request(self.command, self.path, body=body, headers=dict(self.headers.items()))
+                    answer = connection.getresponse()
+                    status, data = answer.status, answer.read()
+                    headers = {k: v for k, v in answer.getheaders() if k.lower() not in ("content-length", "transfer-encoding", "connection")}
+                finally:
+                    connection.close()
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Forward)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

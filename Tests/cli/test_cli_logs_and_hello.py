@@ -8,7 +8,7 @@ import signal
 import time
 
 from clitest import *  # noqa: F401,F403 (fixtures)
-from clitest import one_line_error, with_keys
+from clitest import like_oci, one_line_error, with_keys
 
 GREETINGS = ("world", "Lithops", "Oracle Functions")
 
@@ -21,6 +21,38 @@ def test_hello_with_the_seeds_flags(cli, config):
     bad_storage = cli("hello", "-s", "aws_s3", "-c", config)
     assert bad_storage.code == 2, bad_storage
     one_line_error(bad_storage, "oraclefn stores in oracle_oss only")
+
+
+def test_hello_greets_through_the_configured_runtime_once_it_is_deployed(cli, emulator, home):
+    runtime = home / "runtime.yaml"
+    runtime.write_text(with_keys(pathlib.Path(emulator.config_file).read_text(), "oracle_f", runtime="oraclefn/worker",
+                                 application_name="hello-runtime"))
+    assert cli("runtime", "deploy", "-c", runtime).code == 0
+    result = cli("hello", "-c", runtime)
+    assert result.code == 0, result
+    for name in GREETINGS:
+        assert f"Hello, {name}! Ran in function lithops-worker-worker-latest-v" in result.stdout, result
+    assert "application hello-runtime, 256 MB" in result.stdout, result
+
+
+def test_hello_on_oracle_functions_needs_the_runtime_deployed_first(cli, emulator, home):
+    with like_oci(emulator.url) as url:
+        text = "\n".join(line for line in pathlib.Path(emulator.config_file).read_text().splitlines() if "endpoint:" not in line) + "\n"
+        text = with_keys(text, "oracle_f", endpoint=url, runtime="oraclefn/worker", application_name="hello-oci")
+        oci = home / "like-oci.yaml"
+        oci.write_text(with_keys(text, "oracle_oss", endpoint=emulator.url))
+        missing = cli("hello", "-c", oci)
+        assert missing.code == 3, missing
+        one_line_error(missing, "the runtime oraclefn/worker (image oraclefn/worker:latest, 256 MB) is not deployed in "
+                                "application hello-oci", "`oraclefn runtime build` and `oraclefn runtime deploy` first")
+        assert missing.stdout == ""
+
+        assert cli("runtime", "deploy", "-c", oci).code == 0
+        greeted = cli("hello", "-c", oci)
+        assert greeted.code == 0, greeted
+        for name in GREETINGS:
+            assert f"Hello, {name}! Ran in function lithops-worker-worker-latest-v" in greeted.stdout, greeted
+        assert f"at {url} (configured in {oci})" in greeted.stdout, greeted
 
 
 def test_logs_poll_once_prints_the_lines_of_the_calls_so_far(cli, config):

@@ -44,6 +44,7 @@ def test_the_emulator_walkthrough_runs_as_written(tmp_path):
         assert "Hello, Oracle Functions! Ran in function hello" in out
         python = "%d.%d" % sys.version_info[:2]
         assert f"Deployed runtime oraclefn-python-v{python.replace('.', '')}: image oraclefn/python:{python}" in out
+        assert re.search(r"Hello, world! Ran in function lithops-worker-python-\S+ \(ocid1\.fnfunc\.[^)]+\), application lithops_", out)
         assert re.search(rf"oraclefn/python:{re.escape(python)}\s+256 MB\s+0\.1\.0\s+lithops-worker-python-", out)
         assert "stdout: hello: greeting world for call" in out
         assert re.search(r"Deleted lithops-worker-python-\S+ \(256 MB\)", out)

@@ -35,6 +35,11 @@ def test_deploy_the_default_runtime_list_it_and_delete_it(cli, config, oci_confi
     assert runtime["application"] == application_of(config)
     assert runtime["metadata"] == {"oraclefn": 1, "worker": "python", "python_version": PYTHON, "version": VERSION}
 
+    # hello greets through the deployed runtime's Python worker
+    greeted = cli("hello", "-c", config)
+    assert greeted.code == 0, greeted
+    assert f"Hello, Lithops! Ran in function {expected} ({runtime['function_id']}), application " in greeted.stdout, greeted
+
     # the application was made in the configured subnet, the function tagged as Lithops tags it
     application = management.get_application(management.get_function(runtime["function_id"]).data.application_id).data
     assert application.subnet_ids == [oci_config_subnet(config)]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OFConfig
 import OFServices
 
 /// `oraclefn runtime build|deploy|list|update|delete`, as `lithops runtime` does them for oracle_f.
@@ -36,10 +37,12 @@ struct PythonOption: ParsableArguments {
     }
 
     /// The version asked for, else the local interpreter's when the image supports it, else 3.12.
-    var resolved: String {
-        if let python { return python }
+    var resolved: String { Self.resolve(python) }
+
+    static func resolve(_ asked: String?) -> String {
+        if let asked { return asked }
         let local = try? PythonInterpreter.find()?.version()
-        return local.flatMap { Self.supported.contains($0) ? $0 : nil } ?? "3.12"
+        return local.flatMap { supported.contains($0) ? $0 : nil } ?? "3.12"
     }
 }
 
@@ -51,7 +54,11 @@ struct RuntimeSetup {
     let isEmulator: Bool
 
     init(_ options: ConfigOptions) async throws(CLIFailure) {
-        session = try CloudSession(configuration: try options.load())
+        try await self.init(configuration: try options.load())
+    }
+
+    init(configuration: Configuration) async throws(CLIFailure) {
+        session = try CloudSession(configuration: configuration)
         let storage = session.storage
         let namespace = try await CLIFailure.reporting("looking up the tenancy's Object Storage namespace (set tenancy_namespace in the oracle section to skip it)") {
             try await storage.namespace()

@@ -74,6 +74,13 @@ struct RuntimeDeployer {
         return application.lifecycleState == "ACTIVE" ? application : try await session.management.waitForApplication(id: application.id)
     }
 
+    /// The function of a runtime's image and memory size, nil when it is not deployed.
+    func deployedFunction(image: String, memory: Int) async throws -> Function? {
+        guard let application = try await existingApplication() else { return nil }
+        let name = naming.functionName(image: image, memory: memory)
+        return try await session.management.listFunctions(applicationId: application.id, displayName: name).first
+    }
+
     /// Every runtime function of the application (named `lithops-worker...`), by name.
     func runtimeFunctions(in application: Application) async throws -> [Function] {
         try await session.management.listFunctions(applicationId: application.id)

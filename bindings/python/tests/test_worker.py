@@ -264,6 +264,13 @@ def test_a_body_that_is_no_envelope_is_refused(objects, invoke):
     assert raised.value.status == 502
 
 
+def test_a_hello_request_is_greeted_with_where_the_function_ran(invoke):
+    _, body = invoke({"oraclefn": 1, "hello": "Lithops"}, "sync")
+    greeting = json.loads(body)["greeting"]
+    assert greeting.startswith("Hello, Lithops! Ran in function "), greeting
+    assert "(ocid1.fnfunc." in greeting and " MB, host " in greeting, greeting
+
+
 def test_a_metadata_request_is_answered_with_what_the_runtime_is(invoke):
     _, body = invoke({"oraclefn": 1, "get_metadata": True}, "sync")
     python = f"{sys.version_info.major}.{sys.version_info.minor}"

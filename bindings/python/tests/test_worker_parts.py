@@ -48,6 +48,19 @@ def test_a_metadata_request_is_told_apart_from_an_envelope():
                                               "version": None}
 
 
+def test_a_hello_request_is_told_apart_from_an_envelope_and_greets_where_it_ran():
+    assert protocol.hello_name({"oraclefn": 1, "hello": "Ana"}) == "Ana"
+    assert protocol.hello_name({"hello": "Ana"}) is None, "only a request of this protocol version"
+    assert protocol.hello_name({"oraclefn": 1, "hello": 3}) is None
+    assert protocol.hello_name({"oraclefn": 1, "job_id": "j", "calls": [], "hello": "Ana"}) is None
+    environ = {"FN_FN_NAME": "fn", "FN_FN_ID": "ocid1.fnfunc.x", "FN_APP_NAME": "app", "FN_MEMORY": "256"}
+    assert protocol.greeting("Ana", environ, "h", 7) == {
+        "oraclefn": 1,
+        "greeting": "Hello, Ana! Ran in function fn (ocid1.fnfunc.x), application app, 256 MB, host h, process 7."}
+    assert protocol.greeting("Bo", {}, "h", 7)["greeting"] == \
+        "Hello, Bo! Ran in function ? (?), application ?, ? MB, host h, process 7."
+
+
 def test_long_logs_keep_their_start_and_end():
     text = "start\n" + "é" * 100_000 + "\nend\n"
     cut = protocol.truncate_logs(text, limit=1000)

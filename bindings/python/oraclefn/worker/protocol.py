@@ -38,6 +38,20 @@ def metadata(python_version, version):
     return {"oraclefn": VERSION, "worker": "python", "python_version": python_version, "version": version}
 
 
+def hello_name(request):
+    """The name of a hello request, `{"oraclefn": 1, "hello": NAME}` (docs/protocol.md, "Hello"), else None."""
+    name = request.get("hello")
+    return name if isinstance(name, str) and request.get("oraclefn") == VERSION and "calls" not in request else None
+
+
+def greeting(name, environ, host, pid):
+    """The answer to a hello request: the greeting and where it ran, as the platform describes the function."""
+    place = (f"function {environ.get('FN_FN_NAME', '?')} ({environ.get('FN_FN_ID', '?')}), "
+             f"application {environ.get('FN_APP_NAME', '?')}, {environ.get('FN_MEMORY', '?')} MB, "
+             f"host {host}, process {pid}")
+    return {"oraclefn": VERSION, "greeting": f"Hello, {name}! Ran in {place}."}
+
+
 def check_envelope(envelope):
     """The envelope (a request that is not for metadata), checked for the fields the worker relies on."""
     for field, kind in (("oraclefn", int), ("job_id", str), ("mode", str), ("calls", list)):

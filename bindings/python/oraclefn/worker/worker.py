@@ -17,8 +17,9 @@ from .storage import Buckets, StorageError
 class Worker:
     """One per worker process: keeps the job functions it unpickled and its Object Storage clients."""
 
-    def __init__(self, buckets=None, clock=time.time, host=None, pid=None):
+    def __init__(self, buckets=None, clock=time.time, host=None, pid=None, environ=os.environ):
         self._buckets = buckets or Buckets()
+        self._environ = environ
         self._functions = execute.FunctionCache()
         self._clock = clock
         self._host = host or socket.gethostname()
@@ -34,6 +35,10 @@ class Worker:
             request = protocol.parse_request(body)
             if protocol.is_metadata_request(request):
                 return 200, json.dumps(protocol.metadata(_python_version(), _package_version())).encode()
+            name = protocol.hello_name(request)
+            if name is not None:
+                print(f"hello: greeting {name} for call {fn_call_id}", flush=True)  # to the function's logs
+                return 200, json.dumps(protocol.greeting(name, self._environ, self._host, self._pid)).encode()
             envelope = protocol.check_envelope(request)
         except protocol.EnvelopeError as error:
             return 502, f"oraclefn worker: {error}".encode()
