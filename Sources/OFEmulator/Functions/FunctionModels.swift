@@ -13,7 +13,15 @@ public enum LifecycleState: String, Codable, Sendable, CaseIterable {
 }
 
 /// An Application as the Functions API returns it (camelCase JSON).
-struct ApplicationResource: Codable, Sendable, Equatable {
+/// What listing filters and sorts applications and functions by.
+protocol ListedResource: Sendable {
+    var id: String { get }
+    var displayName: String { get }
+    var lifecycleState: LifecycleState { get }
+    var timeCreated: String { get }
+}
+
+struct ApplicationResource: ListedResource, Codable, Equatable {
     var id: String
     var compartmentId: String
     var displayName: String
@@ -39,7 +47,7 @@ struct FunctionSourceDetails: Codable, Sendable, Equatable {
 
 /// A Function as the Functions API returns it. It carries both the 20181201 fields (`image`,
 /// `imageDigest`) and the 20260325 `sourceDetails`; each SDK reads the ones it knows.
-struct FunctionResource: Codable, Sendable, Equatable {
+struct FunctionResource: ListedResource, Codable, Equatable {
     var id: String
     var displayName: String
     var lifecycleState: LifecycleState

@@ -139,9 +139,15 @@ public actor FunctionStore {
     }
 
     func listApplications(compartmentId: String, criteria: ListCriteria) -> [ApplicationResource] {
-        let matching = self.applications.values.filter {
-            $0.resource.compartmentId == compartmentId
-                && criteria.matches(id: $0.resource.id, displayName: $0.resource.displayName, lifecycleState: $0.resource.lifecycleState)
+        Self.listed(self.applications, criteria) { $0.compartmentId == compartmentId }
+    }
+
+    /// The resources `isIn` the parent that meet the criteria, in the criteria's order.
+    private static func listed<Resource: ListedResource>(
+        _ stored: [String: Stored<Resource>], _ criteria: ListCriteria, isIn: (Resource) -> Bool
+    ) -> [Resource] {
+        let matching = stored.values.filter {
+            isIn($0.resource) && criteria.matches(id: $0.resource.id, displayName: $0.resource.displayName, lifecycleState: $0.resource.lifecycleState)
         }
         return criteria.sorted(matching) { ($0.resource.timeCreated, $0.resource.id, $0.resource.displayName, $0.sequence) }.map(\.resource)
     }
@@ -220,11 +226,7 @@ public actor FunctionStore {
     }
 
     func listFunctions(applicationId: String, criteria: ListCriteria) -> [FunctionResource] {
-        let matching = self.functions.values.filter {
-            $0.resource.applicationId == applicationId
-                && criteria.matches(id: $0.resource.id, displayName: $0.resource.displayName, lifecycleState: $0.resource.lifecycleState)
-        }
-        return criteria.sorted(matching) { ($0.resource.timeCreated, $0.resource.id, $0.resource.displayName, $0.sequence) }.map(\.resource)
+        Self.listed(self.functions, criteria) { $0.applicationId == applicationId }
     }
 
     func updateFunction(id: String, _ details: UpdateFunctionDetails, ifMatch: String?) throws(OCIError) -> (FunctionResource, etag: String) {
