@@ -77,6 +77,33 @@ public struct FunctionsManagementClient: Sendable {
         _ = try await service.send("DeleteFunction", "DELETE", base + "/functions/" + PercentEncoding.component(id))
     }
 
+    // MARK: deploying
+
+    /// The application named `displayName` in the compartment, made in the configured subnets when missing (or
+    /// only a deleted one has the name); once ACTIVE.
+    public func ensureApplication(displayName: String) async throws -> Application {
+        let existing = try await listApplications(displayName: displayName).first { $0.lifecycleState != "DELETED" }
+        let application = if let existing { existing } else { try await createApplication(displayName: displayName) }
+        return application.lifecycleState == "ACTIVE" ? application : try await waitForApplication(id: application.id)
+    }
+
+    /// The function `details` names in its application, with its image, memory and timeout (and its config and
+    /// freeform tags when given): updated when one of that name exists and differs, else created; once ACTIVE.
+    public func deployFunction(_ details: CreateFunctionDetails) async throws -> Function {
+        let function: Function
+        let listed = try await listFunctions(applicationId: details.applicationId, displayName: details.displayName)
+        if let existing = listed.first(where: { $0.lifecycleState != "DELETED" }) {
+            let current = try await getFunction(id: existing.id)  // a listing leaves the config out
+            let update = UpdateFunctionDetails(
+                image: details.image, memoryInMBs: details.memoryInMBs, timeoutInSeconds: details.timeoutInSeconds,
+                config: details.config, freeformTags: details.freeformTags)
+            function = update.changes(current) ? try await updateFunction(id: current.id, update) : current
+        } else {
+            function = try await createFunction(details)
+        }
+        return function.lifecycleState == "ACTIVE" ? function : try await waitForFunction(id: function.id)
+    }
+
     // MARK: waiting
 
     /// Polls the function until it is `state` (ACTIVE by default); fails at once on FAILED or

@@ -64,7 +64,7 @@ public struct UpdateApplicationDetails: Encodable, Sendable, Equatable {
     }
 }
 
-public struct CreateFunctionDetails: Encodable, Sendable, Equatable {
+public struct CreateFunctionDetails: Codable, Sendable, Equatable {
     public var applicationId: String
     public var displayName: String
     public var image: String
@@ -101,5 +101,17 @@ public struct UpdateFunctionDetails: Encodable, Sendable, Equatable {
         self.timeoutInSeconds = timeoutInSeconds
         self.config = config
         self.freeformTags = freeformTags
+    }
+}
+
+extension UpdateFunctionDetails {
+    /// Whether applying this update would change `function`: a field left nil changes nothing.
+    public func changes(_ function: Function) -> Bool {
+        if let image, image != function.image { return true }
+        if let memoryInMBs, memoryInMBs != function.memoryInMBs { return true }
+        if let timeoutInSeconds, timeoutInSeconds != function.timeoutInSeconds { return true }
+        if let config, config != function.config ?? [:] { return true }
+        if let freeformTags, freeformTags != function.freeformTags ?? [:] { return true }
+        return false
     }
 }

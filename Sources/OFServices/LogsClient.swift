@@ -1,5 +1,6 @@
 // Function logs: the emulator's log endpoint (GET /oraclefn/logs) and OCI Logging search (API 20190909).
 import FoundationEssentials
+import OFConfig
 import OFTransport
 
 /// One line a function wrote while it ran a call.
@@ -93,6 +94,13 @@ public struct LogsClient: Sendable {
         } catch let error as ServiceError where error.httpStatus == 404 {
             return false
         }
+    }
+
+    /// Whether `configuration` sends Functions to an oraclefn emulator rather than to OCI: only an oracle_f endpoint
+    /// can be one (OCI's regional endpoints are not asked), and only the emulator serves its handlers' logs there.
+    public func isEmulator(configuration: Configuration) async throws -> Bool {
+        guard configuration.functions.endpoint != nil else { return false }
+        return try await servesEmulatorLogs()
     }
 
     private struct EmulatorAnswer: Decodable {

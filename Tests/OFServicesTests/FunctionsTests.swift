@@ -1,6 +1,6 @@
 import Foundation
 import OFEmulator
-import OFServices
+@testable import OFServices
 import OFTransport
 import XCTest
 
@@ -78,6 +78,68 @@ final class FunctionsManagementTests: XCTestCase {
             XCTAssertTrue(error.description.contains("still ACTIVE"), error.description)
         }
         XCTAssertEqual(time.sleeps, [.seconds(3), .seconds(3), .seconds(3)])
+    }
+}
+
+final class FunctionsDeployTests: XCTestCase {
+    var harness: EmulatorHarness!
+
+    override func setUp() async throws { harness = try await EmulatorHarness() }
+    override func tearDown() async throws { await harness?.stop() }
+
+    private var writes: [String] { harness.requests.filter { $0.hasPrefix("POST") || $0.hasPrefix("PUT") } }
+
+    func testEnsuringAnApplicationMakesItOnceInTheConfiguredSubnet() async throws {
+        let management = try harness.management()
+        let made = try await management.ensureApplication(displayName: "runtime-app")
+        XCTAssertEqual(made.lifecycleState, "ACTIVE")
+        XCTAssertEqual(made.subnetIds, [harness.configuration.functions.subnetId])
+        let found = try await management.ensureApplication(displayName: "runtime-app")
+        XCTAssertEqual(found.id, made.id)
+        XCTAssertEqual(writes.count, 1, "created once: \(writes)")
+    }
+
+    func testDeployingCreatesThenUpdatesOnlyWhatDiffers() async throws {
+        let management = try harness.management()
+        let app = try await management.ensureApplication(displayName: "deploy-app")
+        let details = CreateFunctionDetails(
+            applicationId: app.id, displayName: "worker", image: "oraclefn/echo:1", memoryInMBs: 128, timeoutInSeconds: 30,
+            config: ["GREETING": "hi"], freeformTags: ["type": "runtime"])
+        let created = try await management.deployFunction(details)
+        XCTAssertEqual(created.lifecycleState, "ACTIVE")
+        XCTAssertEqual(created.config, ["GREETING": "hi"])
+        XCTAssertEqual(created.freeformTags, ["type": "runtime"])
+
+        let writesBefore = writes.count
+        let unchanged = try await management.deployFunction(details)
+        XCTAssertEqual(unchanged.id, created.id)
+        XCTAssertEqual(writes.count, writesBefore, "nothing differs, so nothing is written: \(writes)")
+
+        var newer = details
+        newer.image = "oraclefn/echo:2"
+        newer.memoryInMBs = 256
+        newer.config = nil
+        let updated = try await management.deployFunction(newer)
+        XCTAssertEqual(updated.id, created.id)
+        XCTAssertEqual(updated.image, "oraclefn/echo:2")
+        XCTAssertEqual(updated.memoryInMBs, 256)
+        XCTAssertEqual(updated.config, ["GREETING": "hi"], "a config not given is left as it is")
+        XCTAssertEqual(writes.last?.hasPrefix("PUT"), true, "\(writes)")
+        let names = try await management.listFunctions(applicationId: app.id).map(\.displayName)
+        XCTAssertEqual(names, ["worker"])
+    }
+
+    func testAnUpdateChangesAFunctionOnlyInTheFieldsItGives() {
+        let function = Function(
+            id: "f", displayName: "w", applicationId: "a", lifecycleState: "ACTIVE", image: "i:1", memoryInMBs: 128, timeoutInSeconds: 30)
+        XCTAssertFalse(UpdateFunctionDetails().changes(function))
+        XCTAssertFalse(UpdateFunctionDetails(image: "i:1", memoryInMBs: 128, timeoutInSeconds: 30).changes(function))
+        XCTAssertFalse(UpdateFunctionDetails(config: [:], freeformTags: [:]).changes(function), "absent maps are empty")
+        XCTAssertTrue(UpdateFunctionDetails(image: "i:2").changes(function))
+        XCTAssertTrue(UpdateFunctionDetails(memoryInMBs: 256).changes(function))
+        XCTAssertTrue(UpdateFunctionDetails(timeoutInSeconds: 60).changes(function))
+        XCTAssertTrue(UpdateFunctionDetails(config: ["A": "b"]).changes(function))
+        XCTAssertTrue(UpdateFunctionDetails(freeformTags: ["t": "v"]).changes(function))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OFConfig
 @testable import OFServices
 import OFTransport
 import XCTest
@@ -34,6 +35,17 @@ final class LogsTests: XCTestCase {
         XCTAssertTrue(all.lines.contains { $0.functionId == echo.id })
         let limited = try await logs.emulatorLines(limit: 1)
         XCTAssertEqual(limited.lines.count, 1)
+    }
+
+    func testOnlyAConfiguredFunctionsEndpointIsAskedWhetherItIsTheEmulator() async throws {
+        let logs = LogsClient(service: try harness.service(.functions))
+        let emulated = try await logs.isEmulator(configuration: harness.configuration)
+        XCTAssertTrue(emulated)
+        let asked = harness.requests.count
+        let oci = try Configuration.load(path: Fixtures.validConfig)
+        let ociEmulated = try await logs.isEmulator(configuration: oci)
+        XCTAssertFalse(ociEmulated)
+        XCTAssertEqual(harness.requests.count, asked, "OCI's own endpoint is not asked")
     }
 
     func testSearchIsPostedToLoggingAndItsErrorsAreServiceErrors() async throws {
