@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "OFTransportTests", dependencies: ["OFTransport"], exclude: ["loopback_server.py"]),
         .testTarget(name: "OFServicesTests", dependencies: ["OFServices", "OFEmulator"]),
         .testTarget(name: "OFEngineTests", dependencies: ["OFEngine", "OFEmulator"]),
-        .testTarget(name: "OFCABITests", dependencies: ["OFCABI"]),
+        .testTarget(name: "OFCABITests", dependencies: ["OFCABI", "OFEmulator"]),
         .testTarget(
             name: "OFEmulatorTests",
             dependencies: ["OFEmulator", .product(name: "HummingbirdTesting", package: "hummingbird")]

@@ -364,6 +364,19 @@ SWIFT_EXTERN void ofn_error_clear(void) SWIFT_NOEXCEPT;
 
 SWIFT_EXTERN ofn_error const * _Nullable ofn_error_last(void) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
+/// Creates or updates a function and puts it in <code>out</code> as OCI’s Function JSON
+/// object once it is ACTIVE. <code>details_json</code> is OCI’s CreateFunctionDetails:
+/// {“applicationId”, “displayName”, “image”, “memoryInMBs”} and optionally
+/// “timeoutInSeconds”, “config” (the function’s environment) and
+/// “freeformTags”. A function of that name in the application is updated when
+/// any of these differ (config and tags only when given), else one is created.
+SWIFT_EXTERN ofn_status ofn_functions_deploy_function(ofn_buf * _Nullable out_, void * _Nullable functions, char const * _Nullable detailsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// The application named <code>name</code> in the configured compartment as OCI’s
+/// Application JSON object: the existing one, or one made in the configured
+/// subnet when missing; returns once it is ACTIVE.
+SWIFT_EXTERN ofn_status ofn_functions_ensure_application(ofn_buf * _Nullable out_, void * _Nullable functions, char const * _Nullable name) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
 SWIFT_EXTERN void ofn_functions_free(void * _Nullable functions) SWIFT_NOEXCEPT;
 
 /// Invokes a function synchronously with <code>size</code> bytes of <code>body</code> and puts its
@@ -374,6 +387,11 @@ SWIFT_EXTERN ofn_status ofn_functions_invoke(ofn_buf * _Nullable out_, void * _N
 /// Invokes a function detached: returns once the service has accepted the
 /// call, with its call id in <code>out</code> (”” when the service gave none).
 SWIFT_EXTERN ofn_status ofn_functions_invoke_detached(ofn_buf * _Nullable out_, void * _Nullable functions, char const * _Nullable functionId, void const * _Nullable body, ptrdiff_t size) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Sets <code>*out</code> to 1 when the configuration’s Functions endpoint is an oraclefn
+/// emulator, else to 0. Only a configured oracle_f endpoint is asked; OCI’s
+/// regional endpoints are never an emulator.
+SWIFT_EXTERN ofn_status ofn_functions_is_emulator(int32_t * _Nullable out_, void * _Nullable functions) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// The applications of <code>compartment_id</code> (NULL: the configured compartment) as a
 /// JSON array of OCI’s Application objects (camelCase: “id”, “displayName”,
@@ -492,6 +510,11 @@ SWIFT_EXTERN ofn_status ofn_storage_head(ofn_buf * _Nullable out_, void * _Nulla
 /// “prefixes”: […]}. With <code>delimiter</code> “/”, names with a further “/” after the
 /// prefix are folded into “prefixes”.
 SWIFT_EXTERN ofn_status ofn_storage_list(ofn_buf * _Nullable out_, void * _Nullable storage, char const * _Nullable bucket, char const * _Nullable prefix, char const * _Nullable delimiter) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// The tenancy’s Object Storage namespace (also the one its container
+/// registry names images with) in <code>out</code>: the configured tenancy_namespace,
+/// else asked of the service once per handle.
+SWIFT_EXTERN ofn_status ofn_storage_namespace(ofn_buf * _Nullable out_, void * _Nullable storage) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// An Object Storage client for the configuration’s oracle_oss section (its
 /// endpoint, or the region’s). Free it with ofn_storage_free().

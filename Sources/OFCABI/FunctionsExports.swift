@@ -4,13 +4,17 @@ import OFConfig
 import OFServices
 
 final class FunctionsHandle: Handle {
+    let configuration: Configuration
     let management: FunctionsManagementClient
     let invoker: FunctionsInvokeClient
+    let logs: LogsClient
 
     init(_ configuration: Configuration) throws {
         let service = try ServiceClient(configuration: configuration, section: .functions)
+        self.configuration = configuration
         management = FunctionsManagementClient(configuration: configuration, service: service)
         invoker = FunctionsInvokeClient(configuration: configuration, management: management)
+        logs = LogsClient(service: service)
     }
 }
 
@@ -55,6 +59,53 @@ public func ofnFunctionsListFunctions(
         let application = try Marshal.string(applicationId, "application_id")
         let list = try blocking { try await handle.management.listFunctions(applicationId: application) }
         try Marshal.fill(out, try CJSON.encode(list))
+    }
+}
+
+/// Sets `*out` to 1 when the configuration's Functions endpoint is an oraclefn
+/// emulator, else to 0. Only a configured oracle_f endpoint is asked; OCI's
+/// regional endpoints are never an emulator.
+@c(ofn_functions_is_emulator)
+public func ofnFunctionsIsEmulator(_ out: UnsafeMutablePointer<Int32>?, _ functions: OpaquePointer?) -> ofn_status {
+    guarded {
+        guard let out else { throw CError.invalid("out must not be NULL") }
+        let handle = try Handle.borrow(functions, as: FunctionsHandle.self, "functions")
+        let emulated = try blocking { try await handle.logs.isEmulator(configuration: handle.configuration) }
+        out.pointee = emulated ? 1 : 0
+    }
+}
+
+/// The application named `name` in the configured compartment as OCI's
+/// Application JSON object: the existing one, or one made in the configured
+/// subnet when missing; returns once it is ACTIVE.
+@c(ofn_functions_ensure_application)
+public func ofnFunctionsEnsureApplication(
+    _ out: UnsafeMutablePointer<ofn_buf>?, _ functions: OpaquePointer?, _ name: UnsafePointer<CChar>?
+) -> ofn_status {
+    guarded {
+        let handle = try Handle.borrow(functions, as: FunctionsHandle.self, "functions")
+        let displayName = try Marshal.string(name, "name")
+        let application = try blocking { try await handle.management.ensureApplication(displayName: displayName) }
+        try Marshal.fill(out, try CJSON.encode(application))
+    }
+}
+
+/// Creates or updates a function and puts it in `out` as OCI's Function JSON
+/// object once it is ACTIVE. `details_json` is OCI's CreateFunctionDetails:
+/// {"applicationId", "displayName", "image", "memoryInMBs"} and optionally
+/// "timeoutInSeconds", "config" (the function's environment) and
+/// "freeformTags". A function of that name in the application is updated when
+/// any of these differ (config and tags only when given), else one is created.
+@c(ofn_functions_deploy_function)
+public func ofnFunctionsDeployFunction(
+    _ out: UnsafeMutablePointer<ofn_buf>?, _ functions: OpaquePointer?, _ detailsJSON: UnsafePointer<CChar>?
+) -> ofn_status {
+    guarded {
+        let handle = try Handle.borrow(functions, as: FunctionsHandle.self, "functions")
+        let details = try CJSON.decode(CreateFunctionDetails.self, try Marshal.string(detailsJSON, "details_json"), "details_json",
+            example: #"{"applicationId": "ocid1.fnapp...", "displayName": "fn", "image": "oraclefn/echo", "memoryInMBs": 256}"#)
+        let function = try blocking { try await handle.management.deployFunction(details) }
+        try Marshal.fill(out, try CJSON.encode(function))
     }
 }
 

@@ -42,6 +42,18 @@ public func ofnStorageNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ config
 @c(ofn_storage_free)
 public func ofnStorageFree(_ storage: OpaquePointer?) { Handle.release(storage) }
 
+/// The tenancy's Object Storage namespace (also the one its container
+/// registry names images with) in `out`: the configured tenancy_namespace,
+/// else asked of the service once per handle.
+@c(ofn_storage_namespace)
+public func ofnStorageNamespace(_ out: UnsafeMutablePointer<ofn_buf>?, _ storage: OpaquePointer?) -> ofn_status {
+    guarded {
+        let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
+        let namespace = try blocking { try await handle.storage.namespace() }
+        try Marshal.fill(out, namespace)
+    }
+}
+
 /// Creates a bucket in the configured compartment. `bucket` NULL means the
 /// configured storage_bucket. An existing bucket gives OFN_ECONFLICT.
 @c(ofn_storage_create_bucket)
@@ -235,6 +247,25 @@ enum CJSON {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// `text` as a `T`, or an error naming the argument, what is wrong and an `example` of what to pass.
+    static func decode<T: Decodable>(_: T.Type, _ text: String, _ name: String, example: String) throws(CError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw CError.invalid("\(name) lacks \"\(key.stringValue)\"; pass e.g. \(example)")
+        } catch let DecodingError.typeMismatch(_, context) where !context.codingPath.isEmpty {
+            throw CError.invalid("\(name) has a value of the wrong type at \"\(path(context))\"; pass e.g. \(example)")
+        } catch let DecodingError.valueNotFound(_, context) where !context.codingPath.isEmpty {
+            throw CError.invalid("\(name) has null at \"\(path(context))\"; pass e.g. \(example)")
+        } catch {
+            throw CError.invalid("\(name) is not a JSON object; pass e.g. \(example)")
+        }
+    }
+
+    private static func path(_ context: DecodingError.Context) -> String {
+        context.codingPath.map(\.stringValue).joined(separator: ".")
     }
 
     static func stringArray(_ text: String, _ name: String) throws(CError) -> [String] {

@@ -174,6 +174,88 @@ static void test_functions(ofn_functions *f) {
     free(big);
 }
 
+/* A string member of a JSON object, "" when it is missing. */
+static const char *member(json_t *object, const char *key) {
+    const char *value = json_string_value(json_object_get(object, key));
+    return value ? value : "";
+}
+
+static void test_deploy(ofn_functions *f) {
+    ofn_buf buf = OFN_BUF_INIT;
+    char details[512], app_id[256] = "", fn_id[256] = "";
+    int32_t emulated = -1;
+    json_t *j;
+
+    check(ofn_functions_is_emulator(&emulated, f) == OFN_OK && emulated == 1, "the endpoint is the emulator: %s", last_message());
+    check(ofn_functions_is_emulator(NULL, f) == OFN_EINVALID, "is_emulator: out NULL");
+
+    check(ofn_functions_ensure_application(&buf, f, "deploy-app") == OFN_OK, "ensure_application makes it: %s", last_message());
+    j = parse(&buf);
+    check(j && strcmp(member(j, "displayName"), "deploy-app") == 0 && strcmp(member(j, "lifecycleState"), "ACTIVE") == 0 &&
+              strncmp(member(j, "id"), "ocid1.fnapp.", 12) == 0,
+          "the application, ACTIVE: %s", buf.ptr ? buf.ptr : "");
+    snprintf(app_id, sizeof app_id, "%s", member(j, "id"));
+    json_decref(j);
+    ofn_buf_dispose(&buf);
+    check(ofn_functions_ensure_application(&buf, f, "deploy-app") == OFN_OK && strstr(buf.ptr, app_id) != NULL,
+          "ensure_application finds it again: %s", buf.ptr ? buf.ptr : last_message());
+    ofn_buf_dispose(&buf);
+    j = NULL;
+    check(ofn_functions_list_applications(&buf, f, NULL) == OFN_OK && (j = parse(&buf)) != NULL && json_array_size(j) == 1,
+          "only one application was made");
+    json_decref(j);
+    ofn_buf_dispose(&buf);
+    check(ofn_functions_ensure_application(&buf, f, NULL) == OFN_EINVALID, "ensure_application: name NULL");
+
+    snprintf(details, sizeof details,
+             "{\"applicationId\": \"%s\", \"displayName\": \"deployed\", \"image\": \"oraclefn/echo:1\", \"memoryInMBs\": 128,"
+             " \"timeoutInSeconds\": 20, \"config\": {\"GREETING\": \"hi\"}, \"freeformTags\": {\"kind\": \"test\"}}",
+             app_id);
+    check(ofn_functions_deploy_function(&buf, f, details) == OFN_OK, "deploy_function creates it: %s", last_message());
+    j = parse(&buf);
+    check(j && strcmp(member(j, "displayName"), "deployed") == 0 && strcmp(member(j, "image"), "oraclefn/echo:1") == 0 &&
+              strcmp(member(j, "lifecycleState"), "ACTIVE") == 0 &&
+              strcmp(member(json_object_get(j, "config"), "GREETING"), "hi") == 0 &&
+              json_integer_value(json_object_get(j, "timeoutInSeconds")) == 20,
+          "the function, ACTIVE, with its config: %s", buf.ptr ? buf.ptr : "");
+    snprintf(fn_id, sizeof fn_id, "%s", member(j, "id"));
+    json_decref(j);
+    ofn_buf_dispose(&buf);
+
+    snprintf(details, sizeof details,
+             "{\"applicationId\": \"%s\", \"displayName\": \"deployed\", \"image\": \"oraclefn/echo:2\", \"memoryInMBs\": 256}",
+             app_id);
+    check(ofn_functions_deploy_function(&buf, f, details) == OFN_OK, "deploy_function updates it: %s", last_message());
+    j = parse(&buf);
+    check(j && strcmp(member(j, "id"), fn_id) == 0 && strcmp(member(j, "image"), "oraclefn/echo:2") == 0 &&
+              json_integer_value(json_object_get(j, "memoryInMBs")) == 256 &&
+              strcmp(member(json_object_get(j, "config"), "GREETING"), "hi") == 0,
+          "the same function with the new image and memory, its config kept: %s", buf.ptr ? buf.ptr : "");
+    json_decref(j);
+    ofn_buf_dispose(&buf);
+    check(ofn_functions_invoke(&buf, f, fn_id, "ping", 4) == OFN_OK && buf.size == 4 && memcmp(buf.ptr, "ping", 4) == 0,
+          "the deployed function answers: %s", last_message());
+    ofn_buf_dispose(&buf);
+
+    check(ofn_functions_deploy_function(&buf, f, "{\"displayName\": \"x\"}") == OFN_EINVALID &&
+              strstr(last_message(), "applicationId") != NULL,
+          "details without an application are refused: %s", last_message());
+    check(ofn_functions_deploy_function(&buf, f, "not json") == OFN_EINVALID, "details that are not JSON are refused");
+    snprintf(details, sizeof details,
+             "{\"applicationId\": \"%s\", \"displayName\": \"odd\", \"image\": \"oraclefn/echo\", \"memoryInMBs\": 100}", app_id);
+    check(ofn_functions_deploy_function(&buf, f, details) == OFN_ESERVICE && ofn_error_last()->http_status == 400,
+          "a memory the service refuses: %s", last_message());
+    check(buf.ptr == NULL, "no output after an error");
+}
+
+static void test_namespace(ofn_storage *s) {
+    ofn_buf buf = OFN_BUF_INIT;
+    check(ofn_storage_namespace(&buf, s) == OFN_OK && strcmp(buf.ptr, "oraclefn") == 0,
+          "the emulator's namespace: %s", buf.ptr ? buf.ptr : last_message());
+    ofn_buf_dispose(&buf);
+    check(ofn_storage_namespace(NULL, s) == OFN_EINVALID, "namespace: out NULL");
+}
+
 static void test_bad_arguments(ofn_config *config) {
     ofn_storage *s = NULL;
     ofn_buf buf = OFN_BUF_INIT;
@@ -219,8 +301,12 @@ int main(int argc, char **argv) {
         if (storage) {
             test_storage(storage);
             test_put_file(storage);
+            test_namespace(storage);
         }
-        if (functions) test_functions(functions);
+        if (functions) {
+            test_functions(functions);
+            test_deploy(functions);
+        }
         test_bad_arguments(config);
     }
     ofn_functions_free(functions);
