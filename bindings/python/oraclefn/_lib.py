@@ -139,6 +139,7 @@ _declare("ofn_storage_head", [_buf_out, _void_p, _str, _str])
 _declare("ofn_storage_list", [_buf_out, _void_p, _str, _str, _str])
 _declare("ofn_storage_delete", [_void_p, _str, _str])
 _declare("ofn_storage_delete_many", [_void_p, _str, _str])
+_declare("ofn_storage_namespace", [_buf_out, _void_p])
 
 _declare("ofn_functions_new", [_handle_out, _void_p])
 _declare("ofn_functions_free", [_void_p], None, checked=False)
@@ -146,6 +147,9 @@ _declare("ofn_functions_list_applications", [_buf_out, _void_p, _str])
 _declare("ofn_functions_list_functions", [_buf_out, _void_p, _str])
 _declare("ofn_functions_invoke", [_buf_out, _void_p, _str, _void_p, ctypes.c_ssize_t])
 _declare("ofn_functions_invoke_detached", [_buf_out, _void_p, _str, _void_p, ctypes.c_ssize_t])
+_declare("ofn_functions_is_emulator", [ctypes.POINTER(ctypes.c_int32), _void_p])
+_declare("ofn_functions_ensure_application", [_buf_out, _void_p, _str])
+_declare("ofn_functions_deploy_function", [_buf_out, _void_p, _str])
 
 
 def encode(text, name):

@@ -1,4 +1,4 @@
-"""Oracle Functions: list applications and functions, invoke one synchronously or detached."""
+"""Oracle Functions: list applications and functions, deploy one, invoke one synchronously or detached."""
 import ctypes
 import json
 
@@ -36,6 +36,28 @@ class Functions:
     def list_functions(self, application_id):
         """The functions of an application (dicts with 'id', 'displayName', 'image', 'invokeEndpoint', ...)."""
         return self._json(_lib.lib.ofn_functions_list_functions, _lib.encode(application_id, "application_id"))
+
+    def is_emulator(self):
+        """Whether the configured Functions endpoint is an oraclefn emulator; without an oracle_f endpoint (Oracle
+        Functions itself) nothing is asked."""
+        emulated = ctypes.c_int32()
+        _lib.lib.ofn_functions_is_emulator(ctypes.byref(emulated), self._handle.raw)
+        return bool(emulated.value)
+
+    def ensure_application(self, name):
+        """The application `name` in the configured compartment (a dict as OCI describes it), made in the configured
+        subnet when missing; returns once it is ACTIVE."""
+        return self._json(_lib.lib.ofn_functions_ensure_application, _lib.encode(name, "name"))
+
+    def deploy_function(self, application_id, name, image, memory, timeout=None, config=None, tags=None):
+        """The function `name` of the application with `image`, `memory` MB and `timeout` seconds (and, when given,
+        `config`, its environment, and freeform `tags`): updated when it exists and any of these differ, else
+        created; returns it (a dict as OCI describes it) once it is ACTIVE."""
+        details = {"applicationId": application_id, "displayName": name, "image": image, "memoryInMBs": memory}
+        for key, value in (("timeoutInSeconds", timeout), ("config", config), ("freeformTags", tags)):
+            if value is not None:
+                details[key] = value
+        return self._json(_lib.lib.ofn_functions_deploy_function, json.dumps(details).encode("utf-8"))
 
     def invoke(self, function_id, body=b""):
         """Runs the function with `body` (bytes, str or a file-like object, at most 6 MB) and returns its

@@ -73,6 +73,13 @@ class Storage:
         #: the configured storage_bucket, or None
         self.bucket = config["oracle_oss"].get("storage_bucket")
 
+    def namespace(self):
+        """The tenancy's Object Storage namespace, which also names its registry's images: the configured
+        tenancy_namespace, else asked of the service once."""
+        buf = _lib.Buf()
+        _lib.lib.ofn_storage_namespace(ctypes.byref(buf), self._handle.raw)
+        return buf.take().decode("utf-8")
+
     def create_bucket(self, bucket):
         """Creates the bucket in the configured compartment; ConflictError when it exists."""
         _lib.lib.ofn_storage_create_bucket(self._handle.raw, _lib.encode(bucket, "bucket"))

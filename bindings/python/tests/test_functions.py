@@ -79,6 +79,30 @@ def test_errors(functions, emulator, config):
     assert raised.value.opc_request_id
 
 
+def test_the_emulator_is_known_and_oracle_functions_is_not_asked(functions, fixtures):
+    assert functions.is_emulator()
+    offline = oraclefn.load_config(fixtures / "config" / "valid.yaml")  # no endpoint: no request, so none can fail
+    with oraclefn.Functions(offline) as oci_functions:
+        assert not oci_functions.is_emulator()
+
+
+def test_deploy_function_creates_then_updates_what_differs(functions):
+    application = functions.ensure_application("python-deploy")
+    assert application["lifecycleState"] == "ACTIVE"
+    assert functions.ensure_application("python-deploy")["id"] == application["id"], "found again, not made twice"
+    made = functions.deploy_function(application["id"], "worker", "oraclefn/echo:1", 128, timeout=20,
+                                     config={"GREETING": "hi"}, tags={"type": "test"})
+    assert made["lifecycleState"] == "ACTIVE"
+    assert (made["config"], made["freeformTags"], made["timeoutInSeconds"]) == ({"GREETING": "hi"}, {"type": "test"}, 20)
+    updated = functions.deploy_function(application["id"], "worker", "oraclefn/echo:2", 256)
+    assert (updated["id"], updated["image"], updated["memoryInMBs"]) == (made["id"], "oraclefn/echo:2", 256)
+    assert updated["config"] == {"GREETING": "hi"}, "a config not given is kept"
+    assert [f["displayName"] for f in functions.list_functions(application["id"])] == ["worker"]
+    assert functions.invoke(updated["id"], b"ping") == b"ping"
+    with pytest.raises(oraclefn.InvalidArgumentError, match="applicationId"):
+        functions.deploy_function(None, "worker", "oraclefn/echo", 128)
+
+
 def test_injected_429s_are_retried():
     """An emulator answering 429 to most calls: every call still succeeds; one answering 429 to all
     is given up after the configured attempts."""

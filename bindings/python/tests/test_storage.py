@@ -33,6 +33,13 @@ def test_configured_bucket(storage, config):
     assert storage.backend == "oracle_oss"
 
 
+def test_namespace_is_asked_of_the_service_unless_configured(storage, fixtures):
+    assert storage.namespace() == "oraclefn"  # the emulator's
+    offline = oraclefn.load_config(fixtures / "config" / "valid.yaml", oracle={"tenancy_namespace": "ns"})
+    with oraclefn.Storage(offline) as configured:  # no endpoint: no request, so none can fail
+        assert configured.namespace() == "ns"
+
+
 def test_create_bucket_twice_is_a_conflict(storage, bucket):
     with pytest.raises(oraclefn.ConflictError) as raised:
         storage.create_bucket(bucket)

@@ -88,47 +88,42 @@ def function_name(image, memory, version, user):
     return re.sub(r"[^A-Za-z0-9_-]", "-", f"{FUNCTION_PREFIX}-{last}-v{version}") + "-" + digest
 
 
-def resolve(config, runtime=None, client=None):
+def resolve(config, runtime=None):
     """(function name, image, on an emulator) of a runtime (default: oracle_f.runtime, else default_runtime()),
     named as `oraclefn runtime deploy` names it: on an emulator the default runtime is its built-in image."""
     from .. import __version__
-    from ..services import OCIClient
+    from ..functions import Functions
+    from ..storage import Storage
 
     section = config["oracle_f"]
     runtime = runtime or section.get("runtime") or default_runtime()
-    owned = client is None
-    client = client or OCIClient(config)
-    try:
-        emulated = client.is_emulator()
-        if emulated and runtime == default_runtime():
-            image = emulator_image()
-        else:
-            image = registry_image(runtime, section["docker_server"], client.namespace())
-    finally:
-        if owned:
-            client.close()
+    with Functions(config) as functions:
+        emulated = functions.is_emulator()
+    if emulated and runtime == default_runtime():
+        image = emulator_image()
+    else:
+        with Storage(config) as storage:
+            image = registry_image(runtime, section["docker_server"], storage.namespace())
     return function_name(image, section["runtime_memory"], __version__, section["user"]), image, emulated
 
 
 def deploy(config, runtime=None, environment=None):
     """Makes sure the function of a runtime (see resolve()) exists in application_name() (made when missing), with
     the memory and timeout of the configuration's oracle_f section and, when given, `environment` as its config;
-    returns the function's name. The image must exist: on Oracle Functions, `oraclefn runtime build` pushes it."""
+    returns the function's name once it is ACTIVE. The image must exist: on Oracle Functions, `oraclefn runtime
+    build` pushes it."""
     from .. import __version__
-    from ..services import Functions, OCIClient
+    from ..functions import Functions
 
     section = config["oracle_f"]
-    client = OCIClient(config)
-    try:
-        name, image, _ = resolve(config, runtime, client)
-        functions = Functions(client)
-        tags = {"type": "lithops-runtime", "lithops_version": __version__,
-                "oraclefn_runtime": runtime or section.get("runtime") or default_runtime()}
-        functions.function(functions.application(application_name(config)), name, image, section["runtime_memory"],
-                           section["runtime_timeout"], environment, tags)
-        return name
-    finally:
-        client.close()
+    name, image, _ = resolve(config, runtime)
+    tags = {"type": "lithops-runtime", "lithops_version": __version__,
+            "oraclefn_runtime": runtime or section.get("runtime") or default_runtime()}
+    with Functions(config) as functions:
+        application = functions.ensure_application(application_name(config))
+        functions.deploy_function(application["id"], name, image, section["runtime_memory"], section["runtime_timeout"],
+                                  environment, tags)
+    return name
 
 
 def emulator_environment():
