@@ -406,6 +406,19 @@ SWIFT_EXTERN ofn_status ofn_functions_list_functions(ofn_buf * _Nullable out_, v
 /// or the region’s). Free it with ofn_functions_free().
 SWIFT_EXTERN ofn_status ofn_functions_new(void * _Nullable * _Nullable out_, void * _Nullable config) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
+/// Greets a few names through the engine, as <code>oraclefn hello</code> does: in the
+/// runtime oracle_f.runtime (else the default Python runtime) when it is
+/// deployed; on an emulator without one, through its hello function. On
+/// Oracle Functions with no runtime deployed: OFN_ENOTFOUND, saying to deploy
+/// it. <code>options_json</code> (may be NULL): “python” as for ofn_runtime_deploy(),
+/// “names” (an array of strings, default [“world”, “Lithops”, “Oracle
+/// Functions”]). <code>out</code> gets the report as JSON: “greetings” (in the order of
+/// the names), “failures” (a line for each call that did not greet: then the
+/// status is OFN_ECALL, the error says why and <code>out</code> is filled all the same),
+/// “runtime” (absent for the emulator’s hello function), “function”,
+/// “function_id”, “endpoint”, “seconds”.
+SWIFT_EXTERN ofn_status ofn_hello(ofn_buf * _Nullable out_, void * _Nullable engine, char const * _Nullable optionsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
 /// Collects a detached job another process started, by its id (see
 /// ofn_job_id()). Options as for ofn_job_submit(); the rest comes from the
 /// job’s manifest.
@@ -461,6 +474,46 @@ SWIFT_EXTERN ofn_status ofn_job_submit(void * _Nullable * _Nullable out_, void *
 /// passed (OFN_ETIMEOUT); a negative timeout waits as long as it takes. Any
 /// thread may wait, several at once.
 SWIFT_EXTERN ofn_status ofn_job_wait(void * _Nullable job, int64_t timeoutMs) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+SWIFT_EXTERN void ofn_logs_free(void * _Nullable logs) SWIFT_NOEXCEPT;
+
+/// The lines written since the last read (since the start, first), oldest
+/// first, as a JSON array of objects: “time” (RFC 3339), “functionId”,
+/// “callId”, “stream” (“stdout” or “stderr”), “message”. Empty when there is
+/// nothing new; poll again later. Reads of one follower take turns.
+SWIFT_EXTERN ofn_status ofn_logs_next(ofn_buf * _Nullable out_, void * _Nullable logs) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Opens a follower of the functions’ logs: on an emulator its log endpoint,
+/// on Oracle Functions OCI Logging (which needs oracle_f.log_group_id and
+/// log_id: OFN_ECONFIG says how to set them up otherwise). <code>options_json</code>
+/// (may be NULL): “function” (an OCID or a function’s name; default: every
+/// function), “since” (an RFC 3339 time, epoch seconds, or an age such as
+/// “30s”, “10m”, “2h”, “1d”; default “5m”). Read with ofn_logs_next(); free
+/// with ofn_logs_free().
+SWIFT_EXTERN ofn_status ofn_logs_open(void * _Nullable * _Nullable out_, void * _Nullable config, char const * _Nullable optionsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Deletes a runtime’s functions: every memory size, or only “memory” of
+/// <code>options_json</code> (may be NULL; “python” as for ofn_runtime_deploy()).
+/// <code>runtime</code> as for ofn_runtime_deploy(). <code>out</code> gets the deleted functions’
+/// names as a JSON array; OFN_ENOTFOUND when none is deployed.
+SWIFT_EXTERN ofn_status ofn_runtime_delete(ofn_buf * _Nullable out_, void * _Nullable config, char const * _Nullable runtime, char const * _Nullable optionsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Deploys a runtime: makes its function in the runtime application (made
+/// when missing, in oracle_f.subnet_id) or updates it, waits until it is
+/// ACTIVE and asks its worker for its metadata. <code>runtime</code> is a runtime name or
+/// image (NULL: oracle_f.runtime, else the default Python runtime).
+/// <code>options_json</code> (may be NULL): “memory” (MB, default oracle_f.runtime_memory),
+/// “timeout” (s, default oracle_f.runtime_timeout), “python” (the default
+/// runtime’s version, “3.11” or “3.12”, default “3.12”), “environment” (an
+/// object of strings: the function’s config). <code>out</code> gets the runtime function
+/// as JSON: “runtime”, “image”, “memory”, “timeout”, “version”, “function”,
+/// “function_id”, “application”, “state”, “metadata”.
+SWIFT_EXTERN ofn_status ofn_runtime_deploy(ofn_buf * _Nullable out_, void * _Nullable config, char const * _Nullable runtime, char const * _Nullable optionsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// The deployed runtimes of the runtime application, as a JSON array of the
+/// objects ofn_runtime_deploy() gives (without “metadata”); [] when the
+/// application does not exist.
+SWIFT_EXTERN ofn_status ofn_runtime_list(ofn_buf * _Nullable out_, void * _Nullable config) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 SWIFT_EXTERN void ofn_signer_free(void * _Nullable signer) SWIFT_NOEXCEPT;
 

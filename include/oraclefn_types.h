@@ -74,6 +74,7 @@ typedef struct ofn_engine ofn_engine; /* shareable: any number of jobs from any 
 typedef struct ofn_job ofn_job;       /* one map job; every call on it is thread-safe */
 typedef struct ofn_storage ofn_storage;     /* Object Storage client: share it between threads */
 typedef struct ofn_functions ofn_functions; /* Functions client: share it between threads */
+typedef struct ofn_logs ofn_logs;           /* a log follower: its reads take turns */
 
 /* Input bytes, borrowed for the duration of a call (the library copies them). */
 typedef struct ofn_bytes {

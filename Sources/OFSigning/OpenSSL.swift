@@ -43,8 +43,14 @@ final class EVPKey: @unchecked Sendable {
     }
 }
 
-enum Digest {
+/// Message digests through OpenSSL.
+public enum Digest {
     static func sha256(_ bytes: [UInt8]) -> [UInt8]? { digest(bytes, EVP_sha256()) }
+
+    /// SHA-1 in lowercase hex: not for security; Lithops hashes its runtime function names with it.
+    public static func sha1Hex(_ text: String) -> String? {
+        digest(Array(text.utf8), EVP_sha1()).map { $0.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
+    }
 
     static func md5(_ bytes: [UInt8]) -> [UInt8]? { digest(bytes, EVP_md5()) }
 

@@ -40,34 +40,31 @@ extension LogsCommand {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            guard Self.start(since, now: Date()) != nil else {
+            guard LogStart.parse(since, now: Date()) != nil else {
                 throw ValidationError("--since \(since): give an RFC 3339 time (2026-06-02T10:20:30Z), epoch seconds, or an age such as 30s, 10m, 2h or 1d")
             }
             guard interval > 0, interval <= 3600 else { throw ValidationError("--interval must be more than 0 and at most 3600 seconds") }
         }
 
-        /// The time `since` stands for.
-        static func start(_ since: String, now: Date) -> Date? {
-            if let unit = since.last, let scale = ["s": 1.0, "m": 60, "h": 3600, "d": 86_400][String(unit)], let count = Double(since.dropLast()), count >= 0 {
-                return now.addingTimeInterval(-count * scale)
-            }
-            if let seconds = Double(since) { return Date(timeIntervalSince1970: seconds) }
-            return (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(since)) ?? (try? Date.ISO8601FormatStyle().parse(since))
-        }
-
         func run() async throws {
             let session = try CloudSession(configuration: try config.load())
-            let start = Self.start(since, now: Date()) ?? Date()
-            let names = FunctionNames(session: session)
+            let start = LogStart.parse(since, now: Date()) ?? Date()
             var functionId: String?
-            if let function { functionId = try await names.id(of: function) }
-            let follower: any LogFollower = try await session.isEmulator()
-                ? EmulatorLogFollower(logs: session.logs, functionId: functionId, start: start)
-                : try OCILogFollower(session: session, functionId: functionId, start: start)
+            if let function {
+                functionId = try await CLIFailure.reporting("finding function \(function)") {
+                    try await FunctionLogs.functionId(of: function, management: session.management)
+                }
+            }
+            let isEmulator = try await session.isEmulator()
+            let follower = try await CLIFailure.reporting("following the logs") {
+                try FunctionLogs.follower(
+                    configuration: session.configuration, logs: session.logs, isEmulator: isEmulator, functionId: functionId, start: start)
+            }
+            let names = FunctionNames(management: session.management)
             let (json, once, pause, filtered) = (output.json, once, Duration.milliseconds(Int(interval * 1000)), functionId != nil)
             try await Self.untilInterrupted {
                 while true {
-                    for line in try await follower.next() {
+                    for line in try await CLIFailure.reporting("following the logs", { try await follower.next() }) {
                         if json {
                             try Console.jsonLine(line)
                         } else {
@@ -176,109 +173,17 @@ extension LogsCommand {
     }
 }
 
-/// Reads the log lines written since it last read.
-protocol LogFollower: Sendable {
-    func next() async throws(CLIFailure) -> [FunctionLogLine]
-}
-
-/// The emulator's log, read on from the last sequence number seen.
-final class EmulatorLogFollower: LogFollower, @unchecked Sendable {
-    /// Lines asked for at once (the endpoint's most).
-    static let pageLimit = 10_000
-
-    private let logs: LogsClient
-    private let functionId: String?
-    private let since: String
-    // one poll at a time: Poll.run calls next() in a loop
-    private var after: Int?
-
-    init(logs: LogsClient, functionId: String?, start: Date) {
-        self.logs = logs
-        self.functionId = functionId
-        self.since = String(start.timeIntervalSince1970)
-    }
-
-    func next() async throws(CLIFailure) -> [FunctionLogLine] {
-        var lines: [FunctionLogLine] = []
-        while true {
-            let page = try await CLIFailure.reporting("reading the emulator's logs") {
-                try await logs.emulatorLines(after: after, functionId: functionId, since: since, limit: Self.pageLimit)
-            }
-            lines += page.lines
-            after = page.lastSequence
-            if page.lines.count < Self.pageLimit { return lines }
-        }
-    }
-}
-
-/// OCI Logging searched over a window that overlaps the last one, since lines are ingested late; lines already
-/// printed (by their record id) are skipped.
-final class OCILogFollower: LogFollower, @unchecked Sendable {
-    /// How far back each search reaches past the previous one's end.
-    static let overlap: TimeInterval = 120
-
-    private let logs: LogsClient
-    private let compartmentId: String
-    private let logGroupId: String
-    private let logId: String
-    private let functionId: String?
-    // one poll at a time: Poll.run calls next() in a loop
-    private var start: Date
-    private var seen: Set<String> = []
-
-    init(session: CloudSession, functionId: String?, start: Date) throws(CLIFailure) {
-        let functions = session.configuration.functions
-        guard let logGroupId = functions.logGroupId, let logId = functions.logId else {
-            let application = RuntimeNaming.applicationName(configuration: session.configuration)
-            throw .usage("logs on Oracle Functions are kept by OCI Logging: enable the invocation logs of application \(application) (its Logs tab in the console) and set log_group_id and log_id in the oracle_f section to the OCIDs of that log's group and of the log; without them, `oraclefn logs get JOB` prints the output a job's calls reported")
-        }
-        self.logs = session.logs
-        self.compartmentId = functions.compartmentId
-        self.logGroupId = logGroupId
-        self.logId = logId
-        self.functionId = functionId
-        self.start = start
-    }
-
-    func next() async throws(CLIFailure) -> [FunctionLogLine] {
-        let end = Date()
-        let search: LogSearch
-        do {
-            search = try LogSearch.functionLog(compartmentId: compartmentId, logGroupId: logGroupId, logId: logId, functionId: functionId, start: start, end: end)
-        } catch {
-            throw CLIFailure(error, while: "searching log \(logId) in OCI Logging")
-        }
-        let records = try await CLIFailure.reporting("searching log \(logId) in OCI Logging") { try await logs.search(search) }
-        let fresh = records.filter { !seen.contains($0.id) }
-        seen = Set(records.map(\.id))
-        start = max(start, end.addingTimeInterval(-Self.overlap))
-        return fresh.map(\.line)
-    }
-}
-
-/// Function names and OCIDs, each looked up once.
+/// Function names by OCID, each looked up once.
 actor FunctionNames {
-    private let session: CloudSession
+    private let management: FunctionsManagementClient
     private var names: [String: String] = [:]
 
-    init(session: CloudSession) { self.session = session }
-
-    /// The OCID of a function given by OCID or by name (searched in the compartment's applications).
-    func id(of function: String) async throws(CLIFailure) -> String {
-        if function.hasPrefix("ocid1.fnfunc.") { return function }
-        let management = session.management
-        return try await CLIFailure.reporting("finding function \(function)") {
-            for application in try await management.listApplications() {
-                if let found = try await management.listFunctions(applicationId: application.id, displayName: function).first { return found.id }
-            }
-            throw CLIFailure.notFound("no function named \(function) in compartment \(management.compartmentId); give its OCID or the name `oraclefn runtime list` shows")
-        }
-    }
+    init(management: FunctionsManagementClient) { self.management = management }
 
     /// The function's name, or its OCID when it cannot be read.
     func name(of id: String) async -> String {
         if let known = names[id] { return known }
-        let name = (try? await session.management.getFunction(id: id).displayName) ?? id
+        let name = (try? await management.getFunction(id: id).displayName) ?? id
         names[id] = name
         return name
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OFConfig
+import OFEngine
 import OFServices
 
 /// `oraclefn runtime build|deploy|list|update|delete`, as `lithops runtime` does them for oracle_f.
@@ -46,12 +47,10 @@ struct PythonOption: ParsableArguments {
     }
 }
 
-/// What the runtime commands share: the clients, the naming and where the runtime lives.
+/// What the runtime commands share: the clients and the runtimes of the configuration.
 struct RuntimeSetup {
     let session: CloudSession
-    let naming: RuntimeNaming
-    let deployer: RuntimeDeployer
-    let isEmulator: Bool
+    let runtimes: Runtimes
 
     init(_ options: ConfigOptions) async throws(CLIFailure) {
         try await self.init(configuration: try options.load())
@@ -63,21 +62,18 @@ struct RuntimeSetup {
         let namespace = try await CLIFailure.reporting("looking up the tenancy's Object Storage namespace (set tenancy_namespace in the oracle section to skip it)") {
             try await storage.namespace()
         }
-        naming = RuntimeNaming(configuration: session.configuration, namespace: namespace)
-        deployer = RuntimeDeployer(session: session, naming: naming, applicationName: RuntimeNaming.applicationName(configuration: session.configuration))
-        isEmulator = try await session.isEmulator()
+        runtimes = Runtimes(
+            configuration: configuration, management: session.management, invoker: session.invoker, namespace: namespace,
+            isEmulator: try await session.isEmulator())
     }
 
-    /// The runtime named, else oracle_f.runtime, else the default Python runtime; with its image, which for the
-    /// default runtime on the emulator is the built-in one unless `registry` asks for the registry's.
+    var naming: RuntimeNaming { runtimes.naming }
+    var applicationName: String { runtimes.applicationName }
+
+    /// See `Runtimes.runtime(_:python:registry:)`.
     func runtime(_ name: String?, python: @autoclosure () -> String, registry: Bool = false) -> (name: String, image: String) {
-        if let name = name ?? session.configuration.functions.runtime { return (name, naming.image(of: name)) }
-        let version = python()
-        let name = "oraclefn-python-v" + version.replacingOccurrences(of: ".", with: "")
-        return (name, isEmulator && !registry ? "oraclefn/python:\(version)" : naming.image(of: name))
+        runtimes.runtime(name, python: python(), registry: registry)
     }
-
-    var applicationName: String { deployer.applicationName }
 }
 
 extension RuntimeCommand {
@@ -193,9 +189,9 @@ extension RuntimeCommand {
             let (runtime, image) = setup.runtime(name, python: version)
             let functions = setup.session.configuration.functions
             let memory = memory ?? functions.runtimeMemory
-            let progress = ProgressBar("deploying \(runtime)", total: 4)
+            let progress = ProgressBar("deploying \(runtime)", total: 3)
             let deployed = try await CLIFailure.reporting("deploying runtime \(runtime) (image \(image), \(memory) MB)") {
-                try await setup.deployer.deploy(runtime: runtime, image: image, memory: memory, timeout: timeout ?? functions.runtimeTimeout) { _ in
+                try await setup.runtimes.deploy(runtime: runtime, image: image, memory: memory, timeout: timeout ?? functions.runtimeTimeout) { _ in
                     progress.advance()
                 }
             }
@@ -226,10 +222,7 @@ extension RuntimeCommand {
             let setup = try await RuntimeSetup(config)
             let wanted = name.map { setup.naming.image(of: $0) }
             let runtimes = try await CLIFailure.reporting("listing the runtimes of application \(setup.applicationName)") {
-                guard let application = try await setup.deployer.existingApplication() else { return [RuntimeFunction]() }
-                return try await setup.deployer.runtimeFunctions(in: application)
-                    .filter { wanted == nil || $0.image == wanted }
-                    .map { RuntimeFunction($0, application: application.displayName) }
+                try await setup.runtimes.list().filter { wanted == nil || $0.image == wanted }
             }
             if output.json { return try Console.json(runtimes) }
             guard !runtimes.isEmpty else {
@@ -255,8 +248,7 @@ extension RuntimeCommand {
             let setup = try await RuntimeSetup(config)
             let wanted = name.map { setup.naming.image(of: $0) }
             let current = try await CLIFailure.reporting("listing the runtimes of application \(setup.applicationName)") {
-                guard let application = try await setup.deployer.existingApplication() else { return [Function]() }
-                return try await setup.deployer.runtimeFunctions(in: application).filter {
+                try await setup.runtimes.deployedRuntimes().filter {
                     $0.freeformTags?["lithops_version"] == setup.naming.version && (wanted == nil || $0.image == wanted)
                 }
             }
@@ -270,7 +262,7 @@ extension RuntimeCommand {
                 let image = function.image ?? setup.naming.image(of: runtime)
                 let memory = function.memoryInMBs ?? setup.session.configuration.functions.runtimeMemory
                 updated.append(try await CLIFailure.reporting("updating runtime \(runtime) (\(memory) MB)") {
-                    try await setup.deployer.deploy(
+                    try await setup.runtimes.deploy(
                         runtime: runtime, image: image, memory: memory, timeout: setup.session.configuration.functions.runtimeTimeout) { _ in }
                 })
                 progress.advance()
@@ -310,18 +302,16 @@ extension RuntimeCommand {
             let setup = try await RuntimeSetup(config)
             let (runtime, image) = setup.runtime(name, python: python.resolved)
             let matching = try await CLIFailure.reporting("listing the runtimes of application \(setup.applicationName)") {
-                guard let application = try await setup.deployer.existingApplication() else { return [Function]() }
-                return try await setup.deployer.runtimeFunctions(in: application).filter {
-                    $0.image == image && (memory == nil || $0.memoryInMBs == memory)
-                        && (version == nil || $0.freeformTags?["lithops_version"] == version)
-                }
+                try await setup.runtimes.deployed(image: image, memory: memory, version: version)
             }
             guard !matching.isEmpty else {
                 throw CLIFailure.notFound("no runtime \(runtime) (image \(image)\(memory.map { ", \($0) MB" } ?? "")) is deployed in application \(setup.applicationName); `oraclefn runtime list` shows what is")
             }
+            let progress = ProgressBar("deleting \(runtime)", total: matching.count)
             try await CLIFailure.reporting("deleting runtime \(runtime)") {
-                try await setup.deployer.delete(matching, progress: ProgressBar("deleting \(runtime)", total: matching.count))
+                try await setup.runtimes.delete(matching) { _ in progress.advance() }
             }
+            progress.finish()
             if output.json { return try Console.json(Deleted(runtime: runtime, image: image, deleted: matching.map(\.displayName))) }
             for function in matching {
                 Console.line("Deleted \(function.displayName) (\(function.memoryInMBs.map { "\($0) MB" } ?? "?"))")

@@ -31,9 +31,8 @@ struct CloudSession {
     /// Whether the configuration sends Functions to an oraclefn emulator rather than to OCI: only an
     /// oracle_f endpoint can, and only the emulator serves its handlers' logs there.
     func isEmulator() async throws(CLIFailure) -> Bool {
-        guard configuration.functions.endpoint != nil else { return false }
-        return try await CLIFailure.reporting("asking \(Endpoints(configuration: configuration).functions) whether it is the oraclefn emulator") {
-            try await logs.servesEmulatorLogs()
+        try await CLIFailure.reporting("asking \(Endpoints(configuration: configuration).functions) whether it is the oraclefn emulator") {
+            try await logs.isEmulator(configuration: configuration)
         }
     }
 

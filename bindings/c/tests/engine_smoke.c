@@ -1,7 +1,8 @@
 /*
  * C tests of map jobs through liboraclefn.so: two jobs at once from two
  * threads, progress callbacks with user data, results in input order,
- * function errors per call, cancellation and the error paths.
+ * function errors per call, cancellation and the error paths; hello and the
+ * runtime and log exports.
  * Prints "N passed, N failed".
  *
  * Usage: engine_smoke CONFIG FUNCTION_ID BUCKET
@@ -168,6 +169,59 @@ static void test_bad_arguments(void) {
     ofn_engine_free(NULL);
 }
 
+/* hello, logs and the runtime exports against the emulator: hello through its hello function (no runtime
+ * is deployed), the lines it logged, then a runtime deployed, listed and deleted. */
+static void test_hello_and_runtimes(void *config) {
+    ofn_buf out = OFN_BUF_INIT;
+    check(ofn_hello(&out, engine, "{\"names\": [\"C\", \"Lithops\"]}") == OFN_OK, "hello: %s", last_message());
+    check(out.ptr && strstr(out.ptr, "\"greetings\":[\"Hello, C! Ran in function hello (")
+              && strstr(out.ptr, "\"Hello, Lithops! Ran in function hello (") && strstr(out.ptr, "\"failures\":[]"),
+          "hello report: %s", out.ptr ? out.ptr : "(none)");
+    ofn_buf_dispose(&out);
+
+    /* what hello printed, followed as `oraclefn logs poll` does */
+    void *logs = NULL;
+    check(ofn_logs_open(&logs, config, "{\"function\": \"hello\", \"since\": \"1h\"}") == OFN_OK, "logs open: %s", last_message());
+    check(ofn_logs_next(&out, logs) == OFN_OK && out.ptr && strstr(out.ptr, "\"message\":\"hello: greeting C for call ")
+              && strstr(out.ptr, "\"stream\":\"stdout\""), "logs: %s", out.ptr ? out.ptr : last_message());
+    ofn_buf_dispose(&out);
+    check(ofn_logs_next(&out, logs) == OFN_OK && out.ptr && strcmp(out.ptr, "[]") == 0, "nothing new: %s", out.ptr ? out.ptr : last_message());
+    ofn_buf_dispose(&out);
+    ofn_logs_free(logs);
+    check(ofn_logs_next(&out, logs) == OFN_EINVALID, "a freed follower is refused");
+    check(ofn_logs_open(&logs, config, "{\"since\": \"yesterday\"}") == OFN_EINVALID && strstr(last_message(), "30s, 10m"),
+          "bad since: %s", last_message());
+    check(ofn_logs_open(&logs, config, "{\"function\": \"no-such-function\"}") == OFN_ENOTFOUND
+              && strstr(last_message(), "no function named no-such-function"), "unknown function: %s", last_message());
+    check(logs == NULL, "no follower after failures");
+
+    check(ofn_runtime_deploy(&out, config, "oraclefn/worker", "{\"memory\": 128, \"timeout\": 60}") == OFN_OK,
+          "runtime deploy: %s", last_message());
+    check(out.ptr && strstr(out.ptr, "\"image\":\"oraclefn/worker:latest\"") && strstr(out.ptr, "\"memory\":128")
+              && strstr(out.ptr, "\"state\":\"ACTIVE\"") && strstr(out.ptr, "\"worker\":\"native\""),
+          "deployed runtime: %s", out.ptr ? out.ptr : "(none)");
+    ofn_buf_dispose(&out);
+    check(ofn_runtime_list(&out, config) == OFN_OK && out.ptr && strstr(out.ptr, "\"function\":\"lithops-worker-worker-latest-v"),
+          "runtime list: %s", out.ptr ? out.ptr : last_message());
+    ofn_buf_dispose(&out);
+    check(ofn_runtime_delete(&out, config, "oraclefn/worker", "{\"memory\": 128}") == OFN_OK && out.ptr
+              && strstr(out.ptr, "[\"lithops-worker-worker-latest-v"),
+          "runtime delete: %s", out.ptr ? out.ptr : last_message());
+    ofn_buf_dispose(&out);
+    check(ofn_runtime_delete(&out, config, "oraclefn/worker", NULL) == OFN_ENOTFOUND
+              && strstr(last_message(), "no runtime oraclefn/worker (image oraclefn/worker:latest) is deployed"),
+          "deleting it again: %s", last_message());
+
+    check(ofn_runtime_deploy(&out, config, NULL, "{\"memory\": 100}") == OFN_EINVALID
+              && strstr(last_message(), "128, 256, 512, 1024, 2048, 3072"), "memory 100: %s", last_message());
+    check(ofn_runtime_deploy(&out, config, NULL, "{\"colour\": 1}") == OFN_EINVALID
+              && strstr(last_message(), "unknown option \"colour\""), "unknown option: %s", last_message());
+    check(ofn_hello(&out, engine, "{\"names\": []}") == OFN_EINVALID, "no names: %s", last_message());
+    check(ofn_hello(&out, NULL, NULL) == OFN_EINVALID, "hello(NULL engine)");
+    check(ofn_runtime_list(&out, NULL) == OFN_EINVALID, "runtime list(NULL config)");
+    check(out.ptr == NULL, "nothing to dispose after failures");
+}
+
 int main(int argc, char **argv) {
     void *config = NULL;
     pthread_t a, b;
@@ -188,6 +242,7 @@ int main(int argc, char **argv) {
     test_function_error_and_details();
     test_cancel();
     test_bad_arguments();
+    test_hello_and_runtimes(config);
     ofn_engine_free(engine);
     ofn_config_free(config);
     printf("%d passed, %d failed\n", passed, failed);

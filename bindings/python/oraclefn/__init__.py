@@ -19,7 +19,7 @@ _LAZY = {
     "Signer": "signer", "Storage": "storage", "Functions": "functions", "FunctionExecutor": "executor",
     "ALL_COMPLETED": "futures", "ALWAYS": "futures", "ANY_COMPLETED": "futures", "FuturesList": "futures",
     "RemoteTraceback": "futures", "ResponseFuture": "futures",
-    "library_path": "_lib",
+    "library_path": "_lib", "hello": "hello", "LogFollower": "logs",
 }
 
 

@@ -151,6 +151,15 @@ _declare("ofn_functions_is_emulator", [ctypes.POINTER(ctypes.c_int32), _void_p])
 _declare("ofn_functions_ensure_application", [_buf_out, _void_p, _str])
 _declare("ofn_functions_deploy_function", [_buf_out, _void_p, _str])
 
+_declare("ofn_runtime_deploy", [_buf_out, _void_p, _str, _str])
+_declare("ofn_runtime_list", [_buf_out, _void_p])
+_declare("ofn_runtime_delete", [_buf_out, _void_p, _str, _str])
+_declare("ofn_hello", [_buf_out, _void_p, _str])
+
+_declare("ofn_logs_open", [_handle_out, _void_p, _str])
+_declare("ofn_logs_next", [_buf_out, _void_p])
+_declare("ofn_logs_free", [_void_p], None, checked=False)
+
 
 def encode(text, name):
     """A str argument as UTF-8 bytes for the library (None stays NULL)."""
@@ -185,4 +194,17 @@ class Handle:
             type(self)._free(raw)
 
     def __del__(self):
+        self.close()
+
+
+class HandleOwner:
+    """close() and `with` for the classes that own a library handle as `self._handle`."""
+
+    def close(self):
+        self._handle.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
         self.close()

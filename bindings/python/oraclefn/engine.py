@@ -1,6 +1,7 @@
 """Map jobs: one function over many inputs, run by the engine in liboraclefn.so."""
 import ctypes
 import json
+import sys
 import threading
 
 from . import _lib, errors
@@ -39,7 +40,7 @@ class _HybridMethod:
         return bound
 
 
-class Engine:
+class Engine(_lib.HandleOwner):
     """Runs map jobs for a configuration (a Config, a path, or None for the
     usual one). One engine serves any number of jobs from any threads."""
 
@@ -82,8 +83,21 @@ class Engine:
                                 _options_json(options), callback, None)
         return Job(_JobHandle(raw.value), callback)
 
-    def close(self):
-        self._handle.close()
+    def hello(self, names=None, python=None):
+        """Greets `names` (default: world, Lithops, Oracle Functions) through
+        the engine, as `oraclefn hello` does: in the runtime oracle_f.runtime
+        (else the default Python runtime of `python`, default this Python's
+        version) when it is deployed; on an emulator without one, through its
+        hello function. Returns the report: "greetings" in the order of the
+        names, "function", "function_id", "endpoint", "seconds" and, for a
+        runtime, "runtime". NotFoundError on Oracle Functions when the runtime
+        is not deployed; CallFailedError when a call did not greet."""
+        options = {"python": python or "%d.%d" % sys.version_info[:2]}
+        if names is not None:
+            options["names"] = list(names)
+        buf = _lib.Buf()
+        _lib.lib.ofn_hello(ctypes.byref(buf), self._handle.raw, json.dumps(options).encode("utf-8"))
+        return json.loads(buf.take().decode("utf-8"))
 
 
 def _progress_callback(progress):

@@ -10,7 +10,7 @@ class _FunctionsHandle(_lib.Handle):
     _free = _lib.lib.ofn_functions_free
 
 
-class Functions:
+class Functions(_lib.HandleOwner):
     """A Functions client for a configuration's oracle_f section.
 
     >>> functions = Functions(load_config())
@@ -74,12 +74,3 @@ class Functions:
         _lib.lib.ofn_functions_invoke_detached(
             ctypes.byref(buf), self._handle.raw, _lib.encode(function_id, "function_id"), data, size)
         return buf.take().decode("utf-8")
-
-    def close(self):
-        self._handle.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()

@@ -54,7 +54,7 @@ def _range(extra_get_args):
         raise ValueError("Range must look like 'bytes=0-99', 'bytes=100-' or 'bytes=-100', not %r" % (spec,)) from None
 
 
-class Storage:
+class Storage(_lib.HandleOwner):
     """An Object Storage client for a configuration's oracle_oss section.
 
     >>> storage = Storage(load_config())
@@ -150,12 +150,3 @@ class Storage:
         keys = list(key_list)
         if keys:
             _lib.lib.ofn_storage_delete_many(self._handle.raw, _lib.encode(bucket, "bucket"), json.dumps(keys).encode("utf-8"))
-
-    def close(self):
-        self._handle.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()

@@ -1,25 +1,25 @@
-import COpenSSL
 import OFConfig
+import OFSigning
 import OFTransport
 
 /// How Lithops' oracle_f backend names a runtime's resources, so that the runtimes either tool deploys are
 /// found by the other: the application, the image and the function of a runtime name and memory size.
-struct RuntimeNaming: Sendable {
+public struct RuntimeNaming: Sendable {
     /// Lithops lists only functions whose name starts with this.
-    static let functionPrefix = "lithops-worker"
+    public static let functionPrefix = "lithops-worker"
     /// The freeform tag Lithops gives its runtime functions; `lithops_version` carries the version.
-    static let typeTag = "lithops-runtime"
+    public static let typeTag = "lithops-runtime"
 
     /// oraclefn's version, in function names and tags.
-    let version: String
+    public let version: String
     /// The user OCID: Lithops hashes it into function names and takes the application name from it.
-    let user: String
+    public let user: String
     /// `oracle_f.docker_server`.
-    let dockerServer: String
+    public let dockerServer: String
     /// The tenancy's Object Storage namespace: the registry's namespace.
-    let namespace: String
+    public let namespace: String
 
-    init(configuration: Configuration, namespace: String, version: String = String(describing: LibraryVersion.string)) {
+    public init(configuration: Configuration, namespace: String, version: String = String(describing: LibraryVersion.string)) {
         self.version = version
         self.user = configuration.functions.credentials.user
         self.dockerServer = configuration.functions.dockerServer
@@ -27,12 +27,12 @@ struct RuntimeNaming: Sendable {
     }
 
     /// `oracle_f.application_name`, else Lithops' `lithops_` and seven characters of the user OCID.
-    static func applicationName(configuration: Configuration) -> String {
+    public static func applicationName(configuration: Configuration) -> String {
         configuration.functions.applicationName ?? defaultApplicationName(user: configuration.functions.credentials.user)
     }
 
     /// `lithops_` + the user OCID's characters 8th-last to 2nd-last, lowercased (Python's `user[-8:-1]`).
-    static func defaultApplicationName(user: String) -> String {
+    public static func defaultApplicationName(user: String) -> String {
         let characters = Array(user)
         let end = max(0, characters.count - 1)
         let start = max(0, characters.count - 8)
@@ -41,7 +41,7 @@ struct RuntimeNaming: Sendable {
 
     /// The image of a runtime: a name with a `/` is a whole image name already; any other is pushed to the
     /// tenancy's registry, `<docker_server>/<namespace>/<name>`. A name without a tag gets `:latest`.
-    func image(of runtime: String) -> String {
+    public func image(of runtime: String) -> String {
         let image = runtime.contains("/") ? runtime : "\(dockerServer)/\(namespace)/\(runtime)"
         let last = image.split(separator: "/").last ?? Substring(image)
         return last.contains(":") || last.contains("@") ? image : image + ":latest"
@@ -50,27 +50,18 @@ struct RuntimeNaming: Sendable {
     /// `lithops-worker-<image's last part>-v<version>-<hash>`: one function per image, memory and version,
     /// the hash being Lithops' (the first 10 hex digits of SHA-1 of `<image>-<memory>-<version>-<user>`). Characters
     /// other than letters, digits, `-` and `_` become `-`, so the name is one OCI accepts.
-    func functionName(image: String, memory: Int) -> String {
-        let hash = Self.sha1Hex("\(image)-\(memory)-\(version)-\(user)").prefix(10)
+    public func functionName(image: String, memory: Int) -> String {
+        let hash = (Digest.sha1Hex("\(image)-\(memory)-\(version)-\(user)") ?? "").prefix(10)
         let last = image.split(separator: "/").last.map(String.init) ?? image
         return Self.safe("\(Self.functionPrefix)-\(last)-v\(version)") + "-" + hash
     }
 
     /// The freeform tags of a runtime function, Lithops' and the runtime name it was deployed as.
-    func tags(runtime: String) -> [String: String] {
+    public func tags(runtime: String) -> [String: String] {
         ["type": Self.typeTag, "lithops_version": version, "oraclefn_runtime": runtime]
     }
 
     static func safe(_ name: String) -> String {
         String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "-" })
-    }
-
-    static func sha1Hex(_ text: String) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        let bytes = Array(text.utf8)
-        let ok = bytes.withUnsafeBytes { EVP_Digest($0.baseAddress, $0.count, &digest, &length, EVP_sha1(), nil) }
-        guard ok == 1 else { return "" }
-        return digest.prefix(Int(length)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }

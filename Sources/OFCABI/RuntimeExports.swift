@@ -1,0 +1,151 @@
+// Runtimes and hello from C: deploy, list and delete the runtime functions Lithops' oracle_f backend names,
+// and greet through one, as `oraclefn runtime ...` and `oraclefn hello` do.
+import COraclefnTypes
+import OFConfig
+import OFEngine
+import OFServices
+
+/// The options of the runtime exports, as JSON; each export names the keys it takes.
+struct RuntimeOptions: Decodable {
+    var memory: Int?
+    var timeout: Int?
+    var python: String?
+    var environment: [String: String]?
+    var names: [String]?
+
+    static let memorySizes = [128, 256, 512, 1024, 2048, 3072]
+    static let pythonVersions = ["3.11", "3.12"]
+    /// The default runtime's Python version when none is given.
+    static let defaultPython = "3.12"
+
+    /// `text` (NULL: no options) with only the `allowed` keys, each checked.
+    static func parse(_ text: String?, allowed: [String]) throws -> RuntimeOptions {
+        guard let text else { return RuntimeOptions() }
+        let example = "{\"memory\": 512}"
+        guard let entries = (try? ConfigValue(json: text))?.mapEntries else {
+            throw CError.invalid("options_json is not a JSON object; pass e.g. \(example)")
+        }
+        if let unknown = entries.map(\.0).first(where: { !allowed.contains($0) }) {
+            throw CError.invalid("unknown option \"\(unknown)\"; the options are \(allowed.joined(separator: ", "))")
+        }
+        let options = try CJSON.decode(RuntimeOptions.self, text, "options_json", example: example)
+        if let memory = options.memory, !memorySizes.contains(memory) {
+            throw CError.invalid("option \"memory\" is \(memory); Oracle Functions offers \(memorySizes.map(String.init).joined(separator: ", ")) MB")
+        }
+        if let timeout = options.timeout, !(1...300).contains(timeout) {
+            throw CError.invalid("option \"timeout\" is \(timeout); Oracle Functions allows 1 to 300 seconds")
+        }
+        if let python = options.python, !pythonVersions.contains(python) {
+            throw CError.invalid("option \"python\" is \"\(python)\"; the runtime image is made for Python \(pythonVersions.joined(separator: " or "))")
+        }
+        if let names = options.names, names.isEmpty {
+            throw CError.invalid("option \"names\" is empty; give at least one name to greet")
+        }
+        return options
+    }
+}
+
+private func runtimes(_ config: OpaquePointer?) throws -> Runtimes {
+    let configuration = try Handle.borrow(config, as: ConfigHandle.self, "config").configuration
+    return try blocking { try await Runtimes.open(configuration: configuration) }
+}
+
+/// The runtimes, the runtime `name` stands for and its image, and the options, `allowed` of them given.
+private func resolvedRuntime(
+    _ config: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?, allowed: [String]
+) throws -> (runtimes: Runtimes, name: String, image: String, options: RuntimeOptions) {
+    let name = try Marshal.optionalString(name, "runtime")
+    let options = try RuntimeOptions.parse(try Marshal.optionalString(optionsJSON, "options_json"), allowed: allowed)
+    let runtimes = try runtimes(config)
+    let (runtime, image) = runtimes.runtime(name, python: options.python ?? RuntimeOptions.defaultPython)
+    return (runtimes, runtime, image, options)
+}
+
+/// Deploys a runtime: makes its function in the runtime application (made
+/// when missing, in oracle_f.subnet_id) or updates it, waits until it is
+/// ACTIVE and asks its worker for its metadata. `runtime` is a runtime name or
+/// image (NULL: oracle_f.runtime, else the default Python runtime).
+/// `options_json` (may be NULL): "memory" (MB, default oracle_f.runtime_memory),
+/// "timeout" (s, default oracle_f.runtime_timeout), "python" (the default
+/// runtime's version, "3.11" or "3.12", default "3.12"), "environment" (an
+/// object of strings: the function's config). `out` gets the runtime function
+/// as JSON: "runtime", "image", "memory", "timeout", "version", "function",
+/// "function_id", "application", "state", "metadata".
+@c(ofn_runtime_deploy)
+public func ofnRuntimeDeploy(
+    _ out: UnsafeMutablePointer<ofn_buf>?, _ config: OpaquePointer?, _ runtime: UnsafePointer<CChar>?,
+    _ optionsJSON: UnsafePointer<CChar>?
+) -> ofn_status {
+    guarded {
+        let (runtimes, runtime, image, options) = try resolvedRuntime(config, runtime, optionsJSON, allowed: ["memory", "timeout", "python", "environment"])
+        let functions = runtimes.configuration.functions
+        let deployed = try blocking {
+            try await runtimes.deploy(
+                runtime: runtime, image: image, memory: options.memory ?? functions.runtimeMemory,
+                timeout: options.timeout ?? functions.runtimeTimeout, environment: options.environment)
+        }
+        try Marshal.fill(out, try CJSON.encode(deployed))
+    }
+}
+
+/// The deployed runtimes of the runtime application, as a JSON array of the
+/// objects ofn_runtime_deploy() gives (without "metadata"); [] when the
+/// application does not exist.
+@c(ofn_runtime_list)
+public func ofnRuntimeList(_ out: UnsafeMutablePointer<ofn_buf>?, _ config: OpaquePointer?) -> ofn_status {
+    guarded {
+        let runtimes = try runtimes(config)
+        try Marshal.fill(out, try CJSON.encode(try blocking { try await runtimes.list() }))
+    }
+}
+
+/// Deletes a runtime's functions: every memory size, or only "memory" of
+/// `options_json` (may be NULL; "python" as for ofn_runtime_deploy()).
+/// `runtime` as for ofn_runtime_deploy(). `out` gets the deleted functions'
+/// names as a JSON array; OFN_ENOTFOUND when none is deployed.
+@c(ofn_runtime_delete)
+public func ofnRuntimeDelete(
+    _ out: UnsafeMutablePointer<ofn_buf>?, _ config: OpaquePointer?, _ runtime: UnsafePointer<CChar>?,
+    _ optionsJSON: UnsafePointer<CChar>?
+) -> ofn_status {
+    guarded {
+        let (runtimes, runtime, image, options) = try resolvedRuntime(config, runtime, optionsJSON, allowed: ["memory", "python"])
+        let deleted = try blocking { () -> [String] in
+            let matching = try await runtimes.deployed(image: image, memory: options.memory)
+            guard !matching.isEmpty else {
+                throw EngineError(.notFound, "no runtime \(runtime) (image \(image)\(options.memory.map { ", \($0) MB" } ?? "")) is deployed in application \(runtimes.applicationName); ofn_runtime_list() shows what is")
+            }
+            try await runtimes.delete(matching)
+            return matching.map(\.displayName)
+        }
+        try Marshal.fill(out, try CJSON.encode(deleted))
+    }
+}
+
+/// Greets a few names through the engine, as `oraclefn hello` does: in the
+/// runtime oracle_f.runtime (else the default Python runtime) when it is
+/// deployed; on an emulator without one, through its hello function. On
+/// Oracle Functions with no runtime deployed: OFN_ENOTFOUND, saying to deploy
+/// it. `options_json` (may be NULL): "python" as for ofn_runtime_deploy(),
+/// "names" (an array of strings, default ["world", "Lithops", "Oracle
+/// Functions"]). `out` gets the report as JSON: "greetings" (in the order of
+/// the names), "failures" (a line for each call that did not greet: then the
+/// status is OFN_ECALL, the error says why and `out` is filled all the same),
+/// "runtime" (absent for the emulator's hello function), "function",
+/// "function_id", "endpoint", "seconds".
+@c(ofn_hello)
+public func ofnHello(_ out: UnsafeMutablePointer<ofn_buf>?, _ engine: OpaquePointer?, _ optionsJSON: UnsafePointer<CChar>?) -> ofn_status {
+    guarded {
+        let engine = try Handle.borrow(engine, as: EngineHandle.self, "engine").engine
+        let options = try RuntimeOptions.parse(try Marshal.optionalString(optionsJSON, "options_json"), allowed: ["python", "names"])
+        let configuration = engine.configuration
+        let report = try blocking {
+            try await Runtimes.open(configuration: configuration).hello(
+                engine: engine, python: options.python ?? RuntimeOptions.defaultPython, names: options.names ?? Runtimes.helloNames)
+        }
+        try Marshal.fill(out, try CJSON.encode(report))
+        guard report.failures.isEmpty else {
+            throw CError(status: OFN_ECALL, message: "\(report.failures.count) of \(report.failures.count + report.greetings.count) hello calls failed: \(report.failures.joined(separator: "; "))")
+        }
+    }
+}
