@@ -515,6 +515,14 @@ SWIFT_EXTERN ofn_status ofn_runtime_deploy(ofn_buf * _Nullable out_, void * _Nul
 /// application does not exist.
 SWIFT_EXTERN ofn_status ofn_runtime_list(ofn_buf * _Nullable out_, void * _Nullable config) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
+/// What a runtime name stands for, as ofn_runtime_deploy() names it, without
+/// deploying anything. <code>runtime</code> and <code>options_json</code> (“python”, “memory”) as
+/// for ofn_runtime_deploy(). <code>out</code> gets JSON: “runtime” (the name), “image”,
+/// “function” (its function’s name at that memory), “application” and
+/// “emulator” (whether the Functions endpoint is an oraclefn emulator, whose
+/// default runtime is its built-in image).
+SWIFT_EXTERN ofn_status ofn_runtime_resolve(ofn_buf * _Nullable out_, void * _Nullable config, char const * _Nullable runtime, char const * _Nullable optionsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
 SWIFT_EXTERN void ofn_signer_free(void * _Nullable signer) SWIFT_NOEXCEPT;
 
 /// The signer of a loaded configuration (its oracle section’s key and keyId).

@@ -61,6 +61,33 @@ private func resolvedRuntime(
     return (runtimes, runtime, image, options)
 }
 
+/// What a runtime name stands for, as ofn_runtime_deploy() names it, without
+/// deploying anything. `runtime` and `options_json` ("python", "memory") as
+/// for ofn_runtime_deploy(). `out` gets JSON: "runtime" (the name), "image",
+/// "function" (its function's name at that memory), "application" and
+/// "emulator" (whether the Functions endpoint is an oraclefn emulator, whose
+/// default runtime is its built-in image).
+@c(ofn_runtime_resolve)
+public func ofnRuntimeResolve(
+    _ out: UnsafeMutablePointer<ofn_buf>?, _ config: OpaquePointer?, _ runtime: UnsafePointer<CChar>?,
+    _ optionsJSON: UnsafePointer<CChar>?
+) -> ofn_status {
+    guarded {
+        let (runtimes, runtime, image, options) = try resolvedRuntime(config, runtime, optionsJSON, allowed: ["memory", "python"])
+        let function = runtimes.naming.functionName(image: image, memory: options.memory ?? runtimes.configuration.functions.runtimeMemory)
+        try Marshal.fill(out, try CJSON.encode(ResolvedRuntime(
+            runtime: runtime, image: image, function: function, application: runtimes.applicationName, emulator: runtimes.isEmulator)))
+    }
+}
+
+private struct ResolvedRuntime: Encodable {
+    var runtime: String
+    var image: String
+    var function: String
+    var application: String
+    var emulator: Bool
+}
+
 /// Deploys a runtime: makes its function in the runtime application (made
 /// when missing, in oracle_f.subnet_id) or updates it, waits until it is
 /// ACTIVE and asks its worker for its metadata. `runtime` is a runtime name or

@@ -195,6 +195,10 @@ static void test_hello_and_runtimes(void *config) {
               && strstr(last_message(), "no function named no-such-function"), "unknown function: %s", last_message());
     check(logs == NULL, "no follower after failures");
 
+    check(ofn_runtime_resolve(&out, config, NULL, "{\"python\": \"3.12\"}") == OFN_OK && out.ptr
+              && strstr(out.ptr, "\"image\":\"oraclefn/python:3.12\"") && strstr(out.ptr, "\"emulator\":true")
+              && strstr(out.ptr, "\"runtime\":\"oraclefn-python-v312\""), "runtime resolve: %s", out.ptr ? out.ptr : last_message());
+    ofn_buf_dispose(&out);
     check(ofn_runtime_deploy(&out, config, "oraclefn/worker", "{\"memory\": 128, \"timeout\": 60}") == OFN_OK,
           "runtime deploy: %s", last_message());
     check(out.ptr && strstr(out.ptr, "\"image\":\"oraclefn/worker:latest\"") && strstr(out.ptr, "\"memory\":128")

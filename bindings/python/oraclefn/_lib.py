@@ -151,6 +151,7 @@ _declare("ofn_functions_is_emulator", [ctypes.POINTER(ctypes.c_int32), _void_p])
 _declare("ofn_functions_ensure_application", [_buf_out, _void_p, _str])
 _declare("ofn_functions_deploy_function", [_buf_out, _void_p, _str])
 
+_declare("ofn_runtime_resolve", [_buf_out, _void_p, _str, _str])
 _declare("ofn_runtime_deploy", [_buf_out, _void_p, _str, _str])
 _declare("ofn_runtime_list", [_buf_out, _void_p])
 _declare("ofn_runtime_delete", [_buf_out, _void_p, _str, _str])

@@ -160,12 +160,13 @@ class FunctionExecutor:
             with contextlib.suppress(errors.ConflictError):  # it exists already
                 self._storage.create_bucket(self.bucket)
             if self.function is None:
-                name, _, emulated = runtime.resolve(self.config, self.runtime)
-                if emulated:
+                # oracle_f.runtime, else the default runtime (on an emulator, its built-in image)
+                resolved = runtime.resolve(self.config)
+                if resolved["emulator"]:
                     # the embedded emulator runs the worker in this interpreter, importing this oraclefn
                     environment = runtime.emulator_environment() if self._emulator is not None else None
-                    runtime.deploy(self.config, self.runtime, environment)
-                self.function = name
+                    runtime.deploy(self.config, environment=environment)
+                self.function = resolved["function"]
             self._prepared = True
 
     def _function_reference(self, pickled):

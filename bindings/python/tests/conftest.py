@@ -1,4 +1,5 @@
 import json
+import os
 import sys
 import uuid
 from pathlib import Path
@@ -40,10 +41,19 @@ BUCKET = "oraclefn-engine-tests"
 
 @pytest.fixture(scope="session")
 def emulator():
-    """An emulator with a generated key and configuration, for the whole session."""
+    """An emulator with a generated key and configuration, for the whole session; its oraclefn/python image runs
+    this interpreter, which has the worker's packages."""
     from emulator_process import running_emulator
-    with running_emulator() as running:
-        yield running
+    previous = os.environ.get("ORACLEFN_PYTHON")
+    os.environ["ORACLEFN_PYTHON"] = sys.executable
+    try:
+        with running_emulator() as running:
+            yield running
+    finally:
+        if previous is None:
+            os.environ.pop("ORACLEFN_PYTHON")
+        else:
+            os.environ["ORACLEFN_PYTHON"] = previous
 
 
 @pytest.fixture(scope="session")

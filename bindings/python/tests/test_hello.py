@@ -25,7 +25,7 @@ def test_hello_greets_through_the_configured_runtime_once_it_is_deployed(emulato
     config = oraclefn.load_config(path)
     with oraclefn.Engine(config) as engine:
         assert engine.hello(names=["x"])["function"] == "hello", "no runtime deployed yet: the hello function"
-        assert runtime.deploy(config).startswith("lithops-worker-worker-latest-v")
+        assert runtime.deploy(config)["function"].startswith("lithops-worker-worker-latest-v")
         report = engine.hello()
     assert report["runtime"] == "oraclefn/worker" and report["function"].startswith("lithops-worker-worker-latest-v")
     assert report["greetings"][2].startswith(f"Hello, Oracle Functions! Ran in function {report['function']} (")

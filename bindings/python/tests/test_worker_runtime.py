@@ -5,6 +5,7 @@ import hashlib
 import importlib.metadata
 import json
 import pickle
+import re
 import sys
 import time
 
@@ -90,13 +91,22 @@ def test_the_context_worker_serves_a_job_through_the_fdk_by_itself(tmp_path):
     assert pickle.loads(base64.b64decode(result["output"]["inline"])) == str(folder / "oraclefn" / "__init__.py")
 
 
+def lithops_function_name(image, memory, version, user):
+    """Lithops' name for the function of an image and memory: the oracle of what the library computes."""
+    digest = hashlib.sha1(f"{image}-{memory}-{version}-{user}".encode()).hexdigest()[:10]
+    return re.sub(r"[^A-Za-z0-9_-]", "-", f"lithops-worker-{image.rsplit('/', 1)[-1]}-v{version}") + "-" + digest
+
+
 def test_deploy_names_the_function_as_lithops_and_oraclefn_runtime_deploy_do(emulator):
     config = oraclefn.load_config(emulator.config_file, oracle_f={"application_name": "deploy-tests"})
-    image = runtime.emulator_image()
-    name = runtime.deploy(config, environment={"GREETING": "hi"})
-    assert name == runtime.function_name(image, 256, oraclefn.__version__, config["oracle_f"]["user"])
-    assert runtime.deploy(config) == name, "found again, not made twice"
-    assert runtime.resolve(config) == (name, image, True)
+    image = f"oraclefn/python:{runtime.current_python()}"
+    deployed = runtime.deploy(config, environment={"GREETING": "hi"})
+    name = deployed["function"]
+    assert name == lithops_function_name(image, 256, oraclefn.__version__, config["oracle_f"]["user"])
+    assert deployed["metadata"]["worker"] == "python" and deployed["state"] == "ACTIVE"
+    assert runtime.deploy(config)["function_id"] == deployed["function_id"], "found again, not made twice"
+    assert runtime.resolve(config) == {"runtime": runtime.default_runtime(), "image": image, "function": name,
+                                       "application": "deploy-tests", "emulator": True}
     with oraclefn.Functions(config) as functions:
         (application,) = [a for a in functions.list_applications() if a["displayName"] == "deploy-tests"]
         (function,) = functions.list_functions(application["id"])
@@ -106,21 +116,16 @@ def test_deploy_names_the_function_as_lithops_and_oraclefn_runtime_deploy_do(emu
                                         "oraclefn_runtime": runtime.default_runtime()}
 
 
-def test_function_names_follow_lithops():
-    name = runtime.function_name("iad.ocir.io/ns/oraclefn-python-v312:latest", 256, "0.1.0",
-                                 "ocid1.user.oc1..aaaaaaaexampleuser")
-    digest = hashlib.sha1(b"iad.ocir.io/ns/oraclefn-python-v312:latest-256-0.1.0-ocid1.user.oc1..aaaaaaaexampleuser")
-    assert name == "lithops-worker-oraclefn-python-v312-latest-v0-1-0-" + digest.hexdigest()[:10]
-
-
-def test_runtime_images_and_application_names(fixtures):
-    assert runtime.registry_image("my-runtime", "iad.ocir.io", "ns") == "iad.ocir.io/ns/my-runtime:latest"
-    assert runtime.registry_image("phx.ocir.io/other/img:2", "iad.ocir.io", "ns") == "phx.ocir.io/other/img:2"
-    assert runtime.default_runtime("3.12") == "oraclefn-python-v312"
+def test_runtime_images_function_and_application_names_follow_lithops(fixtures):
+    # no endpoint: Oracle Functions, and with tenancy_namespace set, no request at all
     config = oraclefn.load_config(fixtures / "config" / "valid.yaml", oracle={"tenancy_namespace": "ns"})
-    user = config["oracle_f"]["user"]
-    assert runtime.application_name(config) == "lithops_" + user[-8:-1].lower()
-    name, image, emulated = runtime.resolve(config)  # no endpoint: Oracle Functions, no request needed
-    server = config["oracle_f"]["docker_server"]
-    assert (image, emulated) == (f"{server}/ns/{runtime.default_runtime()}:latest", False)
-    assert name == runtime.function_name(image, config["oracle_f"]["runtime_memory"], oraclefn.__version__, user)
+    user, server = config["oracle_f"]["user"], config["oracle_f"]["docker_server"]
+    memory = config["oracle_f"]["runtime_memory"]
+    resolved = runtime.resolve(config)
+    image = f"{server}/ns/{runtime.default_runtime()}:latest"
+    assert resolved == {"runtime": runtime.default_runtime(), "image": image, "emulator": False,
+                        "function": lithops_function_name(image, memory, oraclefn.__version__, user),
+                        "application": "lithops_" + user[-8:-1].lower()}
+    assert runtime.resolve(config, "my-runtime")["image"] == f"{server}/ns/my-runtime:latest"
+    assert runtime.resolve(config, "phx.ocir.io/other/img:2")["image"] == "phx.ocir.io/other/img:2"
+    assert runtime.default_runtime("3.12") == "oraclefn-python-v312"

@@ -3,10 +3,10 @@
 `write_build_context(folder)` writes a Dockerfile and everything it copies: the worker package and the pinned
 requirements. `oraclefn runtime build` hands that folder to docker or podman.
 """
-import hashlib
+import ctypes
 import importlib.metadata
+import json
 import pathlib
-import re
 import shutil
 import sys
 
@@ -51,79 +51,41 @@ def write_build_context(folder, python=None, requirements=()):
     return folder
 
 
-#: Lithops lists only runtime functions whose name starts with this.
-FUNCTION_PREFIX = "lithops-worker"
-
-
 def default_runtime(python=None):
     """The default Python runtime's name: oraclefn-python-v312 for Python 3.12."""
     return "oraclefn-python-v" + (python or current_python()).replace(".", "")
 
 
-def emulator_image(python=None):
-    """The emulator's built-in image that runs this worker (docs/emulator.md)."""
-    return f"oraclefn/python:{python or current_python()}"
+def _runtime_call(export, config, runtime, options):
+    from .. import _lib
 
-
-def registry_image(runtime, docker_server, namespace):
-    """The image of a runtime on Oracle Functions: a name with a `/` is an image already; any other is pushed to
-    the tenancy's registry, `<docker_server>/<namespace>/<name>`; without a tag, `:latest`."""
-    image = runtime if "/" in runtime else f"{docker_server}/{namespace}/{runtime}"
-    last = image.rsplit("/", 1)[-1]
-    return image if ":" in last or "@" in last else image + ":latest"
-
-
-def application_name(config):
-    """oracle_f.application_name, else Lithops' `lithops_` and seven characters of the user OCID."""
-    section = config["oracle_f"]
-    return section.get("application_name") or "lithops_" + section["user"][-8:-1].lower()
-
-
-def function_name(image, memory, version, user):
-    """Lithops' name for the function of an image, memory and version: `lithops-worker-<image's last part>-v<version>-
-    <first 10 hex digits of SHA-1 of "<image>-<memory>-<version>-<user>">`, characters OCI refuses made `-`. The
-    `oraclefn runtime deploy` command names runtimes the same way, so either finds what the other deployed."""
-    digest = hashlib.sha1(f"{image}-{memory}-{version}-{user}".encode()).hexdigest()[:10]
-    last = image.rsplit("/", 1)[-1]
-    return re.sub(r"[^A-Za-z0-9_-]", "-", f"{FUNCTION_PREFIX}-{last}-v{version}") + "-" + digest
+    buf = _lib.Buf()
+    export(ctypes.byref(buf), config.handle.raw, _lib.encode(runtime, "runtime"), json.dumps(options).encode("utf-8"))
+    return json.loads(buf.take().decode("utf-8"))
 
 
 def resolve(config, runtime=None):
-    """(function name, image, on an emulator) of a runtime (default: oracle_f.runtime, else default_runtime()),
-    named as `oraclefn runtime deploy` names it: on an emulator the default runtime is its built-in image."""
-    from .. import __version__
-    from ..functions import Functions
-    from ..storage import Storage
+    """What a runtime (default: oracle_f.runtime, else this Python's default runtime) stands for, named by the
+    library as `oraclefn runtime deploy` and Lithops name it, without deploying anything: a dict with "runtime",
+    "image" (on an emulator the default runtime is its built-in image), "function" (its function's name at
+    oracle_f.runtime_memory), "application" and "emulator"."""
+    from .. import _lib
 
-    section = config["oracle_f"]
-    runtime = runtime or section.get("runtime") or default_runtime()
-    with Functions(config) as functions:
-        emulated = functions.is_emulator()
-    if emulated and runtime == default_runtime():
-        image = emulator_image()
-    else:
-        with Storage(config) as storage:
-            image = registry_image(runtime, section["docker_server"], storage.namespace())
-    return function_name(image, section["runtime_memory"], __version__, section["user"]), image, emulated
+    return _runtime_call(_lib.lib.ofn_runtime_resolve, config, runtime, {"python": current_python()})
 
 
 def deploy(config, runtime=None, environment=None):
-    """Makes sure the function of a runtime (see resolve()) exists in application_name() (made when missing), with
-    the memory and timeout of the configuration's oracle_f section and, when given, `environment` as its config;
-    returns the function's name once it is ACTIVE. The image must exist: on Oracle Functions, `oraclefn runtime
-    build` pushes it."""
-    from .. import __version__
-    from ..functions import Functions
+    """Deploys a runtime (see resolve()) as `oraclefn runtime deploy` does: its function in the runtime
+    application (made when missing) with the memory and timeout of the oracle_f section and, when given,
+    `environment` as its config; once ACTIVE, its worker is asked for its metadata. Returns the deployed runtime
+    as a dict ("function", "function_id", "image", "metadata", ...). The image must exist: on Oracle Functions,
+    `oraclefn runtime build` pushes it."""
+    from .. import _lib
 
-    section = config["oracle_f"]
-    name, image, _ = resolve(config, runtime)
-    tags = {"type": "lithops-runtime", "lithops_version": __version__,
-            "oraclefn_runtime": runtime or section.get("runtime") or default_runtime()}
-    with Functions(config) as functions:
-        application = functions.ensure_application(application_name(config))
-        functions.deploy_function(application["id"], name, image, section["runtime_memory"], section["runtime_timeout"],
-                                  environment, tags)
-    return name
+    options = {"python": current_python()}
+    if environment:
+        options["environment"] = dict(environment)
+    return _runtime_call(_lib.lib.ofn_runtime_deploy, config, runtime, options)
 
 
 def emulator_environment():
