@@ -17,6 +17,7 @@ final class Transfer: @unchecked Sendable {
     let cancelRequested = Atomic<Bool>(false)
     let started = ContinuousClock.now
 
+    private let handles: EasyHandles
     private(set) var easy: UnsafeMutableRawPointer?
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
@@ -30,9 +31,10 @@ final class Transfer: @unchecked Sendable {
     /// A failure inside a callback, reported instead of curl's generic abort code.
     private var callbackError: TransportError?
 
-    init(id: UInt64, request: HTTPRequest, completion: @escaping Completion) {
+    init(id: UInt64, request: HTTPRequest, handles: EasyHandles, completion: @escaping Completion) {
         self.id = id
         self.request = request
+        self.handles = handles
         self.completion = completion
         self.source = request.body.source
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -45,7 +47,7 @@ final class Transfer: @unchecked Sendable {
     }
 
     func releaseHandle() {
-        if let easy { curl_easy_cleanup(easy) }
+        if let easy { handles.giveBack(easy) }
         easy = nil
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil
@@ -55,7 +57,7 @@ final class Transfer: @unchecked Sendable {
 
     func prepare(_ configuration: TransportConfiguration, userAgent: String) throws(TransportError) {
         _ = curlGlobalInit
-        guard let easy = curl_easy_init() else {
+        guard let easy = handles.take() else {
             throw TransportError(kind: .other, description: "libcurl could not create a transfer (out of memory?)", requestSent: false)
         }
         self.easy = easy
@@ -113,8 +115,10 @@ final class Transfer: @unchecked Sendable {
 
     private func setHeaders(bodyLength: Int, configuration: TransportConfiguration, userAgent: String) throws(TransportError) {
         var lines: [String] = []
+        lines.reserveCapacity(request.headers.count + 2)
+        let breaksLine: (UInt8) -> Bool = { $0 == 0x0A || $0 == 0x0D || $0 == 0 }
         for (name, value) in request.headers {
-            guard !name.isEmpty, !(name + value).utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }) else {
+            guard !name.isEmpty, !name.utf8.contains(where: breaksLine), !value.utf8.contains(where: breaksLine) else {
                 throw .invalidRequest("the header \"\(name)\" has an empty name or a line break in it; remove it")
             }
             if HTTPHeaders.same(name, "content-length") {
@@ -160,19 +164,20 @@ final class Transfer: @unchecked Sendable {
 
     // MARK: callbacks (I/O thread)
 
+    // Parsed as bytes: only the name and the value become strings.
     fileprivate func headerLine(_ line: UnsafeRawBufferPointer) {
-        let text = String(decoding: line, as: UTF8.self)
-        if text.hasPrefix("HTTP/") {
+        if line.starts(with: "HTTP/".utf8) {
             // A new answer (after a 100 Continue, for instance): forget the previous one.
             responseHeaders = HTTPHeaders()
             body.removeAll(keepingCapacity: true)
             bodyRouted = false
             return
         }
-        guard let colon = text.firstIndex(of: ":") else { return }
-        let name = String(text[..<colon]).trimmingSpaces
-        let value = String(text[text.index(after: colon)...]).trimmingSpaces
-        if !name.isEmpty { responseHeaders.add(name, value) }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        let name = line[..<colon].withoutSurroundingSpaces
+        guard !name.isEmpty else { return }
+        let value = line[(colon + 1)...].withoutSurroundingSpaces
+        responseHeaders.add(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
     }
 
     fileprivate func bodyBytes(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -318,15 +323,19 @@ func milliseconds(_ d: Duration) -> Int {
     return overflow ? Int.max : Int(clamping: ms) &+ Int(attoseconds / 1_000_000_000_000_000)
 }
 
+extension BidirectionalCollection where Element == UInt8 {
+    /// Without leading and trailing spaces, tabs, CR and LF.
+    var withoutSurroundingSpaces: SubSequence {
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return self[endIndex...]
+        }
+        return self[first...last]
+    }
+}
+
 extension String {
     /// Without leading and trailing spaces, tabs, CR and LF (compared as bytes: "\r\n" is
     /// one Character in Swift).
-    var trimmingSpaces: String {
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
-        let bytes = utf8
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(decoding: bytes[first...last], as: UTF8.self)
-    }
+    var trimmingSpaces: String { String(decoding: utf8.withoutSurroundingSpaces, as: UTF8.self) }
 }

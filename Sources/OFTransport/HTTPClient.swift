@@ -13,6 +13,7 @@ public final class HTTPClient: Sendable {
     public let userAgent: String
 
     private let shared: Shared
+    private let handles = EasyHandles()
     private let thread: NativeThread
 
     public init(configuration: TransportConfiguration = TransportConfiguration(), logger: Logger = .disabled) throws(TransportError) {
@@ -44,7 +45,7 @@ public final class HTTPClient: Sendable {
             defer { s.nextID &+= 1 }
             return s.nextID
         }
-        let transfer = Transfer(id: id, request: request, completion: completion)
+        let transfer = Transfer(id: id, request: request, handles: handles, completion: completion)
         do {
             try transfer.prepare(configuration, userAgent: userAgent)
         } catch {

@@ -141,6 +141,22 @@ final class HTTPClientTests: XCTestCase {
         XCTAssertEqual(opened, 1)
     }
 
+    /// Requests one after another run on the same reused curl handle: nothing of one may reach the next.
+    func testNoOptionOfARequestCarriesOverToTheNext() async throws {
+        let head = try await client.execute(HTTPRequest(method: "HEAD", url: server.url("/bytes?n=10")))
+        XCTAssertTrue(head.body.isEmpty)
+        let afterHead = try await client.execute(HTTPRequest(method: "GET", url: server.url("/bytes?n=10")))
+        XCTAssertEqual(afterHead.body, (0..<10).map { UInt8($0 % 251) }, "a GET after a HEAD has its body")
+        _ = try await client.execute(HTTPRequest(
+            method: "DELETE", url: server.url("/echo"), headers: ["X-Custom": "yes"], body: .bytes(Array("gone".utf8)),
+            readTimeout: .seconds(5)))
+        let afterDelete = try json(try await client.execute(HTTPRequest(method: "GET", url: server.url("/echo"))).body)
+        XCTAssertEqual(afterDelete["method"] as? String, "GET")
+        XCTAssertEqual(afterDelete["length"] as? Int, 0)
+        let headers = try XCTUnwrap(afterDelete["headers"] as? [String: String])
+        XCTAssertNil(headers["x-custom"], "no header of the previous request is sent")
+    }
+
     func testCancellingTheTaskCancelsTheRequest() async throws {
         let client = self.client!
         let url = server.url("/slow?delay=5")

@@ -4,16 +4,14 @@ import OFTransport
 public struct FunctionTarget: Sendable, Equatable {
     public let id: String
     public let invokeEndpoint: String
+    /// `POST {invokeEndpoint}/20181201/functions/{id}/actions/invoke`; made once, as every invocation uses it.
+    let invokeURL: String
 
     public init(id: String, invokeEndpoint: String) {
         self.id = id
         self.invokeEndpoint = invokeEndpoint
-    }
-
-    /// `POST {invokeEndpoint}/20181201/functions/{id}/actions/invoke`.
-    var invokeURL: String {
         let base = invokeEndpoint.hasSuffix("/") ? String(invokeEndpoint.dropLast()) : invokeEndpoint
-        return "\(base)/20181201/functions/\(id)/actions/invoke"
+        invokeURL = "\(base)/20181201/functions/\(id)/actions/invoke"
     }
 }
 
