@@ -41,10 +41,8 @@ public func ofnFunctionsListApplications(
     _ out: UnsafeMutablePointer<ofn_buf>?, _ functions: OpaquePointer?, _ compartmentId: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
-        let handle = try Handle.borrow(functions, as: FunctionsHandle.self, "functions")
         let compartment = try Marshal.optionalString(compartmentId, "compartment_id")
-        let applications = try blocking { try await handle.management.listApplications(compartmentId: compartment) }
-        try Marshal.fill(out, try CJSON.encode(applications))
+        try answerJSON(out, functions) { try await $0.management.listApplications(compartmentId: compartment) }
     }
 }
 
@@ -55,10 +53,8 @@ public func ofnFunctionsListFunctions(
     _ out: UnsafeMutablePointer<ofn_buf>?, _ functions: OpaquePointer?, _ applicationId: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
-        let handle = try Handle.borrow(functions, as: FunctionsHandle.self, "functions")
         let application = try Marshal.string(applicationId, "application_id")
-        let list = try blocking { try await handle.management.listFunctions(applicationId: application) }
-        try Marshal.fill(out, try CJSON.encode(list))
+        try answerJSON(out, functions) { try await $0.management.listFunctions(applicationId: application) }
     }
 }
 
@@ -83,10 +79,8 @@ public func ofnFunctionsEnsureApplication(
     _ out: UnsafeMutablePointer<ofn_buf>?, _ functions: OpaquePointer?, _ name: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
-        let handle = try Handle.borrow(functions, as: FunctionsHandle.self, "functions")
         let displayName = try Marshal.string(name, "name")
-        let application = try blocking { try await handle.management.ensureApplication(displayName: displayName) }
-        try Marshal.fill(out, try CJSON.encode(application))
+        try answerJSON(out, functions) { try await $0.management.ensureApplication(displayName: displayName) }
     }
 }
 
@@ -101,11 +95,9 @@ public func ofnFunctionsDeployFunction(
     _ out: UnsafeMutablePointer<ofn_buf>?, _ functions: OpaquePointer?, _ detailsJSON: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
-        let handle = try Handle.borrow(functions, as: FunctionsHandle.self, "functions")
         let details = try CJSON.decode(CreateFunctionDetails.self, try Marshal.string(detailsJSON, "details_json"), "details_json",
             example: #"{"applicationId": "ocid1.fnapp...", "displayName": "fn", "image": "oraclefn/echo", "memoryInMBs": 256}"#)
-        let function = try blocking { try await handle.management.deployFunction(details) }
-        try Marshal.fill(out, try CJSON.encode(function))
+        try answerJSON(out, functions) { try await $0.management.deployFunction(details) }
     }
 }
 
@@ -136,6 +128,14 @@ public func ofnFunctionsInvokeDetached(
         let result = try blocking { try await handle.invoker.invoke(functionId: id, body: bytes, mode: .detached) }
         try Marshal.fill(out, result.callId ?? "")
     }
+}
+
+/// Runs `operation` with the Functions handle and puts its answer in `out` as JSON.
+private func answerJSON<T: Encodable & Sendable>(
+    _ out: UnsafeMutablePointer<ofn_buf>?, _ functions: OpaquePointer?, _ operation: @escaping @Sendable (FunctionsHandle) async throws -> T
+) throws {
+    let handle = try Handle.borrow(functions, as: FunctionsHandle.self, "functions")
+    try Marshal.fill(out, try CJSON.encode(try blocking { try await operation(handle) }))
 }
 
 private func invocation(
