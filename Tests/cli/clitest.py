@@ -98,16 +98,8 @@ def lithops_function_name(image, memory, user):
 @pytest.fixture(scope="module")
 def emulator():
     """An emulator with a generated key and configuration; its Python image runs this interpreter's worker."""
-    previous = os.environ.get("ORACLEFN_PYTHON")
-    os.environ["ORACLEFN_PYTHON"] = sys.executable
-    try:
-        with running_emulator() as running:
-            yield running
-    finally:
-        if previous is None:
-            os.environ.pop("ORACLEFN_PYTHON")
-        else:
-            os.environ["ORACLEFN_PYTHON"] = previous
+    with running_emulator() as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

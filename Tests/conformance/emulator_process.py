@@ -8,6 +8,7 @@ import pathlib
 import selectors
 import signal
 import subprocess
+import sys
 import tempfile
 
 REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
@@ -50,6 +51,8 @@ def running_emulator(*arguments, config_file=None, startup_seconds=30):
     with tempfile.TemporaryDirectory(prefix="oraclefn-conformance-") as home:
         environment = {key: value for key, value in os.environ.items() if key != "LITHOPS_CONFIG_FILE"}
         environment["HOME"] = home
+        # its oraclefn/python image runs this interpreter, which has the worker's packages
+        environment.setdefault("ORACLEFN_PYTHON", sys.executable)
         process = subprocess.Popen(
             [cli_path(), "emulator", "--port", "0", "--state", os.path.join(home, "state"),
              *(["--config", str(config_file)] if config_file else []), *arguments],

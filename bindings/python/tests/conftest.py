@@ -1,5 +1,4 @@
 import json
-import os
 import sys
 import uuid
 from pathlib import Path
@@ -41,19 +40,10 @@ BUCKET = "oraclefn-engine-tests"
 
 @pytest.fixture(scope="session")
 def emulator():
-    """An emulator with a generated key and configuration, for the whole session; its oraclefn/python image runs
-    this interpreter, which has the worker's packages."""
+    """An emulator with a generated key and configuration, for the whole session."""
     from emulator_process import running_emulator
-    previous = os.environ.get("ORACLEFN_PYTHON")
-    os.environ["ORACLEFN_PYTHON"] = sys.executable
-    try:
-        with running_emulator() as running:
-            yield running
-    finally:
-        if previous is None:
-            os.environ.pop("ORACLEFN_PYTHON")
-        else:
-            os.environ["ORACLEFN_PYTHON"] = previous
+    with running_emulator() as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -24,16 +24,8 @@ SIX_MB = 6 * 1024 * 1024
 
 @pytest.fixture(scope="module")
 def emulator():
-    previous = os.environ.get("ORACLEFN_PYTHON")
-    os.environ["ORACLEFN_PYTHON"] = sys.executable  # the image runs this interpreter, which has the worker's packages
-    try:
-        with running_emulator("--idle-timeout", "20") as running:
-            yield running
-    finally:
-        if previous is None:
-            os.environ.pop("ORACLEFN_PYTHON")
-        else:
-            os.environ["ORACLEFN_PYTHON"] = previous
+    with running_emulator("--idle-timeout", "20") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
