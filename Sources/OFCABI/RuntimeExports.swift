@@ -13,8 +13,6 @@ struct RuntimeOptions: Decodable {
     var environment: [String: String]?
     var names: [String]?
 
-    static let memorySizes = [128, 256, 512, 1024, 2048, 3072]
-    static let pythonVersions = ["3.11", "3.12"]
     /// The default runtime's Python version when none is given.
     static let defaultPython = "3.12"
 
@@ -29,14 +27,15 @@ struct RuntimeOptions: Decodable {
             throw CError.invalid("unknown option \"\(unknown)\"; the options are \(allowed.joined(separator: ", "))")
         }
         let options = try CJSON.decode(RuntimeOptions.self, text, "options_json", example: example)
+        let memorySizes = FunctionsSettings.memorySizes
         if let memory = options.memory, !memorySizes.contains(memory) {
             throw CError.invalid("option \"memory\" is \(memory); Oracle Functions offers \(memorySizes.map(String.init).joined(separator: ", ")) MB")
         }
-        if let timeout = options.timeout, !(1...300).contains(timeout) {
+        if let timeout = options.timeout, !FunctionsSettings.timeoutRange.contains(timeout) {
             throw CError.invalid("option \"timeout\" is \(timeout); Oracle Functions allows 1 to 300 seconds")
         }
-        if let python = options.python, !pythonVersions.contains(python) {
-            throw CError.invalid("option \"python\" is \"\(python)\"; the runtime image is made for Python \(pythonVersions.joined(separator: " or "))")
+        if let python = options.python, !Runtimes.pythonVersions.contains(python) {
+            throw CError.invalid("option \"python\" is \"\(python)\"; the runtime image is made for Python \(Runtimes.pythonVersions.joined(separator: " or "))")
         }
         if let names = options.names, names.isEmpty {
             throw CError.invalid("option \"names\" is empty; give at least one name to greet")

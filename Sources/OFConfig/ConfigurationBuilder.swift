@@ -3,8 +3,6 @@
 
 struct ConfigurationBuilder {
     static let sectionNames = ["lithops", "oracle", "oracle_f", "oracle_oss"]
-    static let runtimeMemorySizes = [128, 256, 512, 1024, 2048, 3072]
-    static let runtimeTimeoutRange = 1...300
     static let logLevels = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
     static let defaultOCIConfigFile = "~/.oci/config"
     /// Larger files than this are not configuration or key files.
@@ -283,12 +281,12 @@ struct ConfigurationBuilder {
         let invokePoolThreads = try section.wholeNumber("invoke_pool_threads", atLeast: 1, default: 64)
         let runtime = try section.string("runtime")
         let runtimeMemory = try section.wholeNumber("runtime_memory", example: 256) ?? 256
-        guard Self.runtimeMemorySizes.contains(runtimeMemory) else {
-            let sizes = Self.runtimeMemorySizes.map(String.init).joined(separator: ", ")
+        guard FunctionsSettings.memorySizes.contains(runtimeMemory) else {
+            let sizes = FunctionsSettings.memorySizes.map(String.init).joined(separator: ", ")
             throw section.error("runtime_memory", "is \(runtimeMemory) MB, a size Oracle Functions does not offer; use one of \(sizes)")
         }
         let runtimeTimeout = try section.wholeNumber("runtime_timeout", example: 300) ?? 300
-        guard Self.runtimeTimeoutRange.contains(runtimeTimeout) else {
+        guard FunctionsSettings.timeoutRange.contains(runtimeTimeout) else {
             throw section.error("runtime_timeout", "must be between 1 and 300 seconds (Oracle Functions' limit), not \(runtimeTimeout)")
         }
         let endpoint = try endpoint(&section)

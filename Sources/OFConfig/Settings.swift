@@ -52,6 +52,11 @@ public struct OracleSettings: Sendable, Equatable {
 
 /// The `oracle_f` section with the `oracle` keys it does not set itself.
 public struct FunctionsSettings: Sendable, Equatable {
+    /// The memory sizes (MB) Oracle Functions offers a function.
+    public static let memorySizes = [128, 256, 512, 1024, 2048, 3072]
+    /// The timeouts (seconds) Oracle Functions allows a function.
+    public static let timeoutRange = 1...300
+
     public let credentials: OracleCredentials
     public let region: String
     public let compartmentId: String

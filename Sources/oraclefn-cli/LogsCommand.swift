@@ -41,7 +41,7 @@ extension LogsCommand {
 
         func validate() throws {
             guard LogStart.parse(since, now: Date()) != nil else {
-                throw ValidationError("--since \(since): give an RFC 3339 time (2026-06-02T10:20:30Z), epoch seconds, or an age such as 30s, 10m, 2h or 1d")
+                throw ValidationError("--since \(since): give \(LogStart.help)")
             }
             guard interval > 0, interval <= 3600 else { throw ValidationError("--interval must be more than 0 and at most 3600 seconds") }
         }

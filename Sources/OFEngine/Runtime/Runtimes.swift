@@ -66,6 +66,9 @@ public struct Runtimes: Sendable {
     public let isEmulator: Bool
     public var applicationName: String { RuntimeNaming.applicationName(configuration: configuration) }
 
+    /// The Python versions the runtime image is made for.
+    public static let pythonVersions = ["3.11", "3.12"]
+
     /// `namespace` is the tenancy's Object Storage namespace (the registry's); `isEmulator` whether Functions is an
     /// oraclefn emulator (`LogsClient.servesEmulatorLogs()`, asked only of a configured endpoint).
     public init(

@@ -26,7 +26,7 @@ struct RuntimeCommand: AsyncParsableCommand {
 
 /// Python versions the runtime image is made for.
 struct PythonOption: ParsableArguments {
-    static let supported = ["3.11", "3.12"]
+    static let supported = Runtimes.pythonVersions
 
     @Option(help: "Python version of the default runtime: 3.11 or 3.12 (default: that of $ORACLEFN_PYTHON or python3, else 3.12).")
     var python: String?
@@ -175,10 +175,10 @@ extension RuntimeCommand {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            if let memory, ![128, 256, 512, 1024, 2048, 3072].contains(memory) {
+            if let memory, !FunctionsSettings.memorySizes.contains(memory) {
                 throw ValidationError("--memory \(memory): Oracle Functions offers 128, 256, 512, 1024, 2048 or 3072 MB; pass one of them")
             }
-            if let timeout, !(1...300).contains(timeout) {
+            if let timeout, !FunctionsSettings.timeoutRange.contains(timeout) {
                 throw ValidationError("--timeout \(timeout): Oracle Functions allows 1 to 300 seconds")
             }
         }
