@@ -8,8 +8,8 @@ bin=$(cd ../.. && swift build -c "$config" --show-bin-path)
 mkdir -p build
 flags=(-std=c99 -Wall -Wextra -pedantic -Werror -g -I../../include)
 link=(-L"$bin" -loraclefn -Wl,-rpath,"$bin")
-gcc "${flags[@]}" tests/smoke.c "${link[@]}" -ljansson -o build/smoke
-gcc "${flags[@]}" tests/storage_smoke.c "${link[@]}" -ljansson -o build/storage_smoke
+gcc "${flags[@]}" tests/smoke.c "${link[@]}" -ljansson -lpthread -o build/smoke
+gcc "${flags[@]}" tests/storage_smoke.c "${link[@]}" -ljansson -lpthread -o build/storage_smoke
 gcc "${flags[@]}" tests/engine_smoke.c "${link[@]}" -lpthread -o build/engine_smoke
 for src in examples/*.c; do
     gcc "${flags[@]}" "$src" "${link[@]}" -o "build/$(basename "$src" .c)"

@@ -10,39 +10,16 @@
  * bindings/python/tests/test_c_programs.py)
  */
 #define _XOPEN_SOURCE 700
-#include <oraclefn.h>
+#include "check.h"
 
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int passed, failed;
-static pthread_mutex_t counts = PTHREAD_MUTEX_INITIALIZER;
 static void *engine;
 static const char *function_id;
 static char bucket_option[256]; /* ", \"bucket\": \"...\"" */
-
-static void check(int ok, const char *fmt, ...) {
-    va_list ap;
-    pthread_mutex_lock(&counts);
-    if (ok) passed++;
-    else {
-        failed++;
-        fprintf(stderr, "FAIL: ");
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputc('\n', stderr);
-    }
-    pthread_mutex_unlock(&counts);
-}
-
-static const char *last_message(void) {
-    const ofn_error *e = ofn_error_last();
-    return e ? e->message : "(no error recorded)";
-}
 
 struct progress_seen {
     pthread_mutex_t lock;
@@ -249,6 +226,5 @@ int main(int argc, char **argv) {
     test_hello_and_runtimes(config);
     ofn_engine_free(engine);
     ofn_config_free(config);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return report();
 }

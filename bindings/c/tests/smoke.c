@@ -6,33 +6,15 @@
  * Usage: smoke FIXTURES_DIR
  */
 #define _XOPEN_SOURCE 700 /* mkdtemp */
-#include <oraclefn.h>
+#include "check.h"
 
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static int passed, failed;
 static const char *fixtures;
-
-static void check(int ok, const char *fmt, ...) {
-    va_list ap;
-    if (ok) { passed++; return; }
-    failed++;
-    fprintf(stderr, "FAIL: ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
-static const char *last_message(void) {
-    const ofn_error *e = ofn_error_last();
-    return e ? e->message : "(no error recorded)";
-}
 
 static char *path_join(const char *a, const char *b) {
     size_t n = strlen(a) + strlen(b) + 2;
@@ -360,7 +342,6 @@ int main(int argc, char **argv) {
     test_vectors("vectors/signer_vectors.json");
     test_vectors("vectors/docs_vectors.json");
     test_signer_errors();
-    printf("%d passed, %d failed\n", passed, failed);
     free((char *)fixtures);
-    return failed ? 1 : 0;
+    return report();
 }

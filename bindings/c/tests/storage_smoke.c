@@ -6,11 +6,10 @@
  * Usage: storage_smoke FIXTURES_DIR ORACLEFN_CLI
  */
 #define _XOPEN_SOURCE 700 /* mkdtemp, realpath */
-#include <oraclefn.h>
+#include "check.h"
 
 #include <jansson.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,23 +17,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int passed, failed;
-
-static void check(int ok, const char *fmt, ...) {
-    va_list ap;
-    if (ok) { passed++; return; }
-    failed++;
-    fprintf(stderr, "FAIL: ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
-static const char *last_message(void) {
-    const ofn_error *e = ofn_error_last();
-    return e ? e->message : "(no error recorded)";
-}
 
 /* Starts the emulator trusting `config`; returns its pid and writes its URL. */
 static pid_t start_emulator(const char *cli, const char *config, char *url, size_t url_size) {
@@ -315,6 +297,5 @@ int main(int argc, char **argv) {
     free(fixtures);
     kill(emulator, SIGTERM);
     waitpid(emulator, NULL, 0);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return report();
 }
