@@ -73,7 +73,7 @@ static int read_stats(void *job, long *accepted, long *throttles) {
 }
 
 int main(int argc, char **argv) {
-    void *config = NULL, *engine = NULL, *job = NULL;
+    void *config = NULL, *session = NULL, *engine = NULL, *job = NULL;
     ofn_bytes *inputs;
     char (*text)[32];
     long calls, i, accepted = 0, throttles = 0;
@@ -85,7 +85,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     if (ofn_config_load(&config, argv[1], NULL) != OFN_OK) return fail("ofn_config_load");
-    if (ofn_engine_new(&engine, config) != OFN_OK) return fail("ofn_engine_new");
+    if (ofn_session_new(&session, config) != OFN_OK) return fail("ofn_session_new");
+    if (ofn_engine_new(&engine, session) != OFN_OK) return fail("ofn_engine_new");
     inputs = calloc((size_t)calls, sizeof *inputs);
     text = calloc((size_t)calls, sizeof *text);
     if (inputs == NULL || text == NULL) {
@@ -124,6 +125,7 @@ int main(int argc, char **argv) {
            calls, accepted, throttles, seconds, cpu, peak_rss_kb());
     ofn_job_free(job);
     ofn_engine_free(engine);
+    ofn_session_free(session);
     ofn_config_free(config);
     free(inputs);
     free(text);

@@ -355,10 +355,10 @@ SWIFT_EXTERN ofn_status ofn_config_to_json(ofn_buf * _Nullable out_, void * _Nul
 
 SWIFT_EXTERN void ofn_engine_free(void * _Nullable engine) SWIFT_NOEXCEPT;
 
-/// An engine for a loaded configuration: one HTTP client and signing pool
-/// shared by every job it runs. Free it with ofn_engine_free(); jobs it
-/// started keep running.
-SWIFT_EXTERN ofn_status ofn_engine_new(void * _Nullable * _Nullable out_, void * _Nullable config) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+/// An engine over a session: its signing threads send through the session’s
+/// HTTP client with its credentials, for every job it runs. Free it with
+/// ofn_engine_free(); jobs it started keep running.
+SWIFT_EXTERN ofn_status ofn_engine_new(void * _Nullable * _Nullable out_, void * _Nullable session) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 SWIFT_EXTERN void ofn_error_clear(void) SWIFT_NOEXCEPT;
 
@@ -402,9 +402,9 @@ SWIFT_EXTERN ofn_status ofn_functions_list_applications(ofn_buf * _Nullable out_
 /// (“id”, “displayName”, “image”, “memoryInMBs”, “invokeEndpoint”, …).
 SWIFT_EXTERN ofn_status ofn_functions_list_functions(ofn_buf * _Nullable out_, void * _Nullable functions, char const * _Nullable applicationId) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
-/// A Functions client for the configuration’s oracle_f section (its endpoint,
-/// or the region’s). Free it with ofn_functions_free().
-SWIFT_EXTERN ofn_status ofn_functions_new(void * _Nullable * _Nullable out_, void * _Nullable config) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+/// The Functions client of a session, for its configuration’s oracle_f
+/// section (its endpoint, or the region’s). Free it with ofn_functions_free().
+SWIFT_EXTERN ofn_status ofn_functions_new(void * _Nullable * _Nullable out_, void * _Nullable session) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// Greets a few names through the engine, as <code>oraclefn hello</code> does: in the
 /// runtime oracle_f.runtime (else the default Python runtime) when it is
@@ -490,13 +490,13 @@ SWIFT_EXTERN ofn_status ofn_logs_next(ofn_buf * _Nullable out_, void * _Nullable
 /// function), “since” (an RFC 3339 time, epoch seconds, or an age such as
 /// “30s”, “10m”, “2h”, “1d”; default “5m”). Read with ofn_logs_next(); free
 /// with ofn_logs_free().
-SWIFT_EXTERN ofn_status ofn_logs_open(void * _Nullable * _Nullable out_, void * _Nullable config, char const * _Nullable optionsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+SWIFT_EXTERN ofn_status ofn_logs_open(void * _Nullable * _Nullable out_, void * _Nullable session, char const * _Nullable optionsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// Deletes a runtime’s functions: every memory size, or only “memory” of
 /// <code>options_json</code> (may be NULL; “python” as for ofn_runtime_deploy()).
 /// <code>runtime</code> as for ofn_runtime_deploy(). <code>out</code> gets the deleted functions’
 /// names as a JSON array; OFN_ENOTFOUND when none is deployed.
-SWIFT_EXTERN ofn_status ofn_runtime_delete(ofn_buf * _Nullable out_, void * _Nullable config, char const * _Nullable runtime, char const * _Nullable optionsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+SWIFT_EXTERN ofn_status ofn_runtime_delete(ofn_buf * _Nullable out_, void * _Nullable session, char const * _Nullable runtime, char const * _Nullable optionsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// Deploys a runtime: makes its function in the runtime application (made
 /// when missing, in oracle_f.subnet_id) or updates it, waits until it is
@@ -508,12 +508,12 @@ SWIFT_EXTERN ofn_status ofn_runtime_delete(ofn_buf * _Nullable out_, void * _Nul
 /// object of strings: the function’s config). <code>out</code> gets the runtime function
 /// as JSON: “runtime”, “image”, “memory”, “timeout”, “version”, “function”,
 /// “function_id”, “application”, “state”, “metadata”.
-SWIFT_EXTERN ofn_status ofn_runtime_deploy(ofn_buf * _Nullable out_, void * _Nullable config, char const * _Nullable runtime, char const * _Nullable optionsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+SWIFT_EXTERN ofn_status ofn_runtime_deploy(ofn_buf * _Nullable out_, void * _Nullable session, char const * _Nullable runtime, char const * _Nullable optionsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// The deployed runtimes of the runtime application, as a JSON array of the
 /// objects ofn_runtime_deploy() gives (without “metadata”); [] when the
 /// application does not exist.
-SWIFT_EXTERN ofn_status ofn_runtime_list(ofn_buf * _Nullable out_, void * _Nullable config) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+SWIFT_EXTERN ofn_status ofn_runtime_list(ofn_buf * _Nullable out_, void * _Nullable session) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// What a runtime name stands for, as ofn_runtime_deploy() names it, without
 /// deploying anything. <code>runtime</code> and <code>options_json</code> (“python”, “memory”) as
@@ -521,7 +521,16 @@ SWIFT_EXTERN ofn_status ofn_runtime_list(ofn_buf * _Nullable out_, void * _Nulla
 /// “function” (its function’s name at that memory), “application” and
 /// “emulator” (whether the Functions endpoint is an oraclefn emulator, whose
 /// default runtime is its built-in image).
-SWIFT_EXTERN ofn_status ofn_runtime_resolve(ofn_buf * _Nullable out_, void * _Nullable config, char const * _Nullable runtime, char const * _Nullable optionsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+SWIFT_EXTERN ofn_status ofn_runtime_resolve(ofn_buf * _Nullable out_, void * _Nullable session, char const * _Nullable runtime, char const * _Nullable optionsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+SWIFT_EXTERN void ofn_session_free(void * _Nullable session) SWIFT_NOEXCEPT;
+
+/// A session for a loaded configuration: its credentials (the key read when
+/// the configuration was loaded; tokens fetched and refreshed as needed), one
+/// HTTP client with its I/O thread, and the Object Storage namespace once
+/// looked up. Engines, storage and Functions clients are made from it and
+/// share it; each keeps it alive. Free it with ofn_session_free().
+SWIFT_EXTERN ofn_status ofn_session_new(void * _Nullable * _Nullable out_, void * _Nullable config) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 SWIFT_EXTERN void ofn_signer_free(void * _Nullable signer) SWIFT_NOEXCEPT;
 
@@ -577,9 +586,10 @@ SWIFT_EXTERN ofn_status ofn_storage_list(ofn_buf * _Nullable out_, void * _Nulla
 /// else asked of the service once per handle.
 SWIFT_EXTERN ofn_status ofn_storage_namespace(ofn_buf * _Nullable out_, void * _Nullable storage) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
-/// An Object Storage client for the configuration’s oracle_oss section (its
-/// endpoint, or the region’s). Free it with ofn_storage_free().
-SWIFT_EXTERN ofn_status ofn_storage_new(void * _Nullable * _Nullable out_, void * _Nullable config) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+/// The Object Storage client of a session, for its configuration’s
+/// oracle_oss section (its endpoint, or the region’s). Free it with
+/// ofn_storage_free().
+SWIFT_EXTERN ofn_status ofn_storage_new(void * _Nullable * _Nullable out_, void * _Nullable session) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// Stores <code>size</code> bytes at <code>data</code> as object <code>key</code> (in parts when large; the
 /// bytes are read in place while the call runs). <code>content_type</code> NULL means

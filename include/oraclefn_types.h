@@ -69,6 +69,7 @@ typedef struct ofn_error {
 /* Opaque handles, each freed by its ofn_<noun>_free() (NULL-safe). The
  * generated declarations take and return them as void *. */
 typedef struct ofn_config ofn_config; /* immutable: share it between threads */
+typedef struct ofn_session ofn_session; /* credentials and connections of a configuration: share it between threads */
 typedef struct ofn_signer ofn_signer; /* immutable: share it between threads */
 typedef struct ofn_engine ofn_engine; /* shareable: any number of jobs from any threads */
 typedef struct ofn_job ofn_job;       /* one map job; every call on it is thread-safe */

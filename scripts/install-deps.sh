@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages oraclefn builds and tests with, when missing.
 set -euo pipefail
-pkgs=(libcurl4-openssl-dev libssl-dev libjansson-dev libyaml-dev pkg-config valgrind nghttp2-server)
+pkgs=(libcurl4-openssl-dev libssl-dev libjansson-dev libyaml-dev pkg-config valgrind nghttp2-server strace)
 # The Swift toolchain brings a clang; Debian's is needed only without one.
 command -v clang >/dev/null || pkgs+=(clang)
 python3 -c 'import ensurepip' 2>/dev/null || pkgs+=(python3-venv)

@@ -16,3 +16,8 @@ static inline CURLcode ofn_curl_getinfo_ptr(CURL *h, CURLINFO i, void **out) { r
 static inline CURLcode ofn_curl_getinfo_str(CURL *h, CURLINFO i, char **out) { return curl_easy_getinfo(h, i, out); }
 static inline CURLMcode ofn_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 static inline CURLcode ofn_curl_setopt_seek_cb(CURL *h, curl_seek_callback cb) { return curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, cb); }
+
+/* Thread names for the transport's threads; glibc declares pthread_setname_np only under _GNU_SOURCE. */
+#include <pthread.h>
+int pthread_setname_np(pthread_t thread, const char *name);
+static inline int ofn_thread_set_name(const char *name) { return pthread_setname_np(pthread_self(), name); }

@@ -1,16 +1,17 @@
 // Configuration handles: load (file or text), inspect as JSON, free.
 import COraclefnTypes
 import OFConfig
+import OFServices
 import OFSigning
 
-/// A loaded configuration whose key has been checked, with the signer that
-/// check produced (so signing needs no second read of the key).
+/// A loaded configuration whose credentials have been checked, with the providers that check made: the
+/// sessions made from it take them, so a key is read once per configuration.
 final class ConfigHandle: Handle {
     let configuration: Configuration
-    let signer: RequestSigner
-    init(_ configuration: Configuration) throws(ConfigError) {
+    let credentials: SessionCredentials
+    init(_ configuration: Configuration) throws {
         self.configuration = configuration
-        self.signer = try RequestSigner(configuration: configuration)
+        self.credentials = try SessionCredentials(configuration: configuration)
     }
 }
 

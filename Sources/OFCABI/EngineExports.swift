@@ -49,16 +49,15 @@ final class ProgressGate: Sendable {
     }
 }
 
-/// An engine for a loaded configuration: one HTTP client and signing pool
-/// shared by every job it runs. Free it with ofn_engine_free(); jobs it
-/// started keep running.
+/// An engine over a session: its signing threads send through the session's
+/// HTTP client with its credentials, for every job it runs. Free it with
+/// ofn_engine_free(); jobs it started keep running.
 @c(ofn_engine_new)
-public func ofnEngineNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ config: OpaquePointer?) -> ofn_status {
+public func ofnEngineNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ session: OpaquePointer?) -> ofn_status {
     guarded {
         guard let out else { throw CError.invalid("out must not be NULL") }
         out.pointee = nil
-        let handle = try Handle.borrow(config, as: ConfigHandle.self, "config")
-        out.pointee = EngineHandle(try Engine(configuration: handle.configuration)).register()
+        out.pointee = EngineHandle(try Engine(session: try SessionHandle.session(session))).register()
     }
 }
 

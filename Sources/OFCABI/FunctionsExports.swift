@@ -9,24 +9,22 @@ final class FunctionsHandle: Handle {
     let invoker: FunctionsInvokeClient
     let logs: LogsClient
 
-    init(_ configuration: Configuration) throws {
-        let service = try ServiceClient(configuration: configuration, section: .functions)
-        self.configuration = configuration
-        management = FunctionsManagementClient(configuration: configuration, service: service)
-        invoker = FunctionsInvokeClient(configuration: configuration, management: management)
-        logs = LogsClient(service: service)
+    init(_ session: Session) {
+        configuration = session.configuration
+        management = session.functions
+        invoker = session.invoker
+        logs = session.logs
     }
 }
 
-/// A Functions client for the configuration's oracle_f section (its endpoint,
-/// or the region's). Free it with ofn_functions_free().
+/// The Functions client of a session, for its configuration's oracle_f
+/// section (its endpoint, or the region's). Free it with ofn_functions_free().
 @c(ofn_functions_new)
-public func ofnFunctionsNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ config: OpaquePointer?) -> ofn_status {
+public func ofnFunctionsNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ session: OpaquePointer?) -> ofn_status {
     guarded {
         guard let out else { throw CError.invalid("out must not be NULL") }
         out.pointee = nil
-        let handle = try Handle.borrow(config, as: ConfigHandle.self, "config")
-        out.pointee = try FunctionsHandle(handle.configuration).register()
+        out.pointee = FunctionsHandle(try SessionHandle.session(session)).register()
     }
 }
 

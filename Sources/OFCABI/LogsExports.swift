@@ -28,12 +28,13 @@ private struct LogsOptions: Decodable {
 /// with ofn_logs_free().
 @c(ofn_logs_open)
 public func ofnLogsOpen(
-    _ out: UnsafeMutablePointer<OpaquePointer?>?, _ config: OpaquePointer?, _ optionsJSON: UnsafePointer<CChar>?
+    _ out: UnsafeMutablePointer<OpaquePointer?>?, _ session: OpaquePointer?, _ optionsJSON: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
         guard let out else { throw CError.invalid("out must not be NULL") }
         out.pointee = nil
-        let configuration = try Handle.borrow(config, as: ConfigHandle.self, "config").configuration
+        let session = try SessionHandle.session(session)
+        let configuration = session.configuration
         var options = LogsOptions()
         if let text = try Marshal.optionalString(optionsJSON, "options_json") {
             options = try CJSON.decode(LogsOptions.self, text, "options_json", example: "{\"function\": \"hello\", \"since\": \"10m\"}")
@@ -42,14 +43,13 @@ public func ofnLogsOpen(
         guard let start = LogStart.parse(since, now: Date()) else {
             throw CError.invalid("option \"since\" is \"\(since)\"; give \(LogStart.help)")
         }
-        let service = try ServiceClient(configuration: configuration, section: .functions)
-        let management = FunctionsManagementClient(configuration: configuration, service: service)
-        let logs = LogsClient(service: service)
+        let management = session.functions
+        let logs = session.logs
         let function = options.function
         let follower = try blocking { () -> any LogFollower in
             var functionId: String?
             if let function { functionId = try await FunctionLogs.functionId(of: function, management: management) }
-            let isEmulator = try await logs.isEmulator(configuration: configuration)
+            let isEmulator = try await session.isEmulator()
             return try FunctionLogs.follower(configuration: configuration, logs: logs, isEmulator: isEmulator, functionId: functionId, start: start)
         }
         out.pointee = LogsHandle(follower).register()

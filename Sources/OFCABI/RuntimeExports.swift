@@ -44,18 +44,18 @@ struct RuntimeOptions: Decodable {
     }
 }
 
-private func runtimes(_ config: OpaquePointer?) throws -> Runtimes {
-    let configuration = try Handle.borrow(config, as: ConfigHandle.self, "config").configuration
-    return try blocking { try await Runtimes.open(configuration: configuration) }
+private func runtimes(_ session: OpaquePointer?) throws -> Runtimes {
+    let session = try SessionHandle.session(session)
+    return try blocking { try await Runtimes.open(session: session) }
 }
 
 /// The runtimes, the runtime `name` stands for and its image, and the options, `allowed` of them given.
 private func resolvedRuntime(
-    _ config: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?, allowed: [String]
+    _ session: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?, allowed: [String]
 ) throws -> (runtimes: Runtimes, name: String, image: String, options: RuntimeOptions) {
     let name = try Marshal.optionalString(name, "runtime")
     let options = try RuntimeOptions.parse(try Marshal.optionalString(optionsJSON, "options_json"), allowed: allowed)
-    let runtimes = try runtimes(config)
+    let runtimes = try runtimes(session)
     let (runtime, image) = runtimes.runtime(name, python: options.python ?? RuntimeOptions.defaultPython)
     return (runtimes, runtime, image, options)
 }
@@ -68,11 +68,11 @@ private func resolvedRuntime(
 /// default runtime is its built-in image).
 @c(ofn_runtime_resolve)
 public func ofnRuntimeResolve(
-    _ out: UnsafeMutablePointer<ofn_buf>?, _ config: OpaquePointer?, _ runtime: UnsafePointer<CChar>?,
+    _ out: UnsafeMutablePointer<ofn_buf>?, _ session: OpaquePointer?, _ runtime: UnsafePointer<CChar>?,
     _ optionsJSON: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
-        let (runtimes, runtime, image, options) = try resolvedRuntime(config, runtime, optionsJSON, allowed: ["memory", "python"])
+        let (runtimes, runtime, image, options) = try resolvedRuntime(session, runtime, optionsJSON, allowed: ["memory", "python"])
         let function = runtimes.naming.functionName(image: image, memory: options.memory ?? runtimes.configuration.functions.runtimeMemory)
         try Marshal.fill(out, try CJSON.encode(ResolvedRuntime(
             runtime: runtime, image: image, function: function, application: runtimes.applicationName, emulator: runtimes.isEmulator)))
@@ -99,11 +99,11 @@ private struct ResolvedRuntime: Encodable {
 /// "function_id", "application", "state", "metadata".
 @c(ofn_runtime_deploy)
 public func ofnRuntimeDeploy(
-    _ out: UnsafeMutablePointer<ofn_buf>?, _ config: OpaquePointer?, _ runtime: UnsafePointer<CChar>?,
+    _ out: UnsafeMutablePointer<ofn_buf>?, _ session: OpaquePointer?, _ runtime: UnsafePointer<CChar>?,
     _ optionsJSON: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
-        let (runtimes, runtime, image, options) = try resolvedRuntime(config, runtime, optionsJSON, allowed: ["memory", "timeout", "python", "environment"])
+        let (runtimes, runtime, image, options) = try resolvedRuntime(session, runtime, optionsJSON, allowed: ["memory", "timeout", "python", "environment"])
         let functions = runtimes.configuration.functions
         let deployed = try blocking {
             try await runtimes.deploy(
@@ -118,9 +118,9 @@ public func ofnRuntimeDeploy(
 /// objects ofn_runtime_deploy() gives (without "metadata"); [] when the
 /// application does not exist.
 @c(ofn_runtime_list)
-public func ofnRuntimeList(_ out: UnsafeMutablePointer<ofn_buf>?, _ config: OpaquePointer?) -> ofn_status {
+public func ofnRuntimeList(_ out: UnsafeMutablePointer<ofn_buf>?, _ session: OpaquePointer?) -> ofn_status {
     guarded {
-        let runtimes = try runtimes(config)
+        let runtimes = try runtimes(session)
         try Marshal.fill(out, try CJSON.encode(try blocking { try await runtimes.list() }))
     }
 }
@@ -131,11 +131,11 @@ public func ofnRuntimeList(_ out: UnsafeMutablePointer<ofn_buf>?, _ config: Opaq
 /// names as a JSON array; OFN_ENOTFOUND when none is deployed.
 @c(ofn_runtime_delete)
 public func ofnRuntimeDelete(
-    _ out: UnsafeMutablePointer<ofn_buf>?, _ config: OpaquePointer?, _ runtime: UnsafePointer<CChar>?,
+    _ out: UnsafeMutablePointer<ofn_buf>?, _ session: OpaquePointer?, _ runtime: UnsafePointer<CChar>?,
     _ optionsJSON: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
-        let (runtimes, runtime, image, options) = try resolvedRuntime(config, runtime, optionsJSON, allowed: ["memory", "python"])
+        let (runtimes, runtime, image, options) = try resolvedRuntime(session, runtime, optionsJSON, allowed: ["memory", "python"])
         let deleted = try blocking { () -> [String] in
             let matching = try await runtimes.deployed(image: image, memory: options.memory)
             guard !matching.isEmpty else {
@@ -164,9 +164,8 @@ public func ofnHello(_ out: UnsafeMutablePointer<ofn_buf>?, _ engine: OpaquePoin
     guarded {
         let engine = try Handle.borrow(engine, as: EngineHandle.self, "engine").engine
         let options = try RuntimeOptions.parse(try Marshal.optionalString(optionsJSON, "options_json"), allowed: ["python", "names"])
-        let configuration = engine.configuration
         let report = try blocking {
-            try await Runtimes.open(configuration: configuration).hello(
+            try await Runtimes.open(session: engine.session).hello(
                 engine: engine, python: options.python ?? RuntimeOptions.defaultPython, names: options.names ?? Runtimes.helloNames)
         }
         try Marshal.fill(out, try CJSON.encode(report))

@@ -34,7 +34,10 @@ public func ofnSignerFromConfig(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ 
         guard let out else { throw CError.invalid("out must not be NULL") }
         out.pointee = nil
         let handle = try Handle.borrow(config, as: ConfigHandle.self, "config")
-        out.pointee = SignerHandle(handle.signer).register()
+        guard let signer = handle.credentials.functions as? RequestSigner else {
+            throw CError.invalid("the configuration signs with auth: \(handle.configuration.oracle.auth.rawValue), not an API key")
+        }
+        out.pointee = SignerHandle(signer).register()
     }
 }
 

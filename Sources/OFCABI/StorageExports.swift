@@ -11,10 +11,9 @@ final class StorageHandle: Handle {
     let storage: ObjectStorageClient
     let defaultBucket: String?
 
-    init(_ configuration: Configuration) throws {
-        let service = try ServiceClient(configuration: configuration, section: .storage)
-        storage = ObjectStorageClient(configuration: configuration, service: service)
-        defaultBucket = configuration.storage.storageBucket
+    init(_ session: Session) {
+        storage = session.objects
+        defaultBucket = session.configuration.storage.storageBucket
     }
 
     /// The bucket named, or with NULL the configuration's oracle_oss.storage_bucket.
@@ -27,15 +26,15 @@ final class StorageHandle: Handle {
     }
 }
 
-/// An Object Storage client for the configuration's oracle_oss section (its
-/// endpoint, or the region's). Free it with ofn_storage_free().
+/// The Object Storage client of a session, for its configuration's
+/// oracle_oss section (its endpoint, or the region's). Free it with
+/// ofn_storage_free().
 @c(ofn_storage_new)
-public func ofnStorageNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ config: OpaquePointer?) -> ofn_status {
+public func ofnStorageNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ session: OpaquePointer?) -> ofn_status {
     guarded {
         guard let out else { throw CError.invalid("out must not be NULL") }
         out.pointee = nil
-        let handle = try Handle.borrow(config, as: ConfigHandle.self, "config")
-        out.pointee = try StorageHandle(handle.configuration).register()
+        out.pointee = StorageHandle(try SessionHandle.session(session)).register()
     }
 }
 

@@ -110,7 +110,7 @@ public struct Configuration: Sendable {
         if let overrides { tree = try Overrides.apply(overrides, to: tree, source: source) }
         let builder = ConfigurationBuilder(
             source: source, baseDirectory: baseDirectory ?? Files.currentDirectory(),
-            home: Files.homeDirectory(environment: environment))
+            home: Files.homeDirectory(environment: environment), environment: environment)
         return try builder.build(tree)
     }
 

@@ -19,13 +19,25 @@ struct ConfigurationBuilder {
         "subnet_id": "copy the OCID of your VCN's private subnet from https://cloud.oracle.com/networking/vcns",
         "log_group_id": "copy the OCID of the log group holding your application's invocation logs from https://cloud.oracle.com/logging/log-groups",
         "log_id": "copy the OCID of your application's invocation log (Functions, application, Logs tab) from https://cloud.oracle.com/logging/logs",
+        "security_token_file": "run `oci session authenticate` and name the profile it writes (profile: NAME), or give the path of its token file",
     ]
-    static let mandatoryOracleKeys = ["user", "region", "fingerprint", "tenancy", "key_file", "compartment_id"]
+    /// The keys each way of signing needs in the `oracle` section (or its profile).
+    static func mandatoryOracleKeys(_ auth: AuthMode) -> [String] {
+        switch auth {
+        case .apiKey: ["user", "region", "fingerprint", "tenancy", "key_file", "compartment_id"]
+        case .securityToken: ["region", "security_token_file", "key_file", "compartment_id"]
+        case .instancePrincipal, .resourcePrincipal: ["region", "compartment_id"]
+        }
+    }
+    /// The environment Oracle Functions gives a function, which makes resource principals the default there.
+    static let resourcePrincipalVersion = "OCI_RESOURCE_PRINCIPAL_VERSION"
 
     let source: String
     /// Relative key_file and config_file paths are taken from here.
     let baseDirectory: String
     let home: String?
+    /// Read for resource principals only: whether they are there, and their region.
+    var environment: [String: String] = [:]
 
     func build(_ root: ConfigValue) throws(ConfigError) -> Configuration {
         let sections = try sectionsOf(root)
@@ -170,9 +182,33 @@ struct ConfigurationBuilder {
         return origin
     }
 
+    /// The way of signing: `auth` when set; else a session token when security_token_file is set; else
+    /// resource principals inside a function (their environment present, no API key configured); else an API key.
+    private func authMode(_ section: Section) throws(ConfigError) -> AuthMode {
+        if let auth = try section.string("auth") {
+            guard let mode = AuthMode(rawValue: auth.lowercased()) else {
+                throw section.error("auth", "is \"\(auth)\", which is not a way of signing; use \(AuthMode.spelled)")
+            }
+            return mode
+        }
+        if try section.string("security_token_file") != nil { return .securityToken }
+        var keyConfigured = false
+        for key in ["user", "fingerprint", "key_file"] where try section.string(key) != nil { keyConfigured = true }
+        if !keyConfigured, environment[Self.resourcePrincipalVersion] != nil { return .resourcePrincipal }
+        return .apiKey
+    }
+
     private func readOracle(_ section: inout Section, profileInUse: String?) throws(ConfigError) -> OracleSettings {
-        let note = profileInUse.map { ", and the \($0) does not set it either" } ?? ""
-        for key in Self.mandatoryOracleKeys where try section.string(key) == nil {
+        let auth = try authMode(section)
+        section.set("auth", .string(auth.rawValue))
+        if auth == .resourcePrincipal, try section.string("region") == nil,
+           let region = environment["OCI_RESOURCE_PRINCIPAL_REGION"], !region.isEmpty
+        {
+            section.set("region", .string(region), origin: "OCI_RESOURCE_PRINCIPAL_REGION")
+        }
+        let note = (profileInUse.map { ", and the \($0) does not set it either" } ?? "")
+            + (auth == .apiKey ? "" : " with auth: \(auth.rawValue)")
+        for key in Self.mandatoryOracleKeys(auth) where try section.string(key) == nil {
             throw mandatory(section, key, note: note)
         }
         try checkAccountKeys(&section)
@@ -181,11 +217,14 @@ struct ConfigurationBuilder {
             guard let value = try checked.string(key) else { throw mandatory(checked, key, note: note) }
             return value
         }
+        let authEndpoint = try endpoint(&section, key: "auth_endpoint")
         return OracleSettings(
-            user: try required("user"), region: try required("region"), fingerprint: try required("fingerprint"),
-            tenancy: try required("tenancy"), keyFile: try required("key_file"),
-            compartmentId: try required("compartment_id"), tenancyNamespace: try checked.string("tenancy_namespace"),
-            passPhrase: try checked.string("pass_phrase"))
+            auth: auth, user: try checked.string("user"), region: try required("region"),
+            fingerprint: try checked.string("fingerprint"), tenancy: try checked.string("tenancy"),
+            keyFile: try checked.string("key_file"), compartmentId: try required("compartment_id"),
+            tenancyNamespace: try checked.string("tenancy_namespace"), passPhrase: try checked.string("pass_phrase"),
+            securityTokenFile: try checked.string("security_token_file"), authEndpoint: authEndpoint,
+            credentials: try credentials(section, auth: auth, oracle: nil))
     }
 
     /// Checks the account keys a section sets (oracle's, or a service's own overrides of them), and
@@ -200,15 +239,26 @@ struct ConfigurationBuilder {
         if let fingerprint = try section.string("fingerprint") { try checkFingerprint(section, fingerprint) }
         if let keyFile = try section.string("key_file") {
             let path = Paths.absolute(keyFile, base: baseDirectory, home: home)
-            do throws(FileProblem) {
-                _ = try Files.read(path, limit: Self.fileSizeLimit)
-            } catch {
-                throw section.error("key_file", "names \(path), which \(error.explanation); \(Self.hints["key_file"] ?? "")")
-            }
+            try checkFile(section, "key_file", path)
             section.set("key_file", .string(path))
+        }
+        if let tokenFile = try section.string("security_token_file") {
+            let path = Paths.absolute(tokenFile, base: baseDirectory, home: home)
+            try checkFile(section, "security_token_file", path)
+            section.set("security_token_file", .string(path))
         }
         _ = try section.string("pass_phrase")
         _ = try section.string("tenancy_namespace")
+    }
+
+    /// A file the credentials will read: there, a regular file, readable, not too large. Its content is read
+    /// once, by the credential provider.
+    private func checkFile(_ section: Section, _ key: String, _ path: String) throws(ConfigError) {
+        do throws(FileProblem) {
+            try Files.checkReadable(path, limit: Self.fileSizeLimit)
+        } catch {
+            throw section.error(key, "names \(path), which \(error.explanation); \(Self.hints[key] ?? "")")
+        }
     }
 
     private func checkOCID(_ section: Section, _ key: String, _ value: String, types: [String]) throws(ConfigError) {
@@ -253,22 +303,43 @@ struct ConfigurationBuilder {
         }
     }
 
-    private func credentials(_ section: Section, oracle: OracleSettings) throws(ConfigError) -> OracleCredentials {
-        OracleCredentials(
-            user: try section.string("user") ?? oracle.user, tenancy: try section.string("tenancy") ?? oracle.tenancy,
-            fingerprint: try section.string("fingerprint") ?? oracle.fingerprint,
-            keyFile: try section.string("key_file") ?? oracle.keyFile,
-            passPhrase: try section.string("pass_phrase") ?? oracle.passPhrase)
+    /// What `section` signs with: the oracle section's mode, with the key settings `section` sets itself (a
+    /// service section's own API key) before those of `oracle`.
+    private func credentials(_ section: Section, auth: AuthMode, oracle: OracleSettings?) throws(ConfigError) -> Credentials {
+        let value = { (key: String, inherited: String?) throws(ConfigError) -> String? in try section.string(key) ?? inherited }
+        let missing = { (key: String) -> ConfigError in mandatory(section, key, note: auth == .apiKey ? "" : " with auth: \(auth.rawValue)") }
+        switch auth {
+        case .apiKey:
+            guard let user = try value("user", oracle?.user) else { throw missing("user") }
+            guard let tenancy = try value("tenancy", oracle?.tenancy) else { throw missing("tenancy") }
+            guard let fingerprint = try value("fingerprint", oracle?.fingerprint) else { throw missing("fingerprint") }
+            guard let keyFile = try value("key_file", oracle?.keyFile) else { throw missing("key_file") }
+            return .apiKey(OracleCredentials(
+                user: user, tenancy: tenancy, fingerprint: fingerprint, keyFile: keyFile,
+                passPhrase: try value("pass_phrase", oracle?.passPhrase)))
+        case .securityToken:
+            guard let tokenFile = try value("security_token_file", oracle?.securityTokenFile) else { throw missing("security_token_file") }
+            guard let keyFile = try value("key_file", oracle?.keyFile) else { throw missing("key_file") }
+            let profile = try section.string("profile") ?? OCIConfigFile.defaultProfile
+            let origin = try section.string("config_file").map { "profile \"\(profile)\" of \($0)" } ?? "the \"\(section.name)\" section"
+            return .securityToken(SecurityTokenCredentials(
+                tokenFile: tokenFile, keyFile: keyFile, passPhrase: try value("pass_phrase", oracle?.passPhrase),
+                origin: origin, profile: profile))
+        case .instancePrincipal:
+            return .instancePrincipal(authEndpoint: try section.string("auth_endpoint") ?? oracle?.authEndpoint)
+        case .resourcePrincipal:
+            return .resourcePrincipal
+        }
     }
 
-    private func endpoint(_ section: inout Section) throws(ConfigError) -> String? {
-        guard let value = try section.string("endpoint") else { return nil }
+    private func endpoint(_ section: inout Section, key: String = "endpoint") throws(ConfigError) -> String? {
+        guard let value = try section.string(key) else { return nil }
         switch Formats.normalizedEndpoint(value) {
         case .success(let normalized):
-            section.set("endpoint", .string(normalized))
+            section.set(key, .string(normalized))
             return normalized
         case .failure(let problem):
-            throw section.error("endpoint", "is \"\(value)\", which \(problem.explanation) (e.g. http://127.0.0.1:8080 for the emulator)")
+            throw section.error(key, "is \"\(value)\", which \(problem.explanation) (e.g. http://127.0.0.1:8080 for the emulator)")
         }
     }
 
@@ -308,7 +379,7 @@ struct ConfigurationBuilder {
         }
         section.set("docker_server", .string(dockerServer))
         return FunctionsSettings(
-            credentials: try credentials(section, oracle: oracle), region: region,
+            credentials: try credentials(section, auth: oracle.auth, oracle: oracle), region: region,
             compartmentId: try section.string("compartment_id") ?? oracle.compartmentId,
             tenancyNamespace: try section.string("tenancy_namespace"), subnetId: subnetId, maxWorkers: maxWorkers,
             workerProcesses: workerProcesses, runtime: runtime, runtimeMemory: runtimeMemory, runtimeTimeout: runtimeTimeout,
@@ -345,7 +416,7 @@ struct ConfigurationBuilder {
         let endpoint = try endpoint(&section)
         inherit(&section, from: oracleSection)
         return StorageSettings(
-            credentials: try credentials(section, oracle: oracle), region: try section.string("region") ?? oracle.region,
+            credentials: try credentials(section, auth: oracle.auth, oracle: oracle), region: try section.string("region") ?? oracle.region,
             compartmentId: try section.string("compartment_id") ?? oracle.compartmentId,
             tenancyNamespace: try section.string("tenancy_namespace"), storageBucket: bucket, endpoint: endpoint)
     }

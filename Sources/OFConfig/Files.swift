@@ -41,6 +41,17 @@ enum Files {
         }
     }
 
+    /// Checks, without reading it, that `path` is a regular file of at most `limit` bytes that this user may
+    /// read: a key is read once, by whoever signs with it.
+    static func checkReadable(_ path: String, limit: Int) throws(FileProblem) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw problem(errno) }
+        guard info.st_mode & S_IFMT != S_IFDIR else { throw .isDirectory }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .unreadable(reason: "it is not a regular file") }
+        guard access(path, R_OK) == 0 else { throw problem(errno) }
+        guard Int(info.st_size) <= limit else { throw .tooLarge(limit: limit) }
+    }
+
     /// Whether anything (file or directory) exists at `path`.
     static func exists(_ path: String) -> Bool {
         var info = stat()

@@ -9,7 +9,7 @@ struct OCIConfigFile {
 
     static let defaultProfile = "DEFAULT"
     /// The keys Oracle's console generates that a profile passes on to the "oracle" section.
-    static let credentialKeys = ["user", "fingerprint", "tenancy", "region", "key_file", "pass_phrase"]
+    static let credentialKeys = ["user", "fingerprint", "tenancy", "region", "key_file", "pass_phrase", "security_token_file"]
 
     let path: String
     /// In the order they were written; DEFAULT among them when present.

@@ -33,21 +33,62 @@ public struct OracleCredentials: Sendable, Equatable {
     public var keyId: String { "\(tenancy)/\(user)/\(fingerprint)" }
 }
 
-/// The `oracle` section: the account, shared by both services.
-public struct OracleSettings: Sendable, Equatable {
-    public let user: String
-    public let region: String
-    public let fingerprint: String
-    public let tenancy: String
-    /// Absolute, with `~` expanded.
+/// A session token from `oci session authenticate`, signed for with the session key beside it.
+public struct SecurityTokenCredentials: Sendable, Equatable {
+    /// Absolute path of the token file (`oci session refresh` rewrites it).
+    public let tokenFile: String
+    /// Absolute path of the session's PEM private key.
     public let keyFile: String
+    public let passPhrase: String?
+    /// Where the keys came from, for messages: `profile "SESSION" of /path/config`, or the section.
+    public let origin: String
+    /// The profile name `oci session refresh --profile` wants.
+    public let profile: String
+}
+
+/// What a section signs its requests with, as `oracle.auth` chooses.
+public enum Credentials: Sendable, Equatable {
+    case apiKey(OracleCredentials)
+    case securityToken(SecurityTokenCredentials)
+    /// `authEndpoint` nil: the region's auth service.
+    case instancePrincipal(authEndpoint: String?)
+    case resourcePrincipal
+
+    public var mode: AuthMode {
+        switch self {
+        case .apiKey: .apiKey
+        case .securityToken: .securityToken
+        case .instancePrincipal: .instancePrincipal
+        case .resourcePrincipal: .resourcePrincipal
+        }
+    }
+
+    /// The API key, when the mode is api_key.
+    public var apiKey: OracleCredentials? {
+        if case .apiKey(let key) = self { return key }
+        return nil
+    }
+}
+
+/// The `oracle` section: the account, shared by both services. Which keys are set depends on `auth`:
+/// an API key has user, tenancy, fingerprint and key_file; a session token has key_file and
+/// security_token_file; instance and resource principals need none of them.
+public struct OracleSettings: Sendable, Equatable {
+    public let auth: AuthMode
+    public let user: String?
+    public let region: String
+    public let fingerprint: String?
+    public let tenancy: String?
+    /// Absolute, with `~` expanded.
+    public let keyFile: String?
     public let compartmentId: String
     public let tenancyNamespace: String?
     public let passPhrase: String?
-
-    public var credentials: OracleCredentials {
-        OracleCredentials(user: user, tenancy: tenancy, fingerprint: fingerprint, keyFile: keyFile, passPhrase: passPhrase)
-    }
+    /// Absolute path of the session token file (security_token).
+    public let securityTokenFile: String?
+    /// Where instance principals federate; nil: the region's auth service.
+    public let authEndpoint: String?
+    public let credentials: Credentials
 }
 
 /// The `oracle_f` section with the `oracle` keys it does not set itself.
@@ -57,7 +98,7 @@ public struct FunctionsSettings: Sendable, Equatable {
     /// The timeouts (seconds) Oracle Functions allows a function.
     public static let timeoutRange = 1...300
 
-    public let credentials: OracleCredentials
+    public let credentials: Credentials
     public let region: String
     public let compartmentId: String
     public let tenancyNamespace: String?
@@ -87,7 +128,7 @@ public struct FunctionsSettings: Sendable, Equatable {
 
 /// The `oracle_oss` section with the `oracle` keys it does not set itself.
 public struct StorageSettings: Sendable, Equatable {
-    public let credentials: OracleCredentials
+    public let credentials: Credentials
     public let region: String
     public let compartmentId: String
     public let tenancyNamespace: String?
@@ -95,3 +136,4 @@ public struct StorageSettings: Sendable, Equatable {
     /// Where to send Object Storage requests instead of OCI's own endpoint.
     public let endpoint: String?
 }
+

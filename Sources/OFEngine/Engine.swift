@@ -11,32 +11,41 @@ public final class Engine: Sendable {
     public let configuration: Configuration
     private let services: JobServices
 
-    /// An engine for the configuration's account and endpoints, logging at `lithops.log_level` unless `logger`
-    /// is given.
-    /// - Throws: `EngineError` (`.configuration`) when the API key or the transport settings of `oracle_f` or
-    ///   `oracle_oss` cannot be used, or the HTTP clients or their threads cannot start.
-    public convenience init(configuration: Configuration, logger: Logger? = nil, clock: EngineClock = .system) throws(EngineError) {
-        let functions: ServiceClient
-        let storage: ServiceClient
+    /// The session whose credentials and connections the engine's jobs use.
+    public let session: Session
+
+    /// An engine that runs its jobs through `session`: its HTTP client, credentials and namespace.
+    /// - Throws: `EngineError` (`.configuration`) when the signing threads cannot start.
+    public convenience init(session: Session, clock: EngineClock = .system) throws(EngineError) {
         let pool: SigningPool
         do {
-            functions = try ServiceClient(configuration: configuration, section: .functions, logger: logger)
-            storage = try ServiceClient(configuration: configuration, section: .storage, logger: logger)
-            // invocations go out on the Functions client's connections, signed with its key
-            pool = try SigningPool(threadCount: Self.processorCount, client: functions.executor.client, authorizer: functions.authorizer)
+            pool = try SigningPool(threadCount: Self.processorCount, invoker: session.invoker)
+        } catch {
+            throw EngineError(.configuration, "the engine cannot start its signing threads: \(error)")
+        }
+        let services = JobServices(
+            pool: pool, objects: StorageAdapter(client: session.objects), functions: FunctionsAdapter(client: session.functions),
+            clock: clock, random: { Double.random(in: 0..<1) })
+        self.init(session: session, services: services)
+    }
+
+    /// An engine with a session of its own for `configuration`, logging at `lithops.log_level` unless `logger`
+    /// is given.
+    /// - Throws: `EngineError` (`.configuration`) when the credentials or the transport settings of `oracle_f` or
+    ///   `oracle_oss` cannot be used, or the HTTP client or the threads cannot start.
+    public convenience init(configuration: Configuration, logger: Logger? = nil, clock: EngineClock = .system) throws(EngineError) {
+        let session: Session
+        do {
+            session = try Session(configuration: configuration, logger: logger)
         } catch {
             throw EngineError(.configuration, "the engine cannot start: \(error)")
         }
-        let services = JobServices(
-            pool: pool,
-            objects: StorageAdapter(client: ObjectStorageClient(configuration: configuration, service: storage)),
-            functions: FunctionsAdapter(client: FunctionsManagementClient(configuration: configuration, service: functions)),
-            clock: clock, random: { Double.random(in: 0..<1) })
-        self.init(configuration: configuration, services: services)
+        try self.init(session: session, clock: clock)
     }
 
-    init(configuration: Configuration, services: JobServices) {
-        self.configuration = configuration
+    init(session: Session, services: JobServices) {
+        self.session = session
+        self.configuration = session.configuration
         self.services = services
     }
 

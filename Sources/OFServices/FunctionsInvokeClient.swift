@@ -70,17 +70,51 @@ public struct FunctionsInvokeClient: Sendable {
         functionId: String, invokeEndpoint: String, body: [UInt8], mode: InvokeMode = .sync, contentType: String = "application/json",
         timeout: Duration? = nil
     ) async throws -> InvocationResult {
-        try checkSize(body)
-        var base = invokeEndpoint
-        while base.hasSuffix("/") { base.removeLast() }
-        let url = base + "/20181201/functions/" + PercentEncoding.component(functionId) + "/actions/invoke"
-        let headers: HTTPHeaders = ["fn-invoke-type": mode.rawValue, "content-type": contentType, "accept": "*/*"]
+        let request = try Self.request(
+            url: Self.invokeURL(invokeEndpoint: invokeEndpoint, functionId: functionId), body: body, mode: mode,
+            contentType: contentType, readTimeout: mode == .sync ? (timeout ?? syncTimeout) : timeout)
         let response = try await service.send(
-            "InvokeFunction", "POST", url, headers: headers, body: .bytes(body), mode: .invoke,
-            readTimeout: mode == .sync ? (timeout ?? syncTimeout) : timeout)
+            "InvokeFunction", request.method, request.url, headers: request.headers, body: request.body, mode: .invoke,
+            readTimeout: request.readTimeout)
         return InvocationResult(
             status: response.status, body: response.body, headers: response.headers, callId: response.headers["fn-call-id"],
             opcRequestId: response.headers["opc-request-id"] ?? "", attempts: response.attempts)
+    }
+
+    /// `POST {invokeEndpoint}/20181201/functions/{id}/actions/invoke`.
+    public static func invokeURL(invokeEndpoint: String, functionId: String) -> String {
+        var base = invokeEndpoint
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + "/20181201/functions/" + PercentEncoding.component(functionId) + "/actions/invoke"
+    }
+
+    /// The InvokeFunction request for `body`: `fn-invoke-type`, its content type, `accept: */*`, and
+    /// `requestId` as its opc-request-id when given. Refuses a body over the service's limit.
+    public static func request(
+        url: String, body: [UInt8], mode: InvokeMode, contentType: String, requestId: String? = nil, readTimeout: Duration? = nil
+    ) throws(ClientError) -> HTTPRequest {
+        try checkPayload(size: body.count)
+        var headers: HTTPHeaders = ["fn-invoke-type": mode.rawValue, "content-type": contentType, "accept": "*/*"]
+        if let requestId { headers.set("opc-request-id", requestId) }
+        return HTTPRequest(method: "POST", url: url, headers: headers, body: .bytes(body), readTimeout: readTimeout)
+    }
+
+    /// Signs and starts one attempt of an invocation made by `request(...)`, without waiting: for callers that
+    /// pace and retry invocations themselves (the engine's signing threads). `completion` runs once, on the HTTP
+    /// client's I/O thread, or on this thread when the request cannot be signed. A 401 whose credentials could
+    /// be renewed (an expired or revoked token) is sent once more with new ones: the function did not run.
+    @discardableResult
+    public func submit(_ request: HTTPRequest, completion: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void) -> TransferToken? {
+        let authorizer = service.authorizer
+        let client = service.executor.client
+        let authorized: HTTPRequest
+        do {
+            authorized = try authorizer.authorize(request)
+        } catch {
+            completion(.failure(error))
+            return nil
+        }
+        return client.submit(authorized) { result in completion(result.mapError { $0 }) }
     }
 
     private func checkSize(_ body: [UInt8]) throws(ClientError) { try Self.checkPayload(size: body.count) }

@@ -8,26 +8,14 @@ public final class ServiceClient: Sendable {
     public let executor: RetryingExecutor
     public let authorizer: any RequestAuthorizer
     public let endpoints: Endpoints
+    /// This service's timeouts and TLS, when they differ from those of the HTTP client it shares.
+    public let transport: TransportConfiguration?
 
-    public init(executor: RetryingExecutor, authorizer: any RequestAuthorizer, endpoints: Endpoints) {
+    public init(executor: RetryingExecutor, authorizer: any RequestAuthorizer, endpoints: Endpoints, transport: TransportConfiguration? = nil) {
         self.executor = executor
         self.authorizer = authorizer
         self.endpoints = endpoints
-    }
-
-    /// A client for one section of `configuration`: its credentials sign, its optional transport keys
-    /// apply, and it logs at lithops.log_level unless `logger` is given.
-    public convenience init(
-        configuration: Configuration, section: ServiceSection, logger: Logger? = nil,
-        environment: RetryingExecutor.Environment = .live
-    ) throws {
-        let credentials = section == .functions ? configuration.functions.credentials : configuration.storage.credentials
-        let signer = try RequestSigner(credentials: credentials, section: section.rawValue)
-        let transport = try TransportConfiguration(configuration: configuration, section: section)
-        let client = try HTTPClient(configuration: transport, logger: logger ?? Logger(configuration: configuration))
-        self.init(
-            executor: RetryingExecutor(client: client, environment: environment), authorizer: signer,
-            endpoints: Endpoints(configuration: configuration))
+        self.transport = transport
     }
 
     public var logger: Logger { executor.client.logger }
@@ -42,7 +30,8 @@ public final class ServiceClient: Sendable {
         let requestId = headers["opc-request-id"] ?? Self.newRequestId()
         headers.set("opc-request-id", requestId)
         if !headers.contains("accept") { headers.set("accept", "application/json") }
-        let request = HTTPRequest(method: method, url: url, headers: headers, body: body, readTimeout: readTimeout, sink: sink)
+        var request = HTTPRequest(method: method, url: url, headers: headers, body: body, readTimeout: readTimeout, sink: sink)
+        request.transport = transport
         let response = try await executor.execute(request, mode: mode, authorizer: authorizer) { OCIJSON.errorBody($0.body)?.code }
         guard response.isSuccess else { throw ServiceError(operation: operation, response: response, requestId: requestId) }
         return response

@@ -1,12 +1,17 @@
 import OFConfig
 
 extension RequestSigner {
-    /// The signer for the configuration's `oracle` section: loads key_file with pass_phrase and checks the
-    /// key's fingerprint against the configured one.
+    /// The signer for the configuration's `oracle` section API key: loads key_file with pass_phrase and checks
+    /// the key's fingerprint against the configured one.
     public init(configuration: Configuration, clock: @escaping @Sendable () -> Int = currentEpochSeconds)
         throws(ConfigError)
     {
-        try self.init(credentials: configuration.oracle.credentials, section: "oracle", clock: clock)
+        guard let key = configuration.oracle.credentials.apiKey else {
+            throw ConfigError(
+                section: "oracle", key: "auth",
+                message: "the configuration signs with auth: \(configuration.oracle.auth.rawValue), not with an API key; a signer for it comes from its credential provider")
+        }
+        try self.init(credentials: key, section: "oracle", clock: clock)
     }
 
     /// The signer for one section's API key (`oracle`, or a service section that sets its own key).

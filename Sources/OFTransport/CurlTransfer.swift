@@ -55,8 +55,9 @@ final class Transfer: @unchecked Sendable {
 
     // MARK: set-up
 
-    func prepare(_ configuration: TransportConfiguration, userAgent: String) throws(TransportError) {
+    func prepare(_ clientConfiguration: TransportConfiguration, userAgent: String) throws(TransportError) {
         _ = curlGlobalInit
+        let configuration = request.transport ?? clientConfiguration
         guard let easy = handles.take() else {
             throw TransportError(kind: .other, description: "libcurl could not create a transfer (out of memory?)", requestSent: false)
         }

@@ -11,6 +11,8 @@ public final class HTTPClient: Sendable {
     public let logger: Logger
     /// "oraclefn/<version> (<os>; <arch>) libcurl/<version>", plus the configured suffix.
     public let userAgent: String
+    /// The name of every client's I/O thread, so that tools (and tests) can count them.
+    public static let threadName = "oraclefn-http"
 
     private let shared: Shared
     private let handles = EasyHandles()
@@ -29,7 +31,7 @@ public final class HTTPClient: Sendable {
         let shared = Shared(multi: handle)
         self.shared = shared
         let loop = Loop(shared: shared, logger: logger)
-        thread = try NativeThread { loop.run() }
+        thread = try NativeThread(name: Self.threadName) { loop.run() }
         if !configuration.tls.verifiesPeer {
             logger.warning("TLS verification is OFF: any server can pose as OCI and read the requests. Use this only for testing.")
         }

@@ -11,6 +11,9 @@ public struct HTTPRequest: Sendable {
     /// Receives the body of a successful (2xx) answer instead of `HTTPResponse.body`.
     /// Error answers are always collected, so they can be reported.
     public var sink: (any ResponseSink)?
+    /// Connect timeout, read timeout and TLS for this request instead of the client's: one client serves
+    /// services whose configuration sections may set them apart.
+    public var transport: TransportConfiguration?
 
     public init(
         method: String, url: String, headers: HTTPHeaders = [:], body: RequestBody = .empty,

@@ -1,5 +1,6 @@
 // A pthread running one closure: the transport's I/O loop (and the engine's
 // signing and job threads) must not occupy a thread of Swift's cooperative pool.
+import CCurl
 import Glibc
 
 public final class NativeThread: Sendable {
@@ -7,15 +8,21 @@ public final class NativeThread: Sendable {
 
     private final class Body {
         let run: @Sendable () -> Void
-        init(run: @escaping @Sendable () -> Void) { self.run = run }
+        let name: String?
+        init(run: @escaping @Sendable () -> Void, name: String?) {
+            self.run = run
+            self.name = name
+        }
     }
 
-    public init(_ run: @escaping @Sendable () -> Void) throws(TransportError) {
-        let body = Unmanaged.passRetained(Body(run: run)).toOpaque()
+    /// `name` (at most 15 bytes are kept) is what `top -H` and /proc/<pid>/task/<tid>/comm show.
+    public init(name: String? = nil, _ run: @escaping @Sendable () -> Void) throws(TransportError) {
+        let body = Unmanaged.passRetained(Body(run: run, name: name)).toOpaque()
         var thread = pthread_t()
         let rc = pthread_create(&thread, nil, { raw in
             guard let raw else { return nil }
             let body = Unmanaged<Body>.fromOpaque(raw).takeRetainedValue()
+            if let name = body.name { _ = ofn_thread_set_name(String(name.utf8.prefix(15)) ?? name) }
             body.run()
             return nil
         }, body)

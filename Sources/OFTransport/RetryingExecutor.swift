@@ -38,11 +38,13 @@ public final class RetryingExecutor: Sendable {
     private let breaker: CircuitBreaker
     public let environment: Environment
 
-    /// Retries and the circuit breaker follow the client's configuration.
-    public init(client: HTTPClient, environment: Environment = .live) {
+    /// Retries and the circuit breaker follow `transport` (the client's configuration when nil): clients of
+    /// several services share one HTTP client, each with its section's retry settings.
+    public init(client: HTTPClient, transport: TransportConfiguration? = nil, environment: Environment = .live) {
+        let transport = transport ?? client.configuration
         self.client = client
-        self.retry = client.configuration.retry
-        self.breaker = CircuitBreaker(configuration: client.configuration.circuitBreaker)
+        self.retry = transport.retry
+        self.breaker = CircuitBreaker(configuration: transport.circuitBreaker)
         self.environment = environment
     }
 

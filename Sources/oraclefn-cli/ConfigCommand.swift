@@ -36,6 +36,8 @@ struct ConfigCommand: AsyncParsableCommand {
 
         struct Report: Encodable {
             var source: String?
+            /// oracle.auth: how requests are signed.
+            var auth: String
             var keys: [Key]
             var configuration: EncodableConfigValue
         }
@@ -43,10 +45,11 @@ struct ConfigCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try config.load()
             var keys: [Key] = []
-            for (section, credentials) in [
+            for (section, configured) in [
                 ("oracle", configuration.oracle.credentials), ("oracle_f", configuration.functions.credentials),
                 ("oracle_oss", configuration.storage.credentials),
             ] {
+                guard let credentials = configured.apiKey else { continue }
                 if let index = keys.firstIndex(where: { $0.keyFile == credentials.keyFile && $0.fingerprint == credentials.fingerprint }) {
                     keys[index].sections.append(section)
                     continue
@@ -65,9 +68,9 @@ struct ConfigCommand: AsyncParsableCommand {
                 throw CLIFailure.failed("the merged configuration could not be read back: \(error)")
             }
             if output.json {
-                return try Console.json(Report(source: configuration.source, keys: keys, configuration: EncodableConfigValue(value: masked)))
+                return try Console.json(Report(source: configuration.source, auth: configuration.oracle.auth.rawValue, keys: keys, configuration: EncodableConfigValue(value: masked)))
             }
-            Console.line("The configuration \(configuration.source ?? "given") is valid.")
+            Console.line("The configuration \(configuration.source ?? "given") is valid; requests are signed with auth: \(configuration.oracle.auth.rawValue).")
             for key in keys {
                 Console.line("The API key \(key.keyFile) matches fingerprint \(key.fingerprint) (\(key.sections.joined(separator: ", "))).")
             }

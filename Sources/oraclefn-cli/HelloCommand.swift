@@ -66,7 +66,7 @@ struct HelloCommand: AsyncParsableCommand {
         let setup = try await RuntimeSetup(configuration: configuration)
         let engine: Engine
         do {
-            engine = try Engine(configuration: configuration)
+            engine = try Engine(session: setup.session.session)
         } catch {
             throw CLIFailure.usage("\(error)")
         }

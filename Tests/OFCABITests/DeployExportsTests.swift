@@ -29,10 +29,12 @@ final class DeployExportsTests: XCTestCase {
     override func tearDown() async throws {
         ofnStorageFree(storage)
         ofnFunctionsFree(functions)
-        ofnConfigFree(config)
+        ofnSessionFree(config)
         await emulator?.stop()
     }
 
+    /// A session for the valid configuration with `overrides`; the configuration handle is freed at once, as the
+    /// session keeps what it needs.
     private func loadConfig(_ overrides: String?) throws -> OpaquePointer? {
         var handle: OpaquePointer?
         let status = Self.validConfig.withCString { path in
@@ -40,7 +42,10 @@ final class DeployExportsTests: XCTestCase {
             return ofnConfigLoad(&handle, path, nil)
         }
         XCTAssertEqual(status, OFN_OK, lastMessage)
-        return handle
+        defer { ofnConfigFree(handle) }
+        var session: OpaquePointer?
+        XCTAssertEqual(ofnSessionNew(&session, handle), OFN_OK, lastMessage)
+        return session
     }
 
     private var lastMessage: String {
@@ -78,7 +83,7 @@ final class DeployExportsTests: XCTestCase {
 
         // without an endpoint the region's OCI endpoint is meant: no request is sent, so none can fail
         let oci = try loadConfig(nil)
-        defer { ofnConfigFree(oci) }
+        defer { ofnSessionFree(oci) }
         var ociFunctions: OpaquePointer?
         XCTAssertEqual(ofnFunctionsNew(&ociFunctions, oci), OFN_OK, lastMessage)
         defer { ofnFunctionsFree(ociFunctions) }
@@ -92,7 +97,7 @@ final class DeployExportsTests: XCTestCase {
         XCTAssertEqual(text, EmulatorOptions(trustedKeys: [:]).namespace)
 
         let configured = try loadConfig(#"{"oracle": {"tenancy_namespace": "configured-ns"}}"#)
-        defer { ofnConfigFree(configured) }
+        defer { ofnSessionFree(configured) }
         var offline: OpaquePointer?
         XCTAssertEqual(ofnStorageNew(&offline, configured), OFN_OK, lastMessage)
         defer { ofnStorageFree(offline) }

@@ -13,14 +13,14 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(config.oracle.keyFile, Fixtures.keyFile)
         XCTAssertEqual(config.oracle.fingerprint, Fixtures.fingerprint)
         XCTAssertEqual(config.storage.storageBucket, "oraclefn-test")
-        XCTAssertEqual(config.oracle.credentials.keyId,
+        XCTAssertEqual(config.oracle.credentials.apiKey?.keyId,
                        "ocid1.tenancy.oc1..aaaaaaaatesttenancy/ocid1.user.oc1..aaaaaaaatestuser/\(Fixtures.fingerprint)")
     }
 
     func testEncryptedFixtureCarriesItsPassPhrase() throws {
         let config = try Configuration.load(path: Fixtures.configDirectory + "/valid-encrypted.yaml", environment: [:])
         XCTAssertEqual(config.oracle.passPhrase, "oci-test-passphrase")
-        XCTAssertEqual(config.functions.credentials.passPhrase, "oci-test-passphrase")
+        XCTAssertEqual(config.functions.credentials.apiKey?.passPhrase, "oci-test-passphrase")
         XCTAssertEqual(config.oracle.keyFile, Fixtures.keysDirectory + "/test2048_private_pkcs8_encrypted.pem")
     }
 
@@ -103,14 +103,14 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(config.functions.region, "us-ashburn-1")
         XCTAssertEqual(config.functions.dockerServer, "us-ashburn-1.ocir.io")
         XCTAssertEqual(config.functions.compartmentId, "ocid1.tenancy.oc1..aaaaaaaatesttenancy", "a tenancy OCID is a compartment")
-        XCTAssertEqual(config.functions.credentials.user, "ocid1.user.oc1..aaaaaaaafunctionsuser")
-        XCTAssertEqual(config.functions.credentials.tenancy, config.oracle.tenancy)
+        XCTAssertEqual(config.functions.credentials.apiKey?.user, "ocid1.user.oc1..aaaaaaaafunctionsuser")
+        XCTAssertEqual(config.functions.credentials.apiKey?.tenancy, config.oracle.tenancy)
         XCTAssertEqual(config.oracle.region, "eu-madrid-1")
         XCTAssertEqual(config.oracle.user, "ocid1.user.oc1..aaaaaaaatestuser")
         XCTAssertEqual(config.storage.region, "uk-london-1")
         XCTAssertEqual(config.storage.tenancyNamespace, "storagens")
         XCTAssertEqual(config.storage.endpoint, "https://[::1]:9000")
-        XCTAssertEqual(config.storage.credentials.user, "ocid1.user.oc1..aaaaaaaatestuser")
+        XCTAssertEqual(config.storage.credentials.apiKey?.user, "ocid1.user.oc1..aaaaaaaatestuser")
         XCTAssertEqual(config.merged["oracle_f"]?["region"], .string("us-ashburn-1"))
         XCTAssertEqual(config.merged["oracle_f"]?["fingerprint"], .string(Fixtures.fingerprint))
     }

@@ -56,7 +56,7 @@ final class CommandLineTests: XCTestCase {
         let jobId = String(words[1])
 
         // kill the client once part of the job has reported
-        let storage = ObjectStorageClient(configuration: fixture.configuration, service: try ServiceClient(configuration: fixture.configuration, section: .storage))
+        let storage = try Session(configuration: fixture.configuration).objects
         let statusPrefix = JobLayout(jobId: jobId).statusPrefix
         var reported = 0
         for _ in 0..<600 where reported < 200 {

@@ -35,9 +35,9 @@ final class EngineFixture: @unchecked Sendable {
                 .replacingOccurrences(of: "oracle_oss:\n", with: "oracle_oss:\n  storage_bucket: \(bucket)\n")
             try text.write(toFile: configFile, atomically: true, encoding: .utf8)
             let configuration = try Configuration.load(path: configFile)
-            let storage = ObjectStorageClient(configuration: configuration, service: try ServiceClient(configuration: configuration, section: .storage))
-            _ = try await storage.createBucket(bucket)
-            let functions = FunctionsManagementClient(configuration: configuration, service: try ServiceClient(configuration: configuration, section: .functions))
+            let session = try Session(configuration: configuration)
+            _ = try await session.objects.createBucket(bucket)
+            let functions = session.functions
             let application = try await functions.createApplication(displayName: "engine-tests")
             let worker = try await functions.createFunction(CreateFunctionDetails(
                 applicationId: application.id, displayName: "worker", image: "oraclefn/worker:1", memoryInMBs: 128, timeoutInSeconds: timeoutInSeconds))

@@ -40,7 +40,7 @@ final class RuntimesTests: XCTestCase {
     }
 
     func testHelloUsesTheEmulatorsHelloFunctionUntilTheRuntimeIsDeployed() async throws {
-        let runtimes = try await Runtimes.open(configuration: try configuration(runtime: "oraclefn/worker"))
+        let runtimes = try await Runtimes.open(session: try Session(configuration: try configuration(runtime: "oraclefn/worker")))
         XCTAssertTrue(runtimes.isEmulator)
         let engine = try Engine(configuration: runtimes.configuration)
 
@@ -73,7 +73,7 @@ final class RuntimesTests: XCTestCase {
     }
 
     func testHelloOnOracleFunctionsWithoutTheRuntimeSaysToDeployIt() async throws {
-        let opened = try await Runtimes.open(configuration: try configuration(runtime: "oraclefn/worker"))
+        let opened = try await Runtimes.open(session: try Session(configuration: try configuration(runtime: "oraclefn/worker")))
         // the same service taken for Oracle Functions: no built-in hello function to fall back on
         let oci = Runtimes(configuration: opened.configuration, management: opened.management, invoker: opened.invoker, namespace: "ns", isEmulator: false)
         do {
@@ -87,9 +87,9 @@ final class RuntimesTests: XCTestCase {
     }
 
     func testALogFollowerReadsEachLineOnce() async throws {
-        let runtimes = try await Runtimes.open(configuration: fixture.configuration)
+        let runtimes = try await Runtimes.open(session: try Session(configuration: fixture.configuration))
         let engine = try Engine(configuration: fixture.configuration)
-        let logs = LogsClient(service: try ServiceClient(configuration: fixture.configuration, section: .functions))
+        let logs = try Session(configuration: fixture.configuration).logs
         _ = try await runtimes.hello(engine: engine, python: "3.12", names: ["first"])
         let follower = try FunctionLogs.follower(
             configuration: fixture.configuration, logs: logs, isEmulator: true, functionId: nil, start: Date().addingTimeInterval(-60))
@@ -106,7 +106,7 @@ final class RuntimesTests: XCTestCase {
     }
 
     func testLogFollowersOnOracleFunctionsNeedTheLogKeys() throws {
-        let logs = LogsClient(service: try ServiceClient(configuration: fixture.configuration, section: .functions))
+        let logs = try Session(configuration: fixture.configuration).logs
         XCTAssertThrowsError(try FunctionLogs.follower(
             configuration: fixture.configuration, logs: logs, isEmulator: false, functionId: nil, start: Date())) { error in
             XCTAssertEqual((error as? EngineError)?.kind, .configuration)

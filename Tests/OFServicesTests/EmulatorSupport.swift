@@ -46,7 +46,8 @@ final class EmulatorHarness: @unchecked Sendable {
     }
 
     func service(_ section: ServiceSection, environment: RetryingExecutor.Environment = .live) throws -> ServiceClient {
-        try ServiceClient(configuration: configuration, section: section, logger: logger, environment: environment)
+        let session = try Session(configuration: configuration, logger: logger, environment: environment)
+        return section == .functions ? session.functionsService : session.storageService
     }
 
     func storage(multipart: MultipartSettings = MultipartSettings()) throws -> ObjectStorageClient {

@@ -26,7 +26,7 @@ final class SecretsInLogTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.contains("authorization: <redacted>") }, "requests are logged, their credentials redacted")
 
         let passPhrase = try XCTUnwrap(harness.configuration.oracle.passPhrase)
-        let pem = try String(contentsOfFile: harness.configuration.oracle.keyFile, encoding: .utf8)
+        let pem = try String(contentsOfFile: try XCTUnwrap(harness.configuration.oracle.keyFile), encoding: .utf8)
         let keyLines = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") && $0.count > 16 }.map(String.init)
         XCTAssertFalse(keyLines.isEmpty)
         let forbidden = [passPhrase, "Signature version=", "signature=\"", "keyId=\"", "RPST", "PRIVATE KEY"] + keyLines

@@ -116,8 +116,8 @@ final class IdentityTests: XCTestCase {
         let port = try XCTUnwrap(Int(String(decoding: line, as: UTF8.self)))
 
         let configuration = try Fixtures.configuration(endpoint: "http://127.0.0.1:\(port)")
-        let identity = IdentityClient(service: try ServiceClient(configuration: configuration, section: .functions, logger: .disabled))
-        let user = try await identity.getUser(id: configuration.oracle.user)
+        let identity = try Session(configuration: configuration, logger: .disabled).identity
+        let user = try await identity.getUser(id: try XCTUnwrap(configuration.oracle.user))
         XCTAssertEqual(user.name, "tester@example.com")
         XCTAssertEqual(user.lifecycleState, "ACTIVE")
         let missing = await serviceError { _ = try await identity.getUser(id: "ocid1.user.oc1..other") }

@@ -85,7 +85,8 @@ final class RequestSignerConfigurationTests: XCTestCase {
     }
 
     func testCredentialsOfAServiceSectionAreNamedInErrors() throws {
-        let credentials = try configuration(keyFile: "test2048_private_pkcs8.pem", fingerprint: Fixtures.docsKeyFingerprint).functions.credentials
+        let credentials = try configuration(keyFile: "test2048_private_pkcs8.pem", fingerprint: Fixtures.docsKeyFingerprint).functions.credentials.apiKey
+        guard let credentials else { return XCTFail("an API key configuration has an API key") }
         do {
             _ = try RequestSigner(credentials: credentials, section: "oracle_f")
             XCTFail("fingerprint mismatch accepted")

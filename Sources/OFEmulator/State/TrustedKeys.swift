@@ -7,7 +7,11 @@ public enum TrustedKeys {
     /// section's own when it sets one), by keyId. Each key is checked as a client would load it (pass
     /// phrase, fingerprint), so a configuration the emulator accepts is one the client can sign with.
     public static func from(_ configuration: Configuration) throws(ConfigError) -> [String: PublicKey] {
-        let sections = [("oracle", configuration.oracle.credentials), ("oracle_f", configuration.functions.credentials), ("oracle_oss", configuration.storage.credentials)]
+        // only API keys are registered: tokens carry their own key, checked against the emulator's issuer
+        let sections: [(String, OracleCredentials)] = [
+            ("oracle", configuration.oracle.credentials), ("oracle_f", configuration.functions.credentials),
+            ("oracle_oss", configuration.storage.credentials),
+        ].compactMap { section, credentials in credentials.apiKey.map { (section, $0) } }
         var keys: [String: PublicKey] = [:]
         for (section, credentials) in sections where keys[credentials.keyId] == nil {
             _ = try RequestSigner(credentials: credentials, section: section)

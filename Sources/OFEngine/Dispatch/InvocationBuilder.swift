@@ -1,17 +1,17 @@
+import OFServices
 import OFTransport
 
 /// The function a job invokes: its OCID and the endpoint its invocations go to.
 public struct FunctionTarget: Sendable, Equatable {
     public let id: String
     public let invokeEndpoint: String
-    /// `POST {invokeEndpoint}/20181201/functions/{id}/actions/invoke`; made once, as every invocation uses it.
+    /// Made once, as every invocation uses it.
     let invokeURL: String
 
     public init(id: String, invokeEndpoint: String) {
         self.id = id
         self.invokeEndpoint = invokeEndpoint
-        let base = invokeEndpoint.hasSuffix("/") ? String(invokeEndpoint.dropLast()) : invokeEndpoint
-        invokeURL = "\(base)/20181201/functions/\(id)/actions/invoke"
+        invokeURL = FunctionsInvokeClient.invokeURL(invokeEndpoint: invokeEndpoint, functionId: id)
     }
 }
 
@@ -52,20 +52,20 @@ struct InvocationBuilder: Sendable {
             guard calls.count == 1, let call = calls.first, let inputs, inputs.indices.contains(call) else {
                 throw EngineError(.invalidArgument, "a raw-body invocation carries exactly one input this process holds; use the envelope format for chunks or attached jobs")
             }
-            guard inputs[call].count <= JobProtocol.invokeBodyLimit else {
-                throw EngineError(.invalidArgument, "input \(call) has \(inputs[call].count) bytes, more than the \(JobProtocol.invokeBodyLimit) bytes an invocation may carry; send it through the envelope format, which stores large inputs in Object Storage")
-            }
             body = inputs[call]
             contentType = "application/octet-stream"
         case .envelope:
             body = try envelopeBody(calls: calls, submitted: submitted)
             contentType = "application/json"
         }
-        var headers: HTTPHeaders = ["fn-invoke-type": mode.rawValue, "content-type": contentType, "accept": "*/*"]
-        headers.set("opc-request-id", Self.requestId(jobId: jobId, call: calls.first ?? 0, attempt: attempt))
-        return HTTPRequest(
-            method: "POST", url: target.invokeURL, headers: headers, body: .bytes(body),
-            readTimeout: mode == .sync ? callTimeout : nil)
+        do {
+            return try FunctionsInvokeClient.request(
+                url: target.invokeURL, body: body, mode: mode, contentType: contentType,
+                requestId: Self.requestId(jobId: jobId, call: calls.first ?? 0, attempt: attempt),
+                readTimeout: mode == .sync ? callTimeout : nil)
+        } catch {
+            throw EngineError(.invalidArgument, "input \(calls.first ?? 0): \(error.description); send it through the envelope format, which stores large inputs in Object Storage")
+        }
     }
 
     private func envelopeBody(calls: [Int], submitted: Double) throws(EngineError) -> [UInt8] {

@@ -12,7 +12,7 @@ public enum JobProtocol {
     /// An envelope stays under this many bytes; inputs that would pass it are read from storage instead.
     public static let envelopeLimit = 5 * 1024 * 1024
     /// Oracle's limit on an invocation's request and response bodies.
-    public static let invokeBodyLimit = 6 * 1024 * 1024
+    public static let invokeBodyLimit = FunctionsInvokeClient.maxPayloadBytes
     /// Outputs up to this many bytes come back inline in the status object.
     public static let outputInlineLimit = 64 * 1024
 

@@ -13,6 +13,7 @@ public struct RuntimeNaming: Sendable {
     /// oraclefn's version, in function names and tags.
     public let version: String
     /// The user OCID: Lithops hashes it into function names and takes the application name from it.
+    /// Credentials without a user (session tokens, principals) use `oracle.user` when set, else the compartment.
     public let user: String
     /// `oracle_f.docker_server`.
     public let dockerServer: String
@@ -21,14 +22,18 @@ public struct RuntimeNaming: Sendable {
 
     public init(configuration: Configuration, namespace: String, version: String = String(describing: LibraryVersion.string)) {
         self.version = version
-        self.user = configuration.functions.credentials.user
+        self.user = Self.user(configuration)
         self.dockerServer = configuration.functions.dockerServer
         self.namespace = namespace
     }
 
     /// `oracle_f.application_name`, else Lithops' `lithops_` and seven characters of the user OCID.
     public static func applicationName(configuration: Configuration) -> String {
-        configuration.functions.applicationName ?? defaultApplicationName(user: configuration.functions.credentials.user)
+        configuration.functions.applicationName ?? defaultApplicationName(user: user(configuration))
+    }
+
+    static func user(_ configuration: Configuration) -> String {
+        configuration.functions.credentials.apiKey?.user ?? configuration.oracle.user ?? configuration.functions.compartmentId
     }
 
     /// `lithops_` + the user OCID's characters 8th-last to 2nd-last, lowercased (Python's `user[-8:-1]`).

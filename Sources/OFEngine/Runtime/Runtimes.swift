@@ -82,28 +82,24 @@ public struct Runtimes: Sendable {
         self.isEmulator = isEmulator
     }
 
-    /// The runtimes of a configuration through the clients of its oracle_f and oracle_oss sections, having looked
-    /// up the namespace (unless configured) and whether Functions is an emulator.
-    public static func open(configuration: Configuration) async throws -> Runtimes {
-        let functions = try ServiceClient(configuration: configuration, section: .functions)
-        let management = FunctionsManagementClient(configuration: configuration, service: functions)
-        let storage = ObjectStorageClient(configuration: configuration, service: try ServiceClient(configuration: configuration, section: .storage))
+    /// The runtimes of a session's configuration, through its clients; the namespace (unless configured) and
+    /// whether Functions is an emulator are asked once per session.
+    public static func open(session: Session) async throws -> Runtimes {
         let namespace: String
         do {
-            namespace = try await storage.namespace()
+            namespace = try await session.objects.namespace()
         } catch {
             throw EngineError(error, while: "looking up the tenancy's Object Storage namespace (set tenancy_namespace in the oracle section to skip it)")
         }
         let isEmulator: Bool
         do {
-            isEmulator = try await LogsClient(service: functions).isEmulator(configuration: configuration)
+            isEmulator = try await session.isEmulator()
         } catch {
-            throw EngineError(error, while: "asking \(Endpoints(configuration: configuration).functions) whether it is the oraclefn emulator")
+            throw EngineError(error, while: "asking \(session.endpoints.functions) whether it is the oraclefn emulator")
         }
         return Runtimes(
-            configuration: configuration, management: management,
-            invoker: FunctionsInvokeClient(configuration: configuration, management: management), namespace: namespace,
-            isEmulator: isEmulator)
+            configuration: session.configuration, management: session.functions, invoker: session.invoker,
+            namespace: namespace, isEmulator: isEmulator)
     }
 
     /// The runtime named, else oracle_f.runtime, else the default Python runtime `oraclefn-python-v<major><minor>`

@@ -1,7 +1,9 @@
+import OFServices
 import OFTransport
 
-/// A few threads that build and sign requests and hand them to the HTTP client, so the client's single I/O
-/// thread only moves bytes: RSA signing, the costly part of an invocation, runs on as many cores as there are.
+/// A few threads that build invocations and hand them to the Functions invoke client, which signs and submits
+/// them, so the HTTP client's single I/O thread only moves bytes: RSA signing, the costly part of an
+/// invocation, runs on as many cores as there are.
 final class SigningPool: Sendable {
     /// One request to build, sign and send.
     struct Work: Sendable {
@@ -20,20 +22,18 @@ final class SigningPool: Sendable {
         var stopping = false
     }
 
-    private let client: HTTPClient
-    private let authorizer: any RequestAuthorizer
+    private let invoker: FunctionsInvokeClient
     private let queue = Monitor(Queue())
     private let threads: [NativeThread]
 
-    /// `threadCount` signing threads (at least 1) sending through `client`.
-    init(threadCount: Int, client: HTTPClient, authorizer: any RequestAuthorizer) throws(TransportError) {
-        self.client = client
-        self.authorizer = authorizer
+    /// `threadCount` signing threads (at least 1) sending through `invoker`.
+    init(threadCount: Int, invoker: FunctionsInvokeClient) throws(TransportError) {
+        self.invoker = invoker
         var threads: [NativeThread] = []
         let queue = self.queue
         for _ in 0..<max(1, threadCount) {
             do {
-                threads.append(try NativeThread { Self.serve(queue: queue, client: client, authorizer: authorizer) })
+                threads.append(try NativeThread { Self.serve(queue: queue, invoker: invoker) })
             } catch {
                 queue.update { $0.stopping = true }
                 threads.forEach { $0.join() }
@@ -56,7 +56,7 @@ final class SigningPool: Sendable {
 
     /// Stops a sent request; its completion gets a cancellation error unless it had finished.
     func cancel(_ token: TransferToken) {
-        client.cancel(token)
+        invoker.service.executor.client.cancel(token)
     }
 
     /// Stops the threads once the work queued so far is sent. Safe to call more than once.
@@ -69,17 +69,16 @@ final class SigningPool: Sendable {
         for thread in threads where !thread.isCurrent { thread.join() }
     }
 
-    private static func serve(queue: Monitor<Queue>, client: HTTPClient, authorizer: any RequestAuthorizer) {
+    private static func serve(queue: Monitor<Queue>, invoker: FunctionsInvokeClient) {
         while let work = next(from: queue) {
             let request: HTTPRequest
             do {
-                request = try authorizer.authorize(try work.make())
+                request = try work.make()
             } catch {
                 work.completion(.failure(error))
                 continue
             }
-            let completion = work.completion
-            work.sent(client.submit(request) { completion($0.mapError { $0 }) })
+            if let token = invoker.submit(request, completion: work.completion) { work.sent(token) }
         }
     }
 

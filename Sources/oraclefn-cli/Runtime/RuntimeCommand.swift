@@ -139,7 +139,9 @@ extension RuntimeCommand {
         private func registryUser(_ setup: RuntimeSetup) async throws(CLIFailure) -> String {
             if let user = setup.session.configuration.functions.dockerUser { return user }
             let identity = setup.session.identity
-            let userId = setup.session.configuration.functions.credentials.user
+            guard let userId = setup.session.configuration.functions.credentials.apiKey?.user ?? setup.session.configuration.oracle.user else {
+                throw .usage("the registry login needs a user: set docker_user in the oracle_f section (e.g. <namespace>/<your user name>)")
+            }
             let user = try await CLIFailure.reporting("reading user \(userId) to name the registry login (or set docker_user in the oracle_f section)") {
                 try await identity.getUser(id: userId)
             }

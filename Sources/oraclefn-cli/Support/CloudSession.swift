@@ -1,38 +1,31 @@
 import OFConfig
 import OFServices
 
-/// The OCI clients of one configuration: Functions (management, invoke, logs, identity) through the oracle_f
-/// section's key and endpoint, Object Storage through oracle_oss's.
+/// The OCI clients of one configuration, through the library's Session: Functions (management, invoke, logs,
+/// identity) signed with the oracle_f section's credentials, Object Storage with oracle_oss's.
 struct CloudSession {
-    let configuration: Configuration
-    let management: FunctionsManagementClient
-    let invoker: FunctionsInvokeClient
-    let storage: ObjectStorageClient
-    let identity: IdentityClient
-    let logs: LogsClient
+    let session: Session
+
+    var configuration: Configuration { session.configuration }
+    var management: FunctionsManagementClient { session.functions }
+    var invoker: FunctionsInvokeClient { session.invoker }
+    var storage: ObjectStorageClient { session.objects }
+    var identity: IdentityClient { session.identity }
+    var logs: LogsClient { session.logs }
 
     init(configuration: Configuration) throws(CLIFailure) {
-        self.configuration = configuration
-        let functionsService: ServiceClient
-        let storageService: ServiceClient
         do {
-            functionsService = try ServiceClient(configuration: configuration, section: .functions)
-            storageService = try ServiceClient(configuration: configuration, section: .storage)
+            session = try Session(configuration: configuration)
         } catch {
-            throw CLIFailure(error, while: "the configuration's API key cannot be used")
+            throw CLIFailure(error, while: "the configuration's credentials cannot be used")
         }
-        management = FunctionsManagementClient(configuration: configuration, service: functionsService)
-        invoker = FunctionsInvokeClient(configuration: configuration, management: management)
-        storage = ObjectStorageClient(configuration: configuration, service: storageService)
-        identity = IdentityClient(service: functionsService)
-        logs = LogsClient(service: functionsService)
     }
 
     /// Whether the configuration sends Functions to an oraclefn emulator rather than to OCI: only an
     /// oracle_f endpoint can, and only the emulator serves its handlers' logs there.
     func isEmulator() async throws(CLIFailure) -> Bool {
         try await CLIFailure.reporting("asking \(Endpoints(configuration: configuration).functions) whether it is the oraclefn emulator") {
-            try await logs.isEmulator(configuration: configuration)
+            try await session.isEmulator()
         }
     }
 

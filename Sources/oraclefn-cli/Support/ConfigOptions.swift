@@ -15,6 +15,9 @@ struct ConfigOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log every request to stderr (lithops.log_level DEBUG).")
     var debug = false
 
+    @Option(help: "How to sign requests, as the oci CLI's --auth: api_key, security_token, instance_principal or resource_principal (default: oracle.auth, else as the configuration implies).")
+    var auth: String?
+
     func validate() throws {
         if let backend, backend != "oracle_f" {
             throw ValidationError("-b \(backend): oraclefn runs the oracle_f backend only (Oracle Functions); leave -b out or pass -b oracle_f")
@@ -22,11 +25,17 @@ struct ConfigOptions: ParsableArguments {
         if let storage, storage != "oracle_oss" {
             throw ValidationError("-s \(storage): oraclefn stores in oracle_oss only (Object Storage); leave -s out or pass -s oracle_oss")
         }
+        if let auth, AuthMode(rawValue: auth) == nil {
+            throw ValidationError("--auth \(auth): use \(AuthMode.spelled)")
+        }
     }
 
     /// The configuration given or found, validated; a configuration that cannot be used is a usage failure.
     func load() throws(CLIFailure) -> Configuration {
-        let overrides: ConfigValue? = debug ? .map([("lithops.log_level", .string("DEBUG"))]) : nil
+        var entries: [(String, ConfigValue)] = []
+        if debug { entries.append(("lithops.log_level", .string("DEBUG"))) }
+        if let auth { entries.append(("oracle.auth", .string(auth))) }
+        let overrides: ConfigValue? = entries.isEmpty ? nil : .map(entries)
         do {
             return try Configuration.load(path: configFile, overrides: overrides)
         } catch {

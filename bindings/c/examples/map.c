@@ -17,7 +17,7 @@ static void on_progress(void *user_data, size_t done, size_t failed, size_t tota
 }
 
 int main(int argc, char **argv) {
-    void *config = NULL, *engine = NULL, *job = NULL;
+    void *config = NULL, *session = NULL, *engine = NULL, *job = NULL;
     ofn_bytes *inputs;
     int i, count = argc - 3, rc = 0;
 
@@ -30,7 +30,8 @@ int main(int argc, char **argv) {
         inputs[i].ptr = argv[i + 3];
         inputs[i].size = strlen(argv[i + 3]);
     }
-    if (ofn_config_load(&config, argv[1], NULL) != OFN_OK || ofn_engine_new(&engine, config) != OFN_OK
+    if (ofn_config_load(&config, argv[1], NULL) != OFN_OK || ofn_session_new(&session, config) != OFN_OK
+        || ofn_engine_new(&engine, session) != OFN_OK
         || ofn_job_submit(&job, engine, argv[2], inputs, count, NULL, on_progress, stderr) != OFN_OK
         || ofn_job_wait(job, -1) != OFN_OK) {
         fprintf(stderr, "map: %s\n", ofn_error_last()->message);
@@ -46,6 +47,7 @@ int main(int argc, char **argv) {
     }
     ofn_job_free(job);
     ofn_engine_free(engine);
+    ofn_session_free(session);
     ofn_config_free(config);
     free(inputs);
     return rc;

@@ -148,7 +148,7 @@ static void test_bad_arguments(void) {
 
 /* hello, logs and the runtime exports against the emulator: hello through its hello function (no runtime
  * is deployed), the lines it logged, then a runtime deployed, listed and deleted. */
-static void test_hello_and_runtimes(void *config) {
+static void test_hello_and_runtimes(void *session) {
     ofn_buf out = OFN_BUF_INIT;
     check(ofn_hello(&out, engine, "{\"names\": [\"C\", \"Lithops\"]}") == OFN_OK, "hello: %s", last_message());
     check(out.ptr && strstr(out.ptr, "\"greetings\":[\"Hello, C! Ran in function hello (")
@@ -158,7 +158,7 @@ static void test_hello_and_runtimes(void *config) {
 
     /* what hello printed, followed as `oraclefn logs poll` does */
     void *logs = NULL;
-    check(ofn_logs_open(&logs, config, "{\"function\": \"hello\", \"since\": \"1h\"}") == OFN_OK, "logs open: %s", last_message());
+    check(ofn_logs_open(&logs, session, "{\"function\": \"hello\", \"since\": \"1h\"}") == OFN_OK, "logs open: %s", last_message());
     check(ofn_logs_next(&out, logs) == OFN_OK && out.ptr && strstr(out.ptr, "\"message\":\"hello: greeting C for call ")
               && strstr(out.ptr, "\"stream\":\"stdout\""), "logs: %s", out.ptr ? out.ptr : last_message());
     ofn_buf_dispose(&out);
@@ -166,45 +166,47 @@ static void test_hello_and_runtimes(void *config) {
     ofn_buf_dispose(&out);
     ofn_logs_free(logs);
     check(ofn_logs_next(&out, logs) == OFN_EINVALID, "a freed follower is refused");
-    check(ofn_logs_open(&logs, config, "{\"since\": \"yesterday\"}") == OFN_EINVALID && strstr(last_message(), "30s, 10m"),
+    check(ofn_logs_open(&logs, session, "{\"since\": \"yesterday\"}") == OFN_EINVALID && strstr(last_message(), "30s, 10m"),
           "bad since: %s", last_message());
-    check(ofn_logs_open(&logs, config, "{\"function\": \"no-such-function\"}") == OFN_ENOTFOUND
+    check(ofn_logs_open(&logs, session, "{\"function\": \"no-such-function\"}") == OFN_ENOTFOUND
               && strstr(last_message(), "no function named no-such-function"), "unknown function: %s", last_message());
     check(logs == NULL, "no follower after failures");
 
-    check(ofn_runtime_resolve(&out, config, NULL, "{\"python\": \"3.12\"}") == OFN_OK && out.ptr
+    check(ofn_runtime_resolve(&out, session, NULL, "{\"python\": \"3.12\"}") == OFN_OK && out.ptr
               && strstr(out.ptr, "\"image\":\"oraclefn/python:3.12\"") && strstr(out.ptr, "\"emulator\":true")
               && strstr(out.ptr, "\"runtime\":\"oraclefn-python-v312\""), "runtime resolve: %s", out.ptr ? out.ptr : last_message());
     ofn_buf_dispose(&out);
-    check(ofn_runtime_deploy(&out, config, "oraclefn/worker", "{\"memory\": 128, \"timeout\": 60}") == OFN_OK,
+    check(ofn_runtime_deploy(&out, session, "oraclefn/worker", "{\"memory\": 128, \"timeout\": 60}") == OFN_OK,
           "runtime deploy: %s", last_message());
     check(out.ptr && strstr(out.ptr, "\"image\":\"oraclefn/worker:latest\"") && strstr(out.ptr, "\"memory\":128")
               && strstr(out.ptr, "\"state\":\"ACTIVE\"") && strstr(out.ptr, "\"worker\":\"native\""),
           "deployed runtime: %s", out.ptr ? out.ptr : "(none)");
     ofn_buf_dispose(&out);
-    check(ofn_runtime_list(&out, config) == OFN_OK && out.ptr && strstr(out.ptr, "\"function\":\"lithops-worker-worker-latest-v"),
+    check(ofn_runtime_list(&out, session) == OFN_OK && out.ptr && strstr(out.ptr, "\"function\":\"lithops-worker-worker-latest-v"),
           "runtime list: %s", out.ptr ? out.ptr : last_message());
     ofn_buf_dispose(&out);
-    check(ofn_runtime_delete(&out, config, "oraclefn/worker", "{\"memory\": 128}") == OFN_OK && out.ptr
+    check(ofn_runtime_delete(&out, session, "oraclefn/worker", "{\"memory\": 128}") == OFN_OK && out.ptr
               && strstr(out.ptr, "[\"lithops-worker-worker-latest-v"),
           "runtime delete: %s", out.ptr ? out.ptr : last_message());
     ofn_buf_dispose(&out);
-    check(ofn_runtime_delete(&out, config, "oraclefn/worker", NULL) == OFN_ENOTFOUND
+    check(ofn_runtime_delete(&out, session, "oraclefn/worker", NULL) == OFN_ENOTFOUND
               && strstr(last_message(), "no runtime oraclefn/worker (image oraclefn/worker:latest) is deployed"),
           "deleting it again: %s", last_message());
 
-    check(ofn_runtime_deploy(&out, config, NULL, "{\"memory\": 100}") == OFN_EINVALID
+    check(ofn_runtime_deploy(&out, session, NULL, "{\"memory\": 100}") == OFN_EINVALID
               && strstr(last_message(), "128, 256, 512, 1024, 2048, 3072"), "memory 100: %s", last_message());
-    check(ofn_runtime_deploy(&out, config, NULL, "{\"colour\": 1}") == OFN_EINVALID
+    check(ofn_runtime_deploy(&out, session, NULL, "{\"colour\": 1}") == OFN_EINVALID
               && strstr(last_message(), "unknown option \"colour\""), "unknown option: %s", last_message());
     check(ofn_hello(&out, engine, "{\"names\": []}") == OFN_EINVALID, "no names: %s", last_message());
     check(ofn_hello(&out, NULL, NULL) == OFN_EINVALID, "hello(NULL engine)");
-    check(ofn_runtime_list(&out, NULL) == OFN_EINVALID, "runtime list(NULL config)");
+    check(ofn_runtime_list(&out, NULL) == OFN_EINVALID, "runtime list(NULL session)");
+    check(ofn_runtime_list(&out, engine) == OFN_EINVALID && strstr(last_message(), "another kind"),
+          "an engine is not a session: %s", last_message());
     check(out.ptr == NULL, "nothing to dispose after failures");
 }
 
 int main(int argc, char **argv) {
-    void *config = NULL;
+    void *config = NULL, *session = NULL;
     pthread_t a, b;
     if (argc != 4) {
         fprintf(stderr, "usage: %s CONFIG FUNCTION_ID BUCKET\n", argv[0]);
@@ -212,7 +214,8 @@ int main(int argc, char **argv) {
     }
     function_id = argv[2];
     snprintf(bucket_option, sizeof bucket_option, ", \"bucket\": \"%s\"", argv[3]);
-    if (ofn_config_load(&config, argv[1], NULL) != OFN_OK || ofn_engine_new(&engine, config) != OFN_OK) {
+    if (ofn_config_load(&config, argv[1], NULL) != OFN_OK || ofn_session_new(&session, config) != OFN_OK
+        || ofn_engine_new(&engine, session) != OFN_OK) {
         fprintf(stderr, "setup: %s\n", last_message());
         return 2;
     }
@@ -223,8 +226,9 @@ int main(int argc, char **argv) {
     test_function_error_and_details();
     test_cancel();
     test_bad_arguments();
-    test_hello_and_runtimes(config);
+    test_hello_and_runtimes(session);
     ofn_engine_free(engine);
+    ofn_session_free(session);
     ofn_config_free(config);
     return report();
 }

@@ -238,13 +238,15 @@ static void test_namespace(ofn_storage *s) {
     check(ofn_storage_namespace(NULL, s) == OFN_EINVALID, "namespace: out NULL");
 }
 
-static void test_bad_arguments(ofn_config *config) {
+static void test_bad_arguments(ofn_config *config, void *session) {
     ofn_storage *s = NULL;
     ofn_buf buf = OFN_BUF_INIT;
-    check(ofn_storage_new(NULL, config) == OFN_EINVALID, "out NULL");
-    check(ofn_storage_new((void **)&s, NULL) == OFN_EINVALID && s == NULL, "config NULL");
+    check(ofn_storage_new(NULL, session) == OFN_EINVALID, "out NULL");
+    check(ofn_storage_new((void **)&s, NULL) == OFN_EINVALID && s == NULL, "session NULL");
+    check(ofn_storage_new((void **)&s, config) == OFN_EINVALID && s == NULL && strstr(last_message(), "another kind"),
+          "a config handle is not a session: %s", last_message());
     check(ofn_storage_put(NULL, "b", "k", "x", 1, NULL) == OFN_EINVALID, "storage NULL");
-    check(ofn_storage_new((void **)&s, config) == OFN_OK, "a storage handle");
+    check(ofn_storage_new((void **)&s, session) == OFN_OK, "a storage handle");
     check(ofn_storage_put(s, "b", NULL, "x", 1, NULL) == OFN_EINVALID, "key NULL");
     check(ofn_storage_put(s, "b", "k", NULL, 5, NULL) == OFN_EINVALID, "data NULL with a size");
     check(ofn_storage_put(s, "b", "k", "x", -1, NULL) == OFN_EINVALID, "negative size");
@@ -262,6 +264,7 @@ int main(int argc, char **argv) {
     char url[128], overrides[512];
     char *fixtures, config_path[4096];
     ofn_config *config = NULL;
+    void *session = NULL;
     ofn_storage *storage = NULL;
     ofn_functions *functions = NULL;
     pid_t emulator;
@@ -277,9 +280,10 @@ int main(int argc, char **argv) {
 
     snprintf(overrides, sizeof overrides, "{\"oracle_f\": {\"endpoint\": \"%s\"}, \"oracle_oss\": {\"endpoint\": \"%s\"}}", url, url);
     check(ofn_config_load((void **)&config, config_path, overrides) == OFN_OK, "load the configuration: %s", last_message());
-    if (config) {
-        check(ofn_storage_new((void **)&storage, config) == OFN_OK, "ofn_storage_new: %s", last_message());
-        check(ofn_functions_new((void **)&functions, config) == OFN_OK, "ofn_functions_new: %s", last_message());
+    if (config) check(ofn_session_new(&session, config) == OFN_OK, "ofn_session_new: %s", last_message());
+    if (session) {
+        check(ofn_storage_new((void **)&storage, session) == OFN_OK, "ofn_storage_new: %s", last_message());
+        check(ofn_functions_new((void **)&functions, session) == OFN_OK, "ofn_functions_new: %s", last_message());
         if (storage) {
             test_storage(storage);
             test_put_file(storage);
@@ -289,10 +293,11 @@ int main(int argc, char **argv) {
             test_functions(functions);
             test_deploy(functions);
         }
-        test_bad_arguments(config);
+        test_bad_arguments(config, session);
     }
     ofn_functions_free(functions);
     ofn_storage_free(storage);
+    ofn_session_free(session);
     ofn_config_free(config);
     free(fixtures);
     kill(emulator, SIGTERM);

@@ -101,6 +101,9 @@ _declare("ofn_config_to_json", [_buf_out, _void_p])
 _declare("ofn_config_locate", [_buf_out])
 _declare("ofn_config_free", [_void_p], None, checked=False)
 
+_declare("ofn_session_new", [_handle_out, _void_p])
+_declare("ofn_session_free", [_void_p], None, checked=False)
+
 _declare("ofn_signer_new", [_handle_out, _str, _str, _str])
 _declare("ofn_signer_from_config", [_handle_out, _void_p])
 _declare("ofn_signer_sign", [_buf_out, _void_p, _str, _str, _str, _void_p, ctypes.c_ssize_t, ctypes.c_int32])

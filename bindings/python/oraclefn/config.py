@@ -2,6 +2,7 @@
 import collections.abc
 import ctypes
 import json
+import threading
 
 from . import _lib
 
@@ -13,6 +14,8 @@ class Config(collections.abc.Mapping):
 
     def __init__(self, handle):
         self._handle = handle
+        self._session = None
+        self._session_lock = threading.Lock()
         buf = _lib.Buf()
         _lib.lib.ofn_config_to_json(ctypes.byref(buf), handle.raw)
         self._data = json.loads(buf.take().decode("utf-8"))
@@ -20,6 +23,17 @@ class Config(collections.abc.Mapping):
     @property
     def handle(self):
         return self._handle
+
+    @property
+    def session(self):
+        """The configuration's session, made on first use and shared by every Engine, Storage, Functions and
+        FunctionExecutor made from this Config: one set of credentials, one HTTP client and its I/O thread."""
+        with self._session_lock:
+            if self._session is None:
+                raw = ctypes.c_void_p()
+                _lib.lib.ofn_session_new(ctypes.byref(raw), self._handle.raw)
+                self._session = _SessionHandle(raw.value)
+            return self._session
 
     def __getitem__(self, section):
         return self._data[section]
@@ -36,6 +50,10 @@ class Config(collections.abc.Mapping):
 
 class _ConfigHandle(_lib.Handle):
     _free = _lib.lib.ofn_config_free
+
+
+class _SessionHandle(_lib.Handle):
+    _free = _lib.lib.ofn_session_free
 
 
 def _overrides_json(overrides):

@@ -49,7 +49,7 @@ class Engine(_lib.HandleOwner):
             config = load_config(config)
         self.config = config
         raw = ctypes.c_void_p()
-        _lib.lib.ofn_engine_new(ctypes.byref(raw), config.handle.raw)
+        _lib.lib.ofn_engine_new(ctypes.byref(raw), config.session.raw)
         self._handle = _EngineHandle(raw.value)
 
     def map(self, function, inputs, progress=None, **options):

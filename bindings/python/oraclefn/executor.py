@@ -52,7 +52,7 @@ class FunctionExecutor:
     """
 
     def __init__(self, config=None, config_file=None, **overrides):
-        self.config, self._emulator = _resolve_config(config, config_file, overrides)
+        self.config, self._emulator, calling_job = _resolve_config(config, config_file, overrides)
         self.executor_id = f"{_SESSION}-{next(_EXECUTORS)}"
         backend, storage = self.config["oracle_f"], self.config["oracle_oss"]
         #: the runtime, as Lithops' oracle_f.runtime: an image, or a name pushed to the tenancy's registry (or a
@@ -60,6 +60,8 @@ class FunctionExecutor:
         self.runtime = backend.get("runtime") or runtime.default_runtime()
         #: the function the calls run in, found when the first job starts
         self.function = self.runtime if self.runtime.startswith("ocid1.fnfunc") else None
+        if calling_job is not None:  # inside a function: its caller's function, deployed already
+            self.function = calling_job["function"]
         self.bucket = storage.get("storage_bucket") or _default_bucket(self.config)
         self._mode = backend.get("invoke_mode", "detached")
         if self._mode not in ("detached", "sync"):
@@ -170,8 +172,9 @@ class FunctionExecutor:
             self._prepared = True
 
     def _function_reference(self, pickled):
+        job = {"config": _config_for_functions(self.config, self.bucket), "function": self.function}
         if len(pickled) <= INLINE_FUNCTION_LIMIT:
-            return calls.inline_function(pickled)
+            return calls.inline_function(pickled, job)
         name = f"{self._jobs_prefix}func-{hashlib.sha256(pickled).hexdigest()}.pickle"
         with self._lock:
             stored = name in self._stored_functions
@@ -179,7 +182,7 @@ class FunctionExecutor:
             self._storage.put_object(self.bucket, name, pickled)
             with self._lock:
                 self._stored_functions.add(name)
-        return calls.stored_function(name, pickled)
+        return calls.stored_function(name, pickled, job)
 
     # -- waiting -------------------------------------------------------------------------------------------------
 
@@ -290,7 +293,9 @@ class FunctionExecutor:
 
 
 def _resolve_config(config, config_file, overrides):
-    """(Config, the embedded emulator or None) for the executor's arguments."""
+    """(Config, the embedded emulator or None, the calling job or None) for the executor's arguments. Inside a
+    function, no arguments mean the configuration of the job that called it, signed with the function's
+    resource principal."""
     sections = {}
     for key, value in overrides.items():
         sections.setdefault("lithops" if key in LITHOPS_KEYS else "oracle_f", {})[key] = value
@@ -298,21 +303,42 @@ def _resolve_config(config, config_file, overrides):
         if overrides:
             raise TypeError("keyword overrides cannot change a loaded Config; pass the configuration as a dict or a "
                             "file instead, or load it with oraclefn.load_config(path, oracle_f={...})")
-        return config, None
+        return config, None, None
     if isinstance(config, dict):
-        return parse_config(json.dumps(config), **sections), None
+        return parse_config(json.dumps(config), **sections), None, None
     if config is not None:
         raise TypeError(f"config must be a dict of configuration sections or an oraclefn Config, not "
                         f"{type(config).__name__}; pass a file path as config_file=")
+    calling_job = os.environ.get(calls.JOB_VARIABLE) if config_file is None else None
+    if calling_job:
+        job = json.loads(calling_job)
+        return parse_config(json.dumps(job["config"]), **sections), None, job
     if config_file is None and locate_config() is None:
         running = embedded.shared()
-        return load_config(running.config_file, **sections), running
-    return load_config(config_file, **sections), None
+        return load_config(running.config_file, **sections), running, None
+    return load_config(config_file, **sections), None, None
+
+
+def _config_for_functions(config, bucket):
+    """What a function needs to run jobs of its own where this one runs: the account's non-secret keys, the
+    endpoints, the runtime and the bucket, with the function's resource principal to sign (no key travels)."""
+    def picked(section, keys):
+        return {key: config[section][key] for key in keys if config[section].get(key) is not None}
+    return {
+        "lithops": picked("lithops", ("log_level", "monitoring_interval", "execution_timeout", "data_limit",
+                                      "data_cleaner", "retries", "chunksize")),
+        "oracle": {"auth": "resource_principal",
+                   **picked("oracle", ("region", "compartment_id", "tenancy_namespace", "user", "tenancy"))},
+        "oracle_f": picked("oracle_f", ("subnet_id", "endpoint", "runtime", "application_name", "max_workers",
+                                        "runtime_memory", "runtime_timeout", "invoke_mode")),
+        "oracle_oss": {**picked("oracle_oss", ("endpoint",)), "storage_bucket": bucket},
+    }
 
 
 def _default_bucket(config):
-    """Lithops' default bucket name, for oraclefn: oraclefn-<region>-<7 characters of the user OCID>."""
-    user = config["oracle"]["user"]
+    """Lithops' default bucket name, for oraclefn: oraclefn-<region>-<7 characters of the user OCID> (of the
+    compartment's, for credentials without a user)."""
+    user = config["oracle"].get("user") or config["oracle"]["compartment_id"]
     return f"oraclefn-{config['oracle']['region']}-{user[-8:-1]}"
 
 

@@ -20,7 +20,7 @@ class Functions(_lib.HandleOwner):
     def __init__(self, config=None):
         config = as_config(config)
         raw = ctypes.c_void_p()
-        _lib.lib.ofn_functions_new(ctypes.byref(raw), config.handle.raw)
+        _lib.lib.ofn_functions_new(ctypes.byref(raw), config.session.raw)
         self._handle = _FunctionsHandle(raw.value)
 
     def _json(self, fn, *args):

@@ -11,6 +11,6 @@ def hello(config=None, config_file=None, names=None):
     >>> oraclefn.hello()["greetings"][0]
     'Hello, world! Ran in function hello (ocid1.fnfunc...), application oraclefn-hello, 128 MB, host ..., process ...'
     """
-    config, _ = _resolve_config(config, config_file, {})
+    config, _, _ = _resolve_config(config, config_file, {})
     with Engine(config) as engine:
         return engine.hello(names=names)

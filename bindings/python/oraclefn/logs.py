@@ -27,7 +27,7 @@ class LogFollower(_lib.HandleOwner):
         if function is not None:
             options["function"] = function
         raw = ctypes.c_void_p()
-        _lib.lib.ofn_logs_open(ctypes.byref(raw), config.handle.raw, json.dumps(options).encode("utf-8"))
+        _lib.lib.ofn_logs_open(ctypes.byref(raw), config.session.raw, json.dumps(options).encode("utf-8"))
         self._handle = _LogsHandle(raw.value)
 
     def next(self):

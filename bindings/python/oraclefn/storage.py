@@ -68,7 +68,7 @@ class Storage(_lib.HandleOwner):
     def __init__(self, config=None):
         config = as_config(config)
         raw = ctypes.c_void_p()
-        _lib.lib.ofn_storage_new(ctypes.byref(raw), config.handle.raw)
+        _lib.lib.ofn_storage_new(ctypes.byref(raw), config.session.raw)
         self._handle = _StorageHandle(raw.value)
         #: the configured storage_bucket, or None
         self.bucket = config["oracle_oss"].get("storage_bucket")

@@ -209,7 +209,7 @@ def test_config_arguments_are_checked():
 
 
 def test_overrides_go_to_the_sections_lithops_sends_them_to(fixtures):
-    config, embedded = executor._resolve_config(
+    config, embedded, _ = executor._resolve_config(
         None, fixtures / "config" / "valid.yaml", {"max_workers": 7, "runtime": "fn", "log_level": "DEBUG"})
     assert embedded is None
     assert config["oracle_f"]["max_workers"] == 7 and config["oracle_f"]["runtime"] == "fn"
@@ -221,6 +221,6 @@ def test_overrides_go_to_the_sections_lithops_sends_them_to(fixtures):
 def test_a_configuration_dict_is_taken_whole_as_lithops_takes_it(fixtures):
     loaded = oraclefn.load_config(fixtures / "config" / "valid.yaml")
     as_dict = {section: dict(loaded[section]) for section in ("lithops", "oracle", "oracle_f", "oracle_oss")}
-    config, embedded = executor._resolve_config(as_dict, None, {"max_workers": 9})
+    config, embedded, _ = executor._resolve_config(as_dict, None, {"max_workers": 9})
     assert embedded is None
     assert config["oracle"]["user"] == loaded["oracle"]["user"] and config["oracle_f"]["max_workers"] == 9

@@ -60,7 +60,7 @@ def _runtime_call(export, config, runtime, options):
     from .. import _lib
 
     buf = _lib.Buf()
-    export(ctypes.byref(buf), config.handle.raw, _lib.encode(runtime, "runtime"), json.dumps(options).encode("utf-8"))
+    export(ctypes.byref(buf), config.session.raw, _lib.encode(runtime, "runtime"), json.dumps(options).encode("utf-8"))
     return json.loads(buf.take().decode("utf-8"))
 
 

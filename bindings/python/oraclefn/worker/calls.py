@@ -10,6 +10,10 @@ import cloudpickle
 #: The first element of every Python call's input.
 TAG = "oraclefn.python/1"
 
+#: Inside a function, the job that called it as JSON (`{"config": sections, "function": name}`), so that
+#: FunctionExecutor() with no arguments runs nested jobs where its caller runs, as Lithops' LITHOPS_CONFIG does.
+JOB_VARIABLE = "ORACLEFN_JOB"
+
 
 class NotAPythonCall(ValueError):
     """The input is not a Python call this worker can run."""
@@ -20,14 +24,20 @@ def pickle_function(function):
     return cloudpickle.dumps(function)
 
 
-def inline_function(pickled):
-    """A reference that carries the pickled function itself."""
-    return {"sha256": hashlib.sha256(pickled).hexdigest(), "pickle": pickled}
+def inline_function(pickled, job=None):
+    """A reference that carries the pickled function itself, and the job (see JOB_VARIABLE) when given."""
+    return _with_job({"sha256": hashlib.sha256(pickled).hexdigest(), "pickle": pickled}, job)
 
 
-def stored_function(name, pickled):
+def stored_function(name, pickled, job=None):
     """A reference to the pickled function stored in the job's bucket under `name`."""
-    return {"sha256": hashlib.sha256(pickled).hexdigest(), "object": name, "size": len(pickled)}
+    return _with_job({"sha256": hashlib.sha256(pickled).hexdigest(), "object": name, "size": len(pickled)}, job)
+
+
+def _with_job(reference, job):
+    if job is not None:
+        reference["job"] = job
+    return reference
 
 
 def encode_call(function_reference, args, kwargs):

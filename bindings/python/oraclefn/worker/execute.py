@@ -4,6 +4,8 @@ import collections
 import contextlib
 import hashlib
 import io
+import json
+import os
 import pickle
 import sys
 import time
@@ -89,7 +91,8 @@ def run(data, functions, read_object, clock=time.time):
                                        prefix="cannot load the job's function: "))
     kept = io.StringIO()
     function_start = clock()
-    with contextlib.redirect_stdout(Tee(sys.stdout, kept)), contextlib.redirect_stderr(Tee(sys.stderr, kept)):
+    with contextlib.redirect_stdout(Tee(sys.stdout, kept)), contextlib.redirect_stderr(Tee(sys.stderr, kept)), \
+            _job_environment(reference.get("job")):
         try:
             value = function(*args, **kwargs)
             outcome = None
@@ -107,6 +110,23 @@ def run(data, functions, read_object, clock=time.time):
                                               "pickled: "),
                        logs=kept.getvalue(), function_start=function_start, function_end=function_end)
     return CallRun(output=output, logs=kept.getvalue(), function_start=function_start, function_end=function_end)
+
+
+@contextlib.contextmanager
+def _job_environment(job):
+    """The calling job in the environment while the function runs, for the FunctionExecutor()s it makes."""
+    if job is None:
+        yield
+        return
+    previous = os.environ.get(calls.JOB_VARIABLE)
+    os.environ[calls.JOB_VARIABLE] = json.dumps(job)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(calls.JOB_VARIABLE, None)
+        else:
+            os.environ[calls.JOB_VARIABLE] = previous
 
 
 def type_name(exception):
