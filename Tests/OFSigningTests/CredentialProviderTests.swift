@@ -615,6 +615,13 @@ final class InstancePrincipalProviderTests: XCTestCase {
         XCTAssertTrue(error.description.contains("GET http://169.254.169.254/opc/v2/identity/cert.pem answered HTTP 404"), error.description)
         XCTAssertTrue(error.description.contains("OCI compute instance"), error.description)
         XCTAssertTrue(error.description.contains("OCI_METADATA_BASE_URL"), error.description)
+        // Callers right behind get the same error without another round of fetches, for a few seconds.
+        XCTAssertEqual(credentialError { try provider.signer() }, error)
+        XCTAssertEqual(instance.requests.count, 1)
+        clock.advance(5)
+        instance.metadataStatus = 200
+        XCTAssertNoThrow(try provider.signer())
+        XCTAssertEqual(instance.federations.count, 1)
 
         let unreachable = InstancePrincipalProvider(fetch: { request throws(CredentialError) in
             throw CredentialError(.service, "connect to 169.254.169.254 port 80 failed: no route to host")
@@ -638,6 +645,7 @@ final class InstancePrincipalProviderTests: XCTestCase {
         }
 
         instance.federationFailure = (200, "{\"nothing\": 1}")
+        clock.advance(InstancePrincipalProvider.retryDelay)
         let noToken = try XCTUnwrap(credentialError { try provider.signer() })
         XCTAssertTrue(noToken.description.contains("without a session token"), noToken.description)
     }

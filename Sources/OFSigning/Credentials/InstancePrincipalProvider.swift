@@ -25,7 +25,9 @@ public final class InstancePrincipalProvider: CredentialProvider {
     public static let metadataBaseURLVariable = "OCI_METADATA_BASE_URL"
     /// How long before its expiry a token is replaced: the SDK's 60 s.
     static let refreshWindow = 60
-    /// After a failed refresh, while the token in use still works, wait this long before trying again.
+    /// After a failed refresh, wait this long before trying again: keep signing with the token in use
+    /// while it works, else give every caller the same error, rather than have each one of many
+    /// concurrent requests wait for its own round of fetches.
     static let retryDelay = 5
 
     public let metadataBaseURL: String
@@ -45,6 +47,8 @@ public final class InstancePrincipalProvider: CredentialProvider {
         var session: Session?
         var refreshing = false
         var retryAfter = 0
+        /// The last refresh's error, given again until `retryAfter` when there is no token to fall back on.
+        var failure: CredentialError?
         var tenancy: String?
         var region: String?
 
@@ -60,6 +64,13 @@ public final class InstancePrincipalProvider: CredentialProvider {
             if let signer = fresh(now: now) { return signer }
             guard refreshing, let session, now < session.expiry else { return nil }
             return session.signer
+        }
+
+        /// What to answer without refreshing, if anything: a signer, or a refresh's recent failure.
+        func answer(now: Int, whileRefreshing: Bool) -> Result<RequestSigner, CredentialError>? {
+            if let signer = whileRefreshing ? usable(now: now) : fresh(now: now) { return .success(signer) }
+            if let failure, now < retryAfter { return .failure(failure) }
+            return nil
         }
     }
 
@@ -89,11 +100,11 @@ public final class InstancePrincipalProvider: CredentialProvider {
     }
 
     public func signer() throws(CredentialError) -> RequestSigner {
-        if let signer = state.withLock({ $0.usable(now: clock()) }) { return signer }
+        if let answer = state.withLock({ $0.answer(now: clock(), whileRefreshing: true) }) { return try answer.get() }
         return try refreshLock.withLock { (_: inout Void) throws(CredentialError) -> RequestSigner in
             let now = clock()
-            // Another thread may have refreshed while this one waited for the lock.
-            if let signer = state.withLock({ $0.fresh(now: now) }) { return signer }
+            // Another thread may have refreshed, or failed to, while this one waited for the lock.
+            if let answer = state.withLock({ $0.answer(now: now, whileRefreshing: false) }) { return try answer.get() }
             state.withLock { $0.refreshing = true }
             defer { state.withLock { $0.refreshing = false } }
             do throws(CredentialError) {
@@ -101,14 +112,14 @@ public final class InstancePrincipalProvider: CredentialProvider {
                 state.withLock {
                     $0.session = session
                     $0.retryAfter = 0
+                    $0.failure = nil
                 }
                 return session.signer
             } catch {
-                // The token in use still works: keep signing with it and retry a little later, rather
-                // than on every request.
                 let kept = state.withLock { state -> RequestSigner? in
-                    guard let session = state.session, now < session.expiry else { return nil }
                     state.retryAfter = now + Self.retryDelay
+                    state.failure = error
+                    guard let session = state.session, now < session.expiry else { return nil }
                     return session.signer
                 }
                 if let kept { return kept }
@@ -122,7 +133,10 @@ public final class InstancePrincipalProvider: CredentialProvider {
     public func invalidate(keyId: String) -> Bool {
         guard keyId.hasPrefix("ST$") else { return false }
         state.withLock { state in
-            if state.session?.signer.keyId == keyId { state.session = nil }
+            if state.session?.signer.keyId == keyId {
+                state.session = nil
+                state.retryAfter = 0
+            }
         }
         return true
     }
