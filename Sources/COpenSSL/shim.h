@@ -5,9 +5,13 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#include <openssl/objects.h>
+#include <openssl/crypto.h>
 
 static inline long ofn_bio_get_mem_data(BIO *b, char **pp) { return BIO_get_mem_data(b, pp); }
 static inline EVP_PKEY *ofn_rsa_generate(unsigned int bits) { return EVP_RSA_gen(bits); }
+/* OPENSSL_free is a macro (it passes file and line to CRYPTO_free). */
+static inline void ofn_openssl_free(void *p) { OPENSSL_free(p); }
 
 /* Initialises OpenSSL without its exit-time cleanup: the library's threads may
  * still be signing while the host process exits, and a cleanup racing them

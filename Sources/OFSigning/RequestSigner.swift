@@ -8,11 +8,18 @@ public struct RequestSigner: Sendable {
     public let keyId: String
     let key: PrivateKey
     let clock: @Sendable () -> Int
+    /// False only for the X.509 federation endpoint, which the oci SDKs sign without `host`.
+    let signsHost: Bool
 
     public init(keyId: String, key: PrivateKey, clock: @escaping @Sendable () -> Int = currentEpochSeconds) {
+        self.init(keyId: keyId, key: key, clock: clock, signsHost: true)
+    }
+
+    init(keyId: String, key: PrivateKey, clock: @escaping @Sendable () -> Int, signsHost: Bool) {
         self.keyId = keyId
         self.key = key
         self.clock = clock
+        self.signsHost = signsHost
     }
 
     /// Every header to send, names lowercase: the caller's headers, plus `date` (unless `date` or `x-date`
@@ -29,6 +36,13 @@ public struct RequestSigner: Sendable {
         var signed = input.headers
         signed["authorization"] = AuthorizationHeader(signedHeaders: input.signedHeaders, keyId: keyId, signature: signature).rendered
         return signed
+    }
+
+    /// The keyId of an `Authorization: Signature ...` header, nil when the value is not such a header.
+    /// Lets a 401 be traced back to the credentials that signed the request.
+    public static func keyId(inAuthorization value: String) -> String? {
+        if case .success(let header) = AuthorizationHeader.parse(value) { return header.keyId }
+        return nil
     }
 
     /// Whether OCI expects the body headers signed: yes for POST, PUT and PATCH, except Object Storage
@@ -63,6 +77,7 @@ public struct RequestSigner: Sendable {
             headers["host"] = url.host
         }
         var signedHeaders = SigningString.genericHeaders(dateHeader: SigningString.dateHeaderName(in: headers))
+        if !signsHost { signedHeaders.removeAll { $0 == "host" } }
         if signBody ?? Self.signsBody(method: method, path: url.target) {
             let body = body ?? []
             guard let digest = Digest.sha256(body) else {

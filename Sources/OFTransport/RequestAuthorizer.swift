@@ -5,6 +5,35 @@ import OFSigning
 /// again for every retry, so the signed date stays fresh.
 public protocol RequestAuthorizer: Sendable {
     func authorize(_ request: HTTPRequest) throws -> HTTPRequest
+    /// `request`, as authorized, was answered 401. True when credentials were renewed and the
+    /// request may be sent once more with a fresh signature.
+    func unauthorized(_ request: HTTPRequest) -> Bool
+}
+
+extension RequestAuthorizer {
+    /// Fixed credentials: a 401 will not go away by trying again.
+    public func unauthorized(_ request: HTTPRequest) -> Bool { false }
+}
+
+/// Signs with whatever signer a credential provider gives now (API key, session token, instance or
+/// resource principal), and tells the provider when its token was refused.
+public struct CredentialAuthorizer: RequestAuthorizer {
+    public let provider: any CredentialProvider
+
+    public init(provider: any CredentialProvider) {
+        self.provider = provider
+    }
+
+    public func authorize(_ request: HTTPRequest) throws -> HTTPRequest {
+        try provider.signer().authorize(request)
+    }
+
+    public func unauthorized(_ request: HTTPRequest) -> Bool {
+        guard let authorization = request.headers["authorization"],
+              let keyId = RequestSigner.keyId(inAuthorization: authorization)
+        else { return false }
+        return provider.invalidate(keyId: keyId)
+    }
 }
 
 extension RequestSigner: RequestAuthorizer {

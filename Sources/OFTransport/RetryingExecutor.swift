@@ -54,6 +54,8 @@ public final class RetryingExecutor: Sendable {
     /// the service's error code from an error answer (for 409 IncorrectState and the like).
     /// The circuit breaker guards idempotent calls only: an invocation's 429 says the
     /// function's concurrency is used up, which the caller paces, not that the host fails.
+    /// A 401 whose credentials the authorizer renews is sent once more at once, whatever
+    /// the mode: the service refused it before running anything.
     public func execute(
         _ request: HTTPRequest, mode: RetryMode, authorizer: (any RequestAuthorizer)? = nil,
         errorCode: @Sendable (HTTPResponse) -> String? = { _ in nil }
@@ -62,17 +64,19 @@ public final class RetryingExecutor: Sendable {
         let host = Self.hostKey(request.url)
         let guarded = mode == .idempotent
         var attempt = 0
+        var renewedCredentials = false
         while true {
             attempt += 1
             if Task.isCancelled { throw TransportError.cancelled }
             let result: Result<HTTPResponse, TransportError>
+            var authorized = request
             if guarded && !breaker.admit(host: host, now: environment.now()) {
                 result = .failure(TransportError(
                     kind: .circuitOpen,
                     description: "\(request.method) \(request.url): not sent, \(host) failed \(breaker.configuration.failureThreshold) times in a row; calls resume after \(breaker.configuration.recoveryTimeout)",
                     requestSent: false))
             } else {
-                let authorized = try authorizer?.authorize(request) ?? request
+                authorized = try authorizer?.authorize(request) ?? request
                 do {
                     result = .success(try await client.execute(authorized))
                 } catch {
@@ -91,6 +95,14 @@ public final class RetryingExecutor: Sendable {
             }
             let refusedByBreaker = if case .failed(let e) = outcome { e.kind == .circuitOpen } else { false }
             if guarded && !refusedByBreaker { breaker.record(host: host, outcome: outcome, now: environment.now()) }
+
+            if case .success(let response) = result, response.status == 401, !renewedCredentials,
+                let authorizer, authorizer.unauthorized(authorized)
+            {
+                renewedCredentials = true
+                client.logger.info("sending \(request.method) \(request.url) again at once with renewed credentials after HTTP 401 (attempt \(attempt + 1))")
+                continue
+            }
 
             guard attempt < retry.maxAttempts, retry.isRetryable(outcome, mode: mode) else {
                 var response = try result.get()
