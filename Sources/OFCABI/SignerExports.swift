@@ -4,8 +4,9 @@ import OFConfig
 import OFSigning
 
 final class SignerHandle: Handle {
-    let signer: RequestSigner
-    init(_ signer: RequestSigner) { self.signer = signer }
+    /// Asked for a signer at each signing, so a session token read again or fetched anew is used.
+    let provider: any CredentialProvider
+    init(_ provider: any CredentialProvider) { self.provider = provider }
 }
 
 /// A signer for the PEM private key in `key_file` (PKCS#1 or PKCS#8, encrypted
@@ -23,21 +24,19 @@ public func ofnSignerNew(
         let id = try Marshal.string(keyId, "key_id")
         guard !id.isEmpty else { throw CError.invalid("key_id is empty; pass \"<tenancy OCID>/<user OCID>/<fingerprint>\"") }
         let key = try PrivateKey(contentsOfFile: path, passPhrase: try Marshal.optionalString(passPhrase, "pass_phrase"))
-        out.pointee = SignerHandle(RequestSigner(keyId: id, key: key)).register()
+        out.pointee = SignerHandle(APIKeyProvider(signer: RequestSigner(keyId: id, key: key))).register()
     }
 }
 
-/// The signer of a loaded configuration (its oracle section's key and keyId).
+/// The signer of a loaded configuration: its oracle_f section's credentials
+/// (an API key, a session token, an instance or a resource principal).
 @c(ofn_signer_from_config)
 public func ofnSignerFromConfig(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ config: OpaquePointer?) -> ofn_status {
     guarded {
         guard let out else { throw CError.invalid("out must not be NULL") }
         out.pointee = nil
         let handle = try Handle.borrow(config, as: ConfigHandle.self, "config")
-        guard let signer = handle.credentials.functions as? RequestSigner else {
-            throw CError.invalid("the configuration signs with auth: \(handle.configuration.oracle.auth.rawValue), not an API key")
-        }
-        out.pointee = SignerHandle(signer).register()
+        out.pointee = SignerHandle(handle.credentials.functionsProvider).register()
     }
 }
 
@@ -66,7 +65,7 @@ public func ofnSignerSign(
         case 1: force = true
         default: throw CError.invalid("sign_body is \(signBody); pass -1 (OCI's rule), 0 or 1")
         }
-        let signed = try handle.signer.sign(
+        let signed = try handle.provider.signer().sign(
             method: method, url: url, headers: headers, body: body == nil && bodyLength == 0 ? nil : bytes,
             signBody: force)
         let json = ConfigValue.map(signed.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }).json

@@ -26,6 +26,7 @@ struct CError: Error {
         case let e as CError: self = e
         case let e as ConfigError: self.init(status: OFN_ECONFIG, message: e.description)
         case let e as SigningError: self.init(status: e.isKeyError ? OFN_EKEY : OFN_ESIGN, message: e.description)
+        case let e as CredentialError: self.init(status: e.kind == .configuration ? OFN_ECONFIG : OFN_EAUTH, message: e.description)
         case let e as EngineError:
             self.init(status: Self.status(of: e), message: e.message)
             httpStatus = Int32(clamping: e.httpStatus ?? 0)

@@ -105,8 +105,13 @@ public struct FunctionsInvokeClient: Sendable {
     /// be renewed (an expired or revoked token) is sent once more with new ones: the function did not run.
     @discardableResult
     public func submit(_ request: HTTPRequest, completion: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void) -> TransferToken? {
+        submit(request, renewing: true, completion: completion)
+    }
+
+    private func submit(
+        _ request: HTTPRequest, renewing: Bool, completion: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void
+    ) -> TransferToken? {
         let authorizer = service.authorizer
-        let client = service.executor.client
         let authorized: HTTPRequest
         do {
             authorized = try authorizer.authorize(request)
@@ -114,7 +119,14 @@ public struct FunctionsInvokeClient: Sendable {
             completion(.failure(error))
             return nil
         }
-        return client.submit(authorized) { result in completion(result.mapError { $0 }) }
+        return service.executor.client.submit(authorized) { result in
+            if renewing, case .success(let response) = result, response.status == 401, authorizer.unauthorized(authorized) {
+                // signed anew off the I/O thread: a new token may have to be fetched through this very client
+                Task.detached { _ = submit(request, renewing: false, completion: completion) }
+                return
+            }
+            completion(result.mapError { $0 })
+        }
     }
 
     private func checkSize(_ body: [UInt8]) throws(ClientError) { try Self.checkPayload(size: body.count) }

@@ -38,6 +38,10 @@ public struct RetryConfiguration: Sendable, Equatable {
     /// A single attempt for everything.
     public static let disabled = RetryConfiguration(maxAttempts: 1)
 
+    /// The answers that say "too much at once, send later": 429, and 503 (Functions' capacity is full). An
+    /// invocation answered so did not run, so it may always be sent again.
+    public static func isThrottle(status: Int) -> Bool { status == 429 || status == 503 }
+
     /// Whether an attempt that ended this way may be tried again in `mode`.
     public func isRetryable(_ outcome: AttemptOutcome, mode: RetryMode) -> Bool {
         switch (mode, outcome) {
@@ -47,7 +51,7 @@ public struct RetryConfiguration: Sendable, Equatable {
             return status == 429 || (status == 409 && code.map(retryableConflictCodes.contains) == true)
                 || ((500...599).contains(status) && status != 501)
         case (.invoke, .answered(let status, _)):
-            return status == 429 || status == 503
+            return Self.isThrottle(status: status)
         case (.idempotent, .failed(let error)):
             return [.connectFailed, .timedOut, .connectionLost, .circuitOpen].contains(error.kind)
         case (.invoke, .failed(let error)):

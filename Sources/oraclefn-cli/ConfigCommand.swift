@@ -1,5 +1,7 @@
 import ArgumentParser
+import FoundationEssentials
 import OFConfig
+import OFServices
 import OFSigning
 
 /// `oraclefn config check`: is the configuration usable, what does it say once merged, and does each API key
@@ -38,12 +40,20 @@ struct ConfigCommand: AsyncParsableCommand {
             var source: String?
             /// oracle.auth: how requests are signed.
             var auth: String
+            /// When the session token in use expires (RFC 3339), for token credentials.
+            var tokenExpires: String?
             var keys: [Key]
             var configuration: EncodableConfigValue
+
+            enum CodingKeys: String, CodingKey {
+                case source, auth, keys, configuration
+                case tokenExpires = "token_expires"
+            }
         }
 
         func run() async throws {
             let configuration = try config.load()
+            let tokenExpires = try Self.checkCredentials(configuration).map { Date(timeIntervalSince1970: Double($0)).ISO8601Format() }
             var keys: [Key] = []
             for (section, configured) in [
                 ("oracle", configuration.oracle.credentials), ("oracle_f", configuration.functions.credentials),
@@ -68,14 +78,30 @@ struct ConfigCommand: AsyncParsableCommand {
                 throw CLIFailure.failed("the merged configuration could not be read back: \(error)")
             }
             if output.json {
-                return try Console.json(Report(source: configuration.source, auth: configuration.oracle.auth.rawValue, keys: keys, configuration: EncodableConfigValue(value: masked)))
+                return try Console.json(Report(source: configuration.source, auth: configuration.oracle.auth.rawValue, tokenExpires: tokenExpires, keys: keys, configuration: EncodableConfigValue(value: masked)))
             }
-            Console.line("The configuration \(configuration.source ?? "given") is valid; requests are signed with auth: \(configuration.oracle.auth.rawValue).")
+            Console.line("The configuration \(configuration.source ?? "given") is valid.")
+            Console.line("Requests are signed with auth: \(configuration.oracle.auth.rawValue).")
+            if let tokenExpires { Console.line("The session token expires at \(tokenExpires).") }
             for key in keys {
                 Console.line("The API key \(key.keyFile) matches fingerprint \(key.fingerprint) (\(key.sections.joined(separator: ", "))).")
             }
             Console.line("")
             Self.render(masked, indent: "").forEach(Console.line)
+        }
+
+        /// Gets a signer from each section's credentials (reading a token, or fetching one for instance
+        /// principals), so an expired or unreachable one is reported here; returns the token's expiry.
+        static func checkCredentials(_ configuration: Configuration) throws(CLIFailure) -> Int? {
+            do {
+                let credentials = try SessionCredentials(configuration: configuration)
+                for provider in [credentials.functionsProvider, credentials.storageProvider] { _ = try provider.signer() }
+                return credentials.functionsProvider.expiry()
+            } catch let error as CredentialError {
+                throw error.kind == .configuration ? .usage(error.description) : .failed(error.description)
+            } catch {
+                throw .usage("\(error)")
+            }
         }
 
         /// The tree as YAML-style lines, keys in their written order.

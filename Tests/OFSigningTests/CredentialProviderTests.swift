@@ -90,7 +90,7 @@ final class APIKeyProviderTests: XCTestCase {
             oracle_f:
                 subnet_id: ocid1.subnet.oc1.iad.aaaaaaaatestsubnet
             """, baseDirectory: FileManager.default.temporaryDirectory.path)
-        let provider = try APIKeyProvider(credentials: configuration.oracle.credentials, section: "oracle", clock: { vector.signedAt })
+        let provider = try APIKeyProvider(credentials: try XCTUnwrap(configuration.oracle.credentials.apiKey), section: "oracle", clock: { vector.signedAt })
         XCTAssertEqual(provider.mode, .apiKey)
         XCTAssertNil(provider.expiry())
         let signer = provider.signer()
@@ -111,8 +111,8 @@ final class APIKeyProviderTests: XCTestCase {
                 compartment_id: ocid1.compartment.oc1..aaaaaaaatestcompartment
             oracle_f:
                 subnet_id: ocid1.subnet.oc1.iad.aaaaaaaatestsubnet
-            """, baseDirectory: FileManager.default.temporaryDirectory.path).oracle.credentials
-        XCTAssertThrowsError(try APIKeyProvider(credentials: credentials, section: "oracle")) { error in
+            """, baseDirectory: FileManager.default.temporaryDirectory.path).oracle.credentials.apiKey
+        XCTAssertThrowsError(try APIKeyProvider(credentials: try XCTUnwrap(credentials), section: "oracle")) { error in
             XCTAssertEqual((error as? ConfigError)?.key, "pass_phrase")
         }
     }

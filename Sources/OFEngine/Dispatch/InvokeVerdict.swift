@@ -46,7 +46,7 @@ enum InvokeVerdict: Sendable, Equatable {
             self = .accepted
         case 200...299:
             self = .answered(response.body)
-        case 429, 503:
+        case let status where RetryConfiguration.isThrottle(status: status):
             let retryAfter = response.headers["retry-after"].flatMap { Double($0.filter { !$0.isWhitespace }) }
             self = .throttled(reason: error.summary, retryAfter: retryAfter.map { max(0, min($0, 600)) })
         case 502 where format == .rawBody && error.code == "FunctionInvokeExecutionFailed":

@@ -39,10 +39,13 @@ final class WorkerEndpoint: Sendable {
     }
 
     private init(environment: [String: String]) throws {
-        let principal = try ResourcePrincipalCredentials(environment: environment)
+        // the function's resource principal (version 2.2), its token read again when the platform renews it
+        let principal = try ResourcePrincipalProvider(environment: environment)
         let executor = RetryingExecutor(client: try HTTPClient())
-        let signer = principal.signer
-        let region = principal.region
+        let signer = CredentialAuthorizer(provider: principal)
+        guard let region = principal.region else {
+            throw WorkerError("OCI_RESOURCE_PRINCIPAL_REGION is not set; the platform sets it to the function's region")
+        }
         worker = ProtocolWorker(
             storage: { location in
                 let endpoint = location.endpoint ?? "https://objectstorage.\(region).oraclecloud.com"
@@ -68,42 +71,5 @@ private struct BucketStorage: WorkerStorage {
 
     func put(_ name: String, _ bytes: [UInt8]) async throws {
         try await client.putObject(bucket: bucket, name: name, body: .bytes(bytes))
-    }
-}
-
-/// The resource principal (version 2.2) Oracle Functions puts in a function's environment: a session token and
-/// a private key, each given as the value itself or as the absolute path of a file holding it.
-struct ResourcePrincipalCredentials {
-    let signer: RequestSigner
-    let region: String
-
-    init(environment: [String: String]) throws {
-        let version = environment["OCI_RESOURCE_PRINCIPAL_VERSION"] ?? ""
-        guard version == "2.2" else {
-            throw WorkerError("OCI_RESOURCE_PRINCIPAL_VERSION is '\(version)'; the worker signs with a version 2.2 resource principal, as Oracle Functions and the emulator give one")
-        }
-        let token = try Self.value(of: "OCI_RESOURCE_PRINCIPAL_RPST", in: environment)
-        let pem = try Self.value(of: "OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", in: environment)
-        let passPhrase = try environment["OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE"].map { _ in
-            try Self.value(of: "OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE", in: environment)
-        }
-        guard let region = environment["OCI_RESOURCE_PRINCIPAL_REGION"], !region.isEmpty else {
-            throw WorkerError("OCI_RESOURCE_PRINCIPAL_REGION is not set; the platform sets it to the function's region")
-        }
-        let key = try PrivateKey(pem: Array(pem.utf8), passPhrase: passPhrase)
-        signer = RequestSigner(keyId: "ST$" + token.trimmingCharacters(in: .whitespacesAndNewlines), key: key)
-        self.region = region
-    }
-
-    private static func value(of name: String, in environment: [String: String]) throws -> String {
-        guard let value = environment[name], !value.isEmpty else {
-            throw WorkerError("\(name) is not set; the platform sets it with the function's resource principal")
-        }
-        guard value.hasPrefix("/") else { return value }
-        do {
-            return try String(contentsOfFile: value, encoding: .utf8)
-        } catch {
-            throw WorkerError("\(name) names the file \(value), which cannot be read: \(error.localizedDescription)")
-        }
     }
 }
