@@ -53,7 +53,6 @@ struct ConfigCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try config.load()
-            let tokenExpires = try Self.checkCredentials(configuration).map { Date(timeIntervalSince1970: Double($0)).ISO8601Format() }
             var keys: [Key] = []
             for (section, configured) in [
                 ("oracle", configuration.oracle.credentials), ("oracle_f", configuration.functions.credentials),
@@ -71,6 +70,7 @@ struct ConfigCommand: AsyncParsableCommand {
                 }
                 keys.append(Key(sections: [section], keyFile: credentials.keyFile, fingerprint: credentials.fingerprint))
             }
+            let tokenExpires = try Self.checkCredentials(configuration).map { Date(timeIntervalSince1970: Double($0)).ISO8601Format() }
             let masked: ConfigValue
             do {
                 masked = try ConfigValue(json: configuration.maskedJSON)
