@@ -22,10 +22,11 @@ struct EmulatorCommand: AsyncParsableCommand {
             The Python runtime image (any tag):
               \(ImageCatalog.pythonImage.name): \(ImageCatalog.pythonImage.summary)
 
-            Identities: besides API keys it accepts the session tokens it issues (keyId ST$<token>): a [SESSION]
-            profile in <state>/oci_config, instance principals (instance metadata at <url>/opc/v2, set
-            OCI_METADATA_BASE_URL to it; federation at <url>/v1/x509), resource principals
-            (<state>/resource_principal/) and session refresh (<url>/v1/authentication/refresh).
+            Identities: besides API keys it accepts the session tokens it issues
+            (keyId ST$<token>). With --state DIR it writes DIR/oci_config ([DEFAULT]:
+            the API key; [SESSION]: a session token) and DIR/resource_principal/.
+            Instance metadata: URL/opc/v2 (set OCI_METADATA_BASE_URL to it);
+            federation: URL/v1/x509; refresh: URL/v1/authentication/refresh.
 
             See docs/emulator.md for the routes, identities, image configuration and fault injection.
             """
@@ -102,7 +103,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         let identityFiles = identityDirectory.map(IdentityFiles.init(directory:))
         if let identityFiles, let identity = emulator.identity {
             do {
-                try identityFiles.write(identity: identity, apiKey: apiKey)
+                try identityFiles.write(identity: identity, apiKey: apiKey, emulatorURL: emulator.url)
             } catch {
                 await emulator.stop()
                 throw error

@@ -48,20 +48,20 @@ public struct IdentityFiles: Sendable {
 
     /// Writes every file for a started emulator's `identity`: a new session token for `apiKey`'s user (with the
     /// session key kept from an earlier start, or a new one), its resource principal, and `oci_config`.
-    public func write(identity: EmulatorIdentity, apiKey: APIKeyProfile) throws {
+    public func write(identity: EmulatorIdentity, apiKey: APIKeyProfile, emulatorURL: String = "") throws {
         let sessionKey = try EmulatorIdentity.key(named: "oci_api_key.pem", in: self.sessionDirectory)
         try Data(sessionKey.publicKey.pem.utf8).write(to: URL(fileURLWithPath: self.path("sessions/\(Self.sessionProfile)/oci_api_key_public.pem")), options: .atomic)
         let token = try identity.issueUserSession(user: apiKey.user, tenancy: apiKey.tenancy, sessionKey: sessionKey.publicKey)
         try PrivateFile.write(token, to: self.sessionTokenFile)
         try PrivateFile.write(identity.resourcePrincipal.token, to: self.resourcePrincipalTokenFile)
         try PrivateFile.write(identity.resourcePrincipal.privateKeyPEM, to: self.resourcePrincipalKeyFile)
-        try PrivateFile.write(self.configuration(apiKey: apiKey, sessionFingerprint: sessionKey.fingerprint), to: self.configFile)
+        try PrivateFile.write(self.configuration(apiKey: apiKey, sessionFingerprint: sessionKey.fingerprint, emulatorURL: emulatorURL), to: self.configFile)
     }
 
-    func configuration(apiKey: APIKeyProfile, sessionFingerprint: String) -> String {
+    func configuration(apiKey: APIKeyProfile, sessionFingerprint: String, emulatorURL: String) -> String {
         var lines = [
-            "# Made by `oraclefn emulator`; rewritten each time it starts. Reach the emulator with service_endpoint=",
-            "# its URL; see docs/emulator.md, \"Identities\".",
+            "# Made by `oraclefn emulator`\(emulatorURL.isEmpty ? "" : " for the emulator at \(emulatorURL)"); rewritten each time it starts.",
+            "# Send requests to that URL (the oci SDK's service_endpoint=); see docs/emulator.md, \"Identities\".",
             "[DEFAULT]",
             "user=\(apiKey.user)",
             "fingerprint=\(apiKey.fingerprint)",
