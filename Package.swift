@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "OFCABITests", dependencies: ["OFCABI", "OFEmulator"]),
         .testTarget(
             name: "OFEmulatorTests",
-            dependencies: ["OFEmulator", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["OFEmulator", "OFSigning", "COpenSSL", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
     ]
 )

@@ -17,6 +17,15 @@ public struct EmulatorOptions: Sendable {
     public var trustedKeys: [String: PublicKey]
     /// The Object Storage namespace GetNamespace answers with.
     public var namespace = "oraclefn"
+    /// The tenancy of the instance certificate and the resource principal.
+    public var tenancy = GeneratedSetup.tenancy
+    /// The region the instance metadata and the resource principal name.
+    public var region = GeneratedSetup.region
+    /// Seconds the session tokens it issues live: user sessions, federation (instance principal) tokens, refreshes.
+    public var tokenLifetime = 3600
+    /// Seconds the resource principal handlers get lives. Handlers cannot renew it (nor can functions on OCI), so it
+    /// outlives any run of the emulator by default.
+    public var resourcePrincipalLifetime = 365 * 86_400
     /// Which local command plays each function image.
     public var catalog: ImageCatalog
     public var faults = FaultSettings.none
@@ -49,6 +58,7 @@ public final class Emulator: Sendable {
         let services: ServiceGroup
         let server: Task<Void, Never>
         let runner: FunctionRunner
+        let identity: EmulatorIdentity
     }
 
     /// How long `stop()` lets requests in flight finish before cutting them off.
@@ -66,6 +76,11 @@ public final class Emulator: Sendable {
         self.running.withLock { $0?.url ?? "" }
     }
 
+    /// The token issuer, resource principal and instance identity, once started.
+    public var identity: EmulatorIdentity? {
+        self.running.withLock { $0?.identity }
+    }
+
     /// Binds, starts serving and returns the bound port.
     /// - Throws: `EmulatorError` when the state directory cannot be read or the address cannot be bound.
     public func start() async throws -> Int {
@@ -73,14 +88,14 @@ public final class Emulator: Sendable {
             throw EmulatorError(description: "The emulator is already running at \(self.url); stop it before starting it again.")
         }
         var options = self.options
-        // handlers sign their own Object Storage requests, as functions do with their resource principal
+        let identity: EmulatorIdentity
         do {
-            let principal = try ResourcePrincipalSession.generate(tenancy: GeneratedSetup.tenancy, region: GeneratedSetup.region)
-            options.trustedKeys[principal.keyId] = principal.publicKey
-            options.runner.handlerEnvironment.merge(principal.environment) { _, principal in principal }
+            identity = try EmulatorIdentity(options: options)
         } catch {
-            throw EmulatorError(description: "Cannot make the resource principal the emulator gives its functions: \(error).")
+            throw EmulatorError(description: "Cannot set up the emulator's identity key and resource principal\(options.stateDirectory.map { " in \($0)/identity" } ?? ""): \(error).")
         }
+        // handlers sign their own Object Storage requests, as functions do with their resource principal
+        options.runner.handlerEnvironment.merge(identity.resourcePrincipal.environment) { _, principal in principal }
         let objects: ObjectStore
         do {
             objects = try ObjectStore(namespace: options.namespace, clock: options.clock, disk: options.stateDirectory.map(ObjectStateDirectory.init))
@@ -90,7 +105,7 @@ public final class Emulator: Sendable {
         let functions = FunctionStore(clock: options.clock)
         let logs = LogStore(capacity: options.logCapacity, clock: options.clock)
         let runner = FunctionRunner(catalog: options.catalog, faults: options.faults, logs: logs, settings: options.runner, clock: options.clock)
-        let router = Self.router(options: options, objects: objects, functions: functions, runner: runner, logs: logs)
+        let router = Self.router(options: options, identity: identity, objects: objects, functions: functions, runner: runner, logs: logs)
 
         var logger = Logger(label: "oraclefn.emulator")
         logger.logLevel = options.logLevel
@@ -118,7 +133,7 @@ public final class Emulator: Sendable {
             case .success(let port):
                 let url = "http://\(options.host):\(port)"
                 await functions.setInvokeEndpoint(url)
-                self.running.withLock { $0 = Running(url: url, services: services, server: server, runner: runner) }
+                self.running.withLock { $0 = Running(url: url, services: services, server: server, runner: runner, identity: identity) }
                 return port
             case .failure(let error):
                 await runner.shutdown()
@@ -139,15 +154,18 @@ public final class Emulator: Sendable {
     }
 
     /// The routes, behind the middlewares every request passes: opc-request-id and OCI error bodies first,
-    /// then the signature check.
-    static func router(options: EmulatorOptions, objects: ObjectStore, functions: FunctionStore, runner: FunctionRunner, logs: LogStore) -> Router<EmulatorRequestContext> {
+    /// then the signature check (API keys and the emulator's session tokens).
+    static func router(options: EmulatorOptions, identity: EmulatorIdentity, objects: ObjectStore, functions: FunctionStore, runner: FunctionRunner, logs: LogStore) -> Router<EmulatorRequestContext> {
         let router = Router(context: EmulatorRequestContext.self)
         router.add(middleware: OCIResponseMiddleware())
         let clock = options.clock
-        let verifier = SignatureVerifier(keys: options.trustedKeys, maxSkewSeconds: options.maxClockSkewSeconds) {
-            Int(clock().timeIntervalSince1970)
-        }
-        router.add(middleware: SignatureMiddleware(verifier: verifier, maxBodyBytes: options.maxRequestBodyBytes))
+        let verifier = SignatureVerifier(
+            maxSkewSeconds: options.maxClockSkewSeconds, clock: { Int(clock().timeIntervalSince1970) },
+            resolve: identity.resolver(trustedKeys: options.trustedKeys))
+        router.add(middleware: SignatureMiddleware(verifier: verifier, maxBodyBytes: options.maxRequestBodyBytes) { keyId in
+            identity.principal(ofKeyId: keyId)
+        })
+        IdentityRoutes(identity: identity, maxClockSkewSeconds: options.maxClockSkewSeconds, clock: clock).register(on: router)
         ObjectStorageRoutes(store: objects).register(on: router)
         FunctionsRoutes(store: functions) { functionId in await runner.retire(functionId: functionId) }.register(on: router)
         LogRoutes(logs: logs).register(on: router)

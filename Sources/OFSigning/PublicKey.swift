@@ -16,6 +16,58 @@ public struct PublicKey: Sendable {
         try self.init(key: EVPKey(raw), source: "The public key")
     }
 
+    /// A DER SubjectPublicKeyInfo, as a PEM public key holds it (and OCI's federation requests send it, base64).
+    public init(subjectPublicKeyInfoDER der: [UInt8]) throws(SigningError) {
+        try self.init(subjectPublicKeyInfoDER: der, source: "The public key")
+    }
+
+    /// An RSA public key from its modulus and public exponent, unsigned big-endian: a JWK's `n` and `e`
+    /// (base64url-decoded), as OCI session tokens carry the session key. Leading zero bytes are ignored.
+    public init(modulus: [UInt8], exponent: [UInt8]) throws(SigningError) {
+        let modulus = Array(modulus.drop { $0 == 0 })
+        let exponent = Array(exponent.drop { $0 == 0 })
+        let bits = modulus.first.map { (modulus.count - 1) * 8 + (8 - $0.leadingZeroBitCount) } ?? 0
+        guard (2048...16384).contains(bits), (1...8).contains(exponent.count), let nLength = Int32(exactly: modulus.count),
+              let eLength = Int32(exactly: exponent.count)
+        else {
+            throw SigningError(key: .unsupportedKeyType, "The RSA public key has a \(bits)-bit modulus and a \(exponent.count)-byte exponent: OCI keys are RSA keys of 2048 to 16384 bits with a small public exponent (usually 65537).")
+        }
+        _ = openSSLPrepared
+        let raw = modulus.withUnsafeBufferPointer { n in
+            exponent.withUnsafeBufferPointer { e in
+                ofn_rsa_public_from_components(n.baseAddress, nLength, e.baseAddress, eLength)
+            }
+        }
+        guard let raw else {
+            ERR_clear_error()
+            throw SigningError(key: .cryptoFailure, "OpenSSL could not make an RSA public key from the given modulus and exponent.")
+        }
+        try self.init(key: EVPKey(raw), source: "The RSA public key")
+    }
+
+    /// The modulus and public exponent, unsigned big-endian without leading zeros: a JWK's `n` and `e` before
+    /// base64url encoding. Nil only when OpenSSL cannot read them.
+    public var rsaComponents: (modulus: [UInt8], exponent: [UInt8])? {
+        guard let modulus = Self.bigNumber("n", of: self.key), let exponent = Self.bigNumber("e", of: self.key) else { return nil }
+        return (modulus, exponent)
+    }
+
+    /// The DER SubjectPublicKeyInfo.
+    public var subjectPublicKeyInfoDER: [UInt8] {
+        self.key.subjectPublicKeyInfoDER() ?? []
+    }
+
+    private static func bigNumber(_ name: String, of key: EVPKey) -> [UInt8]? {
+        let length = ofn_pkey_bn_param(key.pointer, name, nil)
+        guard length > 0 else {
+            ERR_clear_error()
+            return nil
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(length))
+        let written = bytes.withUnsafeMutableBufferPointer { ofn_pkey_bn_param(key.pointer, name, $0.baseAddress) }
+        return written == length ? bytes : nil
+    }
+
     init(subjectPublicKeyInfoDER der: [UInt8], source: String) throws(SigningError) {
         let decoded = der.withUnsafeBufferPointer { buffer -> OpaquePointer? in
             var cursor = buffer.baseAddress

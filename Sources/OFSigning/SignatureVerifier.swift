@@ -7,6 +7,10 @@ public struct VerificationFailure: Error, CustomStringConvertible, Sendable, Equ
         case unsupportedVersion
         case unsupportedAlgorithm
         case unknownKey
+        /// A session token (`ST$<token>`) that was not issued by the server, or is malformed.
+        case invalidToken
+        /// A session token past its expiry.
+        case expiredToken
         case requiredHeaderNotSigned
         case signedHeaderMissing
         case invalidDate
@@ -19,9 +23,15 @@ public struct VerificationFailure: Error, CustomStringConvertible, Sendable, Equ
     public let reason: Reason
     public let description: String
 
-    init(_ reason: Reason, _ description: String) {
+    /// `description` is sent back to the client: it must not hold tokens, keys or signatures.
+    public init(_ reason: Reason, _ description: String) {
         self.reason = reason
         self.description = description
+    }
+
+    /// The keyId is not one the server knows.
+    public static func unknownKey(_ keyId: String) -> VerificationFailure {
+        VerificationFailure(.unknownKey, "The keyId \(SignatureVerifier.describe(keyId: keyId)) is not known: sign with the tenancy, user and key fingerprint of a registered API key, or with a session token the server issued.")
     }
 
     static func malformed(_ detail: String) -> VerificationFailure {
@@ -30,23 +40,44 @@ public struct VerificationFailure: Error, CustomStringConvertible, Sendable, Equ
 }
 
 /// The server side of OCI request signing, as the emulator uses it: checks one request against the
-/// public keys registered by keyId, following what OCI enforces (oci-facts 1.10).
+/// public key its keyId resolves to, following what OCI enforces (oci-facts 1.10).
 public struct SignatureVerifier: Sendable {
-    let keys: [String: PublicKey]
+    /// The public key that signs for a keyId, or why the keyId is refused (unknown key, a session token that
+    /// is forged or expired ...). Called once per request, on any thread.
+    public typealias KeyResolver = @Sendable (_ keyId: String) -> Result<PublicKey, VerificationFailure>
+
+    let resolve: KeyResolver
     let maxSkewSeconds: Int
     let clock: @Sendable () -> Int
 
+    /// Accepts the keys registered by keyId (`<tenancy>/<user>/<fingerprint>` for API keys).
     public init(keys: [String: PublicKey], maxSkewSeconds: Int = 300,
                 clock: @escaping @Sendable () -> Int = currentEpochSeconds)
     {
-        self.keys = keys
+        self.init(maxSkewSeconds: maxSkewSeconds, clock: clock) { keyId in
+            keys[keyId].map { .success($0) } ?? .failure(.unknownKey(keyId))
+        }
+    }
+
+    /// Accepts whatever `resolve` gives a key for: API keys, session tokens (`ST$<token>`), certificates.
+    public init(maxSkewSeconds: Int = 300, clock: @escaping @Sendable () -> Int = currentEpochSeconds,
+                resolve: @escaping KeyResolver)
+    {
+        self.resolve = resolve
         self.maxSkewSeconds = maxSkewSeconds
         self.clock = clock
     }
 
+    /// A keyId as it may appear in a message: session tokens (`ST$...`) are credentials and are never repeated.
+    public static func describe(keyId: String) -> String {
+        keyId.hasPrefix("ST$") ? "ST$<session token>" : "\"\(keyId)\""
+    }
+
     /// Checks a request as received: `target` is the raw request target (path and query as on the wire),
     /// `headers` in any case, repeated names joined with ", ". Returns the keyId that signed it.
-    public func verify(method: String, target: String, headers: [(String, String)], body: [UInt8])
+    /// `requireHost` false accepts a signature that leaves `host` out, as OCI's federation endpoint does for
+    /// the SDKs' certificate-signed token requests (which sign `date` and `(request-target)` only).
+    public func verify(method: String, target: String, headers: [(String, String)], body: [UInt8], requireHost: Bool = true)
         -> Result<String, VerificationFailure>
     {
         let headers = Self.combined(headers)
@@ -58,12 +89,15 @@ public struct SignatureVerifier: Sendable {
         case .success(let parsed): authorization = parsed
         case .failure(let failure): return .failure(failure)
         }
-        guard let key = keys[authorization.keyId] else {
-            return .failure(VerificationFailure(.unknownKey, "The keyId \"\(authorization.keyId)\" is not known: sign with the tenancy, user and key fingerprint of a registered API key."))
+        let key: PublicKey
+        switch resolve(authorization.keyId) {
+        case .success(let resolved): key = resolved
+        case .failure(let failure): return .failure(failure)
         }
         let dateHeader = SigningString.dateHeaderName(in: headers)
         let bodySigned = RequestSigner.signsBody(method: method, path: target)
-        let required = SigningString.genericHeaders(dateHeader: dateHeader) + (bodySigned ? SigningString.bodyHeaders : [])
+        let generic = SigningString.genericHeaders(dateHeader: dateHeader).filter { requireHost || $0 != "host" }
+        let required = generic + (bodySigned ? SigningString.bodyHeaders : [])
         if let unsigned = required.first(where: { !authorization.signedHeaders.contains($0) }) {
             return .failure(VerificationFailure(.requiredHeaderNotSigned, "The signature does not cover \"\(unsigned)\": OCI requires \(required.joined(separator: " ")) to be signed for this request."))
         }
@@ -83,7 +117,7 @@ public struct SignatureVerifier: Sendable {
         guard let signature = Base64.decode(authorization.signature),
               key.verify(signature: signature, data: Array(signingString.utf8))
         else {
-            return .failure(VerificationFailure(.badSignature, "The signature does not match the request: it was changed after signing (path, query order, headers or body), or signed with a key other than the one registered for keyId \"\(authorization.keyId)\"."))
+            return .failure(VerificationFailure(.badSignature, "The signature does not match the request: it was changed after signing (path, query order, headers or body), or signed with a key other than the one registered for keyId \(Self.describe(keyId: authorization.keyId))."))
         }
         return .success(authorization.keyId)
     }

@@ -22,14 +22,20 @@ struct EmulatorCommand: AsyncParsableCommand {
             The Python runtime image (any tag):
               \(ImageCatalog.pythonImage.name): \(ImageCatalog.pythonImage.summary)
 
-            See docs/emulator.md for the routes, image configuration and fault injection.
+            Identities: besides API keys it accepts the session tokens it issues
+            (keyId ST$<token>). With --state DIR it writes DIR/oci_config ([DEFAULT]:
+            the API key; [SESSION]: a session token) and DIR/resource_principal/.
+            Instance metadata: URL/opc/v2 (set OCI_METADATA_BASE_URL to it);
+            federation: URL/v1/x509; refresh: URL/v1/authentication/refresh.
+
+            See docs/emulator.md for the routes, identities, image configuration and fault injection.
             """
     )
 
     @Option(help: "Port to listen on; 0 picks a free one.")
     var port = 0
 
-    @Option(name: .customLong("state"), help: "Keep buckets and objects (and a generated key) in this directory, across restarts.")
+    @Option(name: .customLong("state"), help: "Keep buckets and objects (and a generated key, the identity keys) in this directory, across restarts; also write oci_config, session and resource principal files there.")
     var stateDirectory: String?
 
     @Option(name: .customLong("config"), help: "Lithops configuration whose API key to trust.")
@@ -50,9 +56,13 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: "Seconds a handler with no call is kept hot before it is stopped.")
     var idleTimeoutSeconds = Int(RunnerSettings().idleTimeout.components.seconds)
 
+    @Option(name: .customLong("token-lifetime"), help: "Seconds the session tokens it issues live (the [SESSION] profile's, federation and refresh tokens).")
+    var tokenLifetime = EmulatorOptions(trustedKeys: [:]).tokenLifetime
+
     func validate() throws {
         guard self.concurrencyMB > 0 else { throw ValidationError("--concurrency-mb must be a positive number of MB, e.g. 4096.") }
         guard self.idleTimeoutSeconds > 0 else { throw ValidationError("--idle-timeout must be a positive number of seconds, e.g. 30.") }
+        guard self.tokenLifetime > 0 else { throw ValidationError("--token-lifetime must be a positive number of seconds, e.g. 3600.") }
     }
 
     func run() async throws {
@@ -62,13 +72,19 @@ struct EmulatorCommand: AsyncParsableCommand {
 
         var generated: GeneratedSetup?
         let trustedKeys: [String: PublicKey]
+        // the [DEFAULT] profile of the oci_config it writes: the API key it trusts
+        let apiKey: IdentityFiles.APIKeyProfile
         let configPath = self.configFile ?? Configuration.locate(environment: environment)
         if let configPath {
-            trustedKeys = try TrustedKeys.from(Configuration.load(path: configPath, environment: environment))
+            let configuration = try Configuration.load(path: configPath, environment: environment)
+            trustedKeys = try TrustedKeys.from(configuration)
+            let oracle = configuration.oracle
+            apiKey = .init(user: oracle.user, tenancy: oracle.tenancy, fingerprint: oracle.fingerprint, keyFile: oracle.keyFile, passPhrase: oracle.passPhrase, region: oracle.region)
         } else {
             let setup = try GeneratedSetup(directory: self.stateDirectory ?? Self.temporaryDirectory())
             trustedKeys = [setup.keyId: setup.publicKey]
             generated = setup
+            apiKey = .init(user: GeneratedSetup.user, tenancy: GeneratedSetup.tenancy, fingerprint: setup.fingerprint, keyFile: setup.keyFile, region: GeneratedSetup.region)
         }
 
         var options = EmulatorOptions(trustedKeys: trustedKeys, catalog: catalog)
@@ -78,15 +94,30 @@ struct EmulatorCommand: AsyncParsableCommand {
         options.faults = faults
         options.runner.concurrencyBudgetMB = self.concurrencyMB
         options.runner.idleTimeout = .seconds(self.idleTimeoutSeconds)
+        options.tokenLifetime = self.tokenLifetime
         let emulator = Emulator(options: options)
         _ = try await emulator.start()
         try generated?.writeConfiguration(url: emulator.url, namespace: self.namespace)
+        // credential files for every OCI auth mode, in the state directory (or the generated setup's folder)
+        let identityDirectory = self.stateDirectory ?? generated.map { ($0.configFile as NSString).deletingLastPathComponent }
+        let identityFiles = identityDirectory.map(IdentityFiles.init(directory:))
+        if let identityFiles, let identity = emulator.identity {
+            do {
+                try identityFiles.write(identity: identity, apiKey: apiKey, emulatorURL: emulator.url)
+            } catch {
+                await emulator.stop()
+                throw error
+            }
+        }
 
         Self.say("listening on \(emulator.url)")
         if let generated {
             Self.say("configuration: \(generated.configFile)")
         } else if let configPath {
             Self.say("trusting the API key of \(configPath)")
+        }
+        if let identityFiles {
+            Self.say("oci config: \(identityFiles.configFile)")
         }
         await Self.waitForTermination()
         await emulator.stop()

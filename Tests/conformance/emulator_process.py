@@ -24,10 +24,12 @@ def cli_path():
 
 
 class RunningEmulator:
-    def __init__(self, url, config_file):
+    def __init__(self, url, config_file, state_directory=None):
         self.url = url
         #: the Lithops configuration the emulator generated (its key is the one it trusts)
         self.config_file = config_file
+        #: its --state folder, where it writes oci_config, sessions/SESSION/ and resource_principal/
+        self.state_directory = state_directory
 
     def oci_config(self):
         """The oci SDK configuration for the generated key, read from the generated Lithops file."""
@@ -53,8 +55,9 @@ def running_emulator(*arguments, config_file=None, startup_seconds=30):
         environment["HOME"] = home
         # its oraclefn/python image runs this interpreter, which has the worker's packages
         environment.setdefault("ORACLEFN_PYTHON", sys.executable)
+        state = os.path.join(home, "state")
         process = subprocess.Popen(
-            [cli_path(), "emulator", "--port", "0", "--state", os.path.join(home, "state"),
+            [cli_path(), "emulator", "--port", "0", "--state", state,
              *(["--config", str(config_file)] if config_file else []), *arguments],
             cwd=home, env=environment, stdout=subprocess.PIPE,
         )
@@ -63,7 +66,7 @@ def running_emulator(*arguments, config_file=None, startup_seconds=30):
             second = "trusting the API key of " if config_file else "configuration: "
             if len(lines) < 2 or not lines[0].startswith("listening on ") or not lines[1].startswith(second):
                 raise RuntimeError(f"the emulator did not start; it printed {lines!r}")
-            yield RunningEmulator(lines[0].split()[-1], str(config_file) if config_file else lines[1].split(": ", 1)[1])
+            yield RunningEmulator(lines[0].split()[-1], str(config_file) if config_file else lines[1].split(": ", 1)[1], state)
         finally:
             process.send_signal(signal.SIGTERM)
             try:

@@ -37,7 +37,7 @@ struct ObjectStorageRoutes: Sendable {
     private func createBucket(_ request: Request, _ context: Context) async throws -> Response {
         let target = try Target(request, leading: 2)
         let details = try await request.decodeJSON(CreateBucketDetails.self)
-        let bucket = try await self.store.createBucket(namespace: target.namespace, details, createdBy: Self.user(ofKeyId: context.keyId))
+        let bucket = try await self.store.createBucket(namespace: target.namespace, details, createdBy: context.principal)
         return try Responses.json(bucket, headers: ["etag": bucket.etag, "location": "/n/\(bucket.namespace)/b/\(bucket.name)"])
     }
 
@@ -245,11 +245,5 @@ struct ObjectStorageRoutes: Sendable {
 
     private static func httpDate(_ date: Date) -> String {
         HTTPDate.format(Int(date.timeIntervalSince1970))
-    }
-
-    /// The user OCID of a keyId `<tenancy>/<user>/<fingerprint>`, as OCI records who created a bucket.
-    private static func user(ofKeyId keyId: String) -> String {
-        let parts = keyId.split(separator: "/")
-        return parts.count == 3 ? String(parts[1]) : keyId
     }
 }

@@ -8,6 +8,8 @@ public struct EmulatorRequestContext: RequestContext {
     public var requestID = ""
     /// The keyId whose signature the request carried, once verified.
     public var keyId = ""
+    /// Who signed it: the user of an API key, the subject of a session token.
+    public var principal = ""
     /// The connection, for the fault that drops it (see `InvokeRoutes`).
     public let channel: any Channel
 

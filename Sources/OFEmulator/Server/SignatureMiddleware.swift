@@ -3,14 +3,20 @@ import NIOCore
 import OFSigning
 
 /// Collects the body and checks the request's OCI signature before any route sees it: a request that
-/// fails gets 401 NotAuthenticated and changes nothing.
+/// fails gets 401 NotAuthenticated and changes nothing. The identity endpoints that OCI serves without a signature
+/// (instance metadata, X.509 federation) pass through to routes that check what OCI checks there.
 struct SignatureMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
 
     let verifier: SignatureVerifier
     let maxBodyBytes: Int
+    /// Who signed with a verified keyId (a bucket's `createdBy`).
+    let principal: @Sendable (String) -> String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if IdentityRoutes.isUnsigned(path: request.uri.path) {
+            return try await next(request, context)
+        }
         var request = request
         let body: ByteBuffer
         do {
@@ -26,6 +32,7 @@ struct SignatureMiddleware: RouterMiddleware {
         case .success(let keyId):
             var context = context
             context.keyId = keyId
+            context.principal = self.principal(keyId)
             return try await next(request, context)
         case .failure(let failure):
             throw OCIError.notAuthenticated(failure.description)
