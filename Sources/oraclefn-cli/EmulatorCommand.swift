@@ -78,8 +78,10 @@ struct EmulatorCommand: AsyncParsableCommand {
         if let configPath {
             let configuration = try Configuration.load(path: configPath, environment: environment)
             trustedKeys = try TrustedKeys.from(configuration)
-            let oracle = configuration.oracle
-            apiKey = .init(user: oracle.user, tenancy: oracle.tenancy, fingerprint: oracle.fingerprint, keyFile: oracle.keyFile, passPhrase: oracle.passPhrase, region: oracle.region)
+            guard let key = configuration.oracle.credentials.apiKey else {
+                throw CLIFailure.usage("the emulator trusts the API key of the configuration it is given, but \(configPath) signs with auth: \(configuration.oracle.auth.rawValue); give it a configuration with an API key, or none (it then makes one)")
+            }
+            apiKey = .init(user: key.user, tenancy: key.tenancy, fingerprint: key.fingerprint, keyFile: key.keyFile, passPhrase: key.passPhrase, region: configuration.oracle.region)
         } else {
             let setup = try GeneratedSetup(directory: self.stateDirectory ?? Self.temporaryDirectory())
             trustedKeys = [setup.keyId: setup.publicKey]

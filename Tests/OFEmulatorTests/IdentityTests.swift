@@ -174,8 +174,8 @@ final class IdentityTests: XCTestCase {
         let certificatePEM = try await client.sendRaw(.get, "/opc/v2/identity/cert.pem", headers: metadata, body: nil).text
         let keyPEM = try await client.sendRaw(.get, "/opc/v2/identity/key.pem", headers: metadata, body: nil).text
         let intermediatePEM = try await client.sendRaw(.get, "/opc/v2/identity/intermediate.pem", headers: metadata, body: nil).text
-        let certificate = try XCTUnwrap(Certificate(pem: certificatePEM))
-        let intermediate = try XCTUnwrap(Certificate(pem: intermediatePEM))
+        let certificate = try XCTUnwrap(IssuedCertificate(pem: certificatePEM))
+        let intermediate = try XCTUnwrap(IssuedCertificate(pem: intermediatePEM))
         XCTAssertTrue(certificate.isIssued(by: intermediate))
         XCTAssertFalse(intermediate.isIssued(by: certificate))
         XCTAssertEqual(certificate.tenancy, GeneratedSetup.tenancy)
@@ -189,17 +189,17 @@ final class IdentityTests: XCTestCase {
     // MARK: Federation
 
     /// The instance's certificate and key, as the SDK reads them from the metadata service.
-    private func instanceCredentials(_ client: SignedClient) async throws -> (certificate: Certificate, key: PrivateKey, intermediate: Certificate) {
+    private func instanceCredentials(_ client: SignedClient) async throws -> (certificate: IssuedCertificate, key: PrivateKey, intermediate: IssuedCertificate) {
         let metadata = ["authorization": "Bearer Oracle"]
         let certificatePEM = try await client.sendRaw(.get, "/opc/v2/identity/cert.pem", headers: metadata, body: nil).text
         let keyPEM = try await client.sendRaw(.get, "/opc/v2/identity/key.pem", headers: metadata, body: nil).body
         let intermediatePEM = try await client.sendRaw(.get, "/opc/v2/identity/intermediate.pem", headers: metadata, body: nil).text
-        let certificate = try XCTUnwrap(Certificate(pem: certificatePEM))
-        let intermediate = try XCTUnwrap(Certificate(pem: intermediatePEM))
+        let certificate = try XCTUnwrap(IssuedCertificate(pem: certificatePEM))
+        let intermediate = try XCTUnwrap(IssuedCertificate(pem: intermediatePEM))
         return (certificate, try PrivateKey(pem: keyPEM, passPhrase: nil), intermediate)
     }
 
-    private static func federationBody(certificate: Certificate, intermediate: Certificate, sessionKey: PublicKey) throws -> [UInt8] {
+    private static func federationBody(certificate: IssuedCertificate, intermediate: IssuedCertificate, sessionKey: PublicKey) throws -> [UInt8] {
         let body: [String: Any] = [
             "certificate": Self.armourless(certificate.pem), "publicKey": Self.armourless(sessionKey.pem),
             "intermediateCertificates": [Self.armourless(intermediate.pem)],
@@ -218,7 +218,7 @@ final class IdentityTests: XCTestCase {
         let sessionKey = try PrivateKey.generate()
         let body = try Self.federationBody(certificate: instance.certificate, intermediate: instance.intermediate, sessionKey: sessionKey.publicKey)
 
-        for (form, algorithm) in [("fed-x509", Certificate.FingerprintAlgorithm.sha1), ("fed-x509-sha256", .sha256)] {
+        for (form, algorithm) in [("fed-x509", IssuedCertificate.FingerprintAlgorithm.sha1), ("fed-x509-sha256", .sha256)] {
             let keyId = "\(GeneratedSetup.tenancy)/\(form)/\(instance.certificate.fingerprint(algorithm))"
             let answer = try await client.send(.post, "/v1/x509", body: body, signer: RequestSigner(keyId: keyId, key: instance.key))
             XCTAssertEqual(answer.status, 200, "\(form): \(answer.text)")
@@ -278,10 +278,10 @@ final class IdentityTests: XCTestCase {
         // a certificate naming the same tenancy, made by another certificate authority
         let foreignCA = try XCTUnwrap(OpenSSLKey(privatePEM: try PrivateKey.generate().pkcs8PEM()))
         let foreignKey = try PrivateKey.generate()
-        let foreignRoot = try XCTUnwrap(Certificate.issue(
+        let foreignRoot = try XCTUnwrap(IssuedCertificate.issue(
             subject: InstanceIdentity.intermediateSubject, subjectKey: foreignCA, issuer: nil, signer: foreignCA, validFor: 86_400,
             extensions: [(NID_basic_constraints, "critical,CA:TRUE"), (NID_key_usage, "critical,keyCertSign"), (NID_subject_key_identifier, "hash")]))
-        let foreignLeaf = try XCTUnwrap(Certificate.issue(
+        let foreignLeaf = try XCTUnwrap(IssuedCertificate.issue(
             subject: [("CN", EmulatorIdentity.instance), ("OU", "opc-tenant:\(GeneratedSetup.tenancy)")],
             subjectKey: try XCTUnwrap(OpenSSLKey(publicDER: foreignKey.publicKey.subjectPublicKeyInfoDER)), issuer: foreignRoot, signer: foreignCA,
             validFor: 86_400, extensions: [(NID_authority_key_identifier, "keyid:always")]))

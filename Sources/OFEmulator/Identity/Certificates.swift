@@ -3,7 +3,7 @@ import Foundation
 import OFSigning
 
 /// An X.509 certificate, owning one OpenSSL `X509`. Only read after it is made, so safe to share.
-final class Certificate: @unchecked Sendable {
+final class IssuedCertificate: @unchecked Sendable {
     enum FingerprintAlgorithm {
         case sha1, sha256
     }
@@ -99,7 +99,7 @@ final class Certificate: @unchecked Sendable {
 
     /// True when `issuer` signed this certificate: its subject is this one's issuer, its key verifies the
     /// signature, and it may sign certificates.
-    func isIssued(by issuer: Certificate) -> Bool {
+    func isIssued(by issuer: IssuedCertificate) -> Bool {
         defer { ERR_clear_error() }
         guard X509_check_issued(issuer.pointer, self.pointer) == X509_V_OK, let key = X509_get0_pubkey(issuer.pointer) else { return false }
         return X509_verify(self.pointer, key) == 1
@@ -115,12 +115,12 @@ final class Certificate: @unchecked Sendable {
     /// A new certificate for `subjectKey`, signed by `signer` (`issuer`'s key, or the subject's own for a
     /// self-signed one). `extensions` are OpenSSL configuration lines (`basicConstraints` → `critical,CA:TRUE`).
     static func issue(
-        subject: [(field: String, value: String)], subjectKey: OpenSSLKey, issuer: Certificate?, signer: OpenSSLKey,
+        subject: [(field: String, value: String)], subjectKey: OpenSSLKey, issuer: IssuedCertificate?, signer: OpenSSLKey,
         validFor seconds: Int, extensions: [(nid: Int32, value: String)]
-    ) -> Certificate? {
+    ) -> IssuedCertificate? {
         _ = openSSLPrepared
         guard let pointer = X509_new() else { return nil }
-        let certificate = Certificate(owning: pointer)
+        let certificate = IssuedCertificate(owning: pointer)
         defer { ERR_clear_error() }
         guard X509_set_version(pointer, 2) == 1,
               ASN1_INTEGER_set(X509_get_serialNumber(pointer), Int.random(in: 1...Int.max)) == 1,

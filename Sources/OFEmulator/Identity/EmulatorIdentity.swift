@@ -78,7 +78,7 @@ public final class EmulatorIdentity: Sendable {
     }
 
     /// A token for an instance whose certificate the federation endpoint accepted.
-    func issueInstanceSession(certificate: Certificate, tenancy: String, sessionKey: PublicKey) throws -> String {
+    func issueInstanceSession(certificate: IssuedCertificate, tenancy: String, sessionKey: PublicKey) throws -> String {
         let instance = Self.value(certificate.subjectValues(NID_organizationalUnitName), prefix: "opc-instance:")
             ?? certificate.subjectValues(NID_commonName).first ?? ""
         let compartment = Self.value(certificate.subjectValues(NID_organizationalUnitName), prefix: "opc-compartment:") ?? tenancy
@@ -141,8 +141,8 @@ public final class EmulatorIdentity: Sendable {
 /// instance's certificate (issued by it, its subject naming the tenancy as OCI's instance certificates do) with
 /// the instance's private key.
 struct InstanceIdentity: Sendable {
-    let intermediate: Certificate
-    let leaf: Certificate
+    let intermediate: IssuedCertificate
+    let leaf: IssuedCertificate
     let leafKeyPEM: String
 
     static let intermediateSubject: [(field: String, value: String)] = [
@@ -157,12 +157,12 @@ struct InstanceIdentity: Sendable {
         let leafKey = try PrivateKey.generate()
         guard let intermediateOpenSSL = OpenSSLKey(privatePEM: try intermediateKey.pkcs8PEM()),
               let leafPublic = OpenSSLKey(publicDER: leafKey.publicKey.subjectPublicKeyInfoDER),
-              let intermediate = Certificate.issue(
+              let intermediate = IssuedCertificate.issue(
                 subject: Self.intermediateSubject, subjectKey: intermediateOpenSSL, issuer: nil, signer: intermediateOpenSSL,
                 validFor: EmulatorIdentity.certificateLifetime,
                 extensions: [(NID_basic_constraints, "critical,CA:TRUE"), (NID_key_usage, "critical,keyCertSign,cRLSign"),
                              (NID_subject_key_identifier, "hash")]),
-              let leaf = Certificate.issue(
+              let leaf = IssuedCertificate.issue(
                 subject: [("CN", EmulatorIdentity.instance), ("OU", "opc-certtype:instance"), ("OU", "opc-compartment:\(tenancy)"),
                           ("OU", "opc-instance:\(EmulatorIdentity.instance)"), ("OU", "opc-tenant:\(tenancy)")],
                 subjectKey: leafPublic, issuer: intermediate, signer: intermediateOpenSSL, validFor: EmulatorIdentity.certificateLifetime,
@@ -187,7 +187,7 @@ struct InstanceIdentity: Sendable {
             try? String(contentsOfFile: (directory as NSString).appendingPathComponent(name), encoding: .utf8)
         }
         guard let intermediatePEM = read("intermediate.pem"), let leafPEM = read("instance.pem"), let keyPEM = read("instance_key.pem"),
-              let intermediate = Certificate(pem: intermediatePEM), let leaf = Certificate(pem: leafPEM),
+              let intermediate = IssuedCertificate(pem: intermediatePEM), let leaf = IssuedCertificate(pem: leafPEM),
               let key = try? PrivateKey(pem: Array(keyPEM.utf8), passPhrase: nil),
               leaf.isIssued(by: intermediate), leaf.tenancy == tenancy,
               leaf.publicKey?.subjectPublicKeyInfoDER == key.publicKey.subjectPublicKeyInfoDER,

@@ -102,7 +102,7 @@ struct IdentityRoutes: Sendable {
             throw OCIError.cannotParseRequest("The federation request must be a JSON object with certificate and publicKey (base64 DER), as the oci SDKs' X509FederationClient sends it.")
         }
         let instance = try self.instance()
-        guard let der = Self.base64DER(details.certificate), let certificate = Certificate(der: der) else {
+        guard let der = Self.base64DER(details.certificate), let certificate = IssuedCertificate(der: der) else {
             throw OCIError.notAuthenticated("the certificate is not a base64 DER X.509 certificate.")
         }
         guard certificate.isIssued(by: instance.intermediate) else {
@@ -137,7 +137,7 @@ struct IdentityRoutes: Sendable {
 
     /// The certificate's key, when `keyId` is `<tenancy>/fed-x509/<SHA-1 fingerprint>` or
     /// `<tenancy>/fed-x509-sha256/<SHA-256 fingerprint>` of that certificate.
-    static func certificateKey(keyId: String, certificate: Certificate, tenancy: String, key: PublicKey) -> Result<PublicKey, VerificationFailure> {
+    static func certificateKey(keyId: String, certificate: IssuedCertificate, tenancy: String, key: PublicKey) -> Result<PublicKey, VerificationFailure> {
         let parts = keyId.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1] == "fed-x509" || parts[1] == "fed-x509-sha256" else {
             return .failure(VerificationFailure(.unknownKey, "A federation request is signed with keyId <tenancy>/fed-x509/<SHA-1 fingerprint> or <tenancy>/fed-x509-sha256/<SHA-256 fingerprint> of its certificate, not \(SignatureVerifier.describe(keyId: keyId))."))

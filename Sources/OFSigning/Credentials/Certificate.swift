@@ -104,8 +104,3 @@ public struct Certificate: Sendable {
         return attributes
     }
 }
-
-extension PublicKey {
-    /// DER SubjectPublicKeyInfo, the body of a `BEGIN PUBLIC KEY` PEM.
-    var subjectPublicKeyInfoDER: [UInt8]? { key.subjectPublicKeyInfoDER() }
-}

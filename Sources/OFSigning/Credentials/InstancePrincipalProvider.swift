@@ -198,9 +198,8 @@ public final class InstancePrincipalProvider: CredentialProvider {
         } catch {
             throw CredentialError(.service, "\(keyURL) did not give an RSA private key in PEM form. \(Self.metadataHint)")
         }
-        guard let leafPublic = leaf.publicKey.subjectPublicKeyInfoDER,
-              leafPublic == leafKey.publicKey.subjectPublicKeyInfoDER
-        else {
+        let leafPublic = leaf.publicKey.subjectPublicKeyInfoDER
+        guard !leafPublic.isEmpty, leafPublic == leafKey.publicKey.subjectPublicKeyInfoDER else {
             throw CredentialError(.service, "The key from \(keyURL) does not belong to the certificate from \(certificateURL): the instance's certificate was probably renewed between the two reads; try again.")
         }
         let intermediates = Certificate.all(pem: intermediatePEM)
@@ -215,7 +214,8 @@ public final class InstancePrincipalProvider: CredentialProvider {
         } catch {
             throw CredentialError(.service, "Could not make a session key for instance principals: \(error.description)")
         }
-        guard let sessionPublic = sessionKey.publicKey.subjectPublicKeyInfoDER else {
+        let sessionPublic = sessionKey.publicKey.subjectPublicKeyInfoDER
+        guard !sessionPublic.isEmpty else {
             throw CredentialError(.service, "Could not encode the public half of the session key for instance principals.")
         }
         let body = Self.federationBody(leaf: leaf, sessionPublicKey: sessionPublic, intermediates: intermediates)
