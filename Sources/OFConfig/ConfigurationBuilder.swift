@@ -174,7 +174,9 @@ struct ConfigurationBuilder {
         let origin = "profile \"\(profileName)\" of \(path)"
         for (key, value) in try file.settings(ofProfile: profileName) where OCIConfigFile.credentialKeys.contains(key) {
             guard section.present(key) == nil else { continue }
-            let resolved = key == "key_file" ? Paths.absolute(value, base: Paths.directory(of: path), home: home) : value
+            // a profile's files are where the OCI CLI wrote them, beside its config file
+            let isPath = key == "key_file" || key == "security_token_file"
+            let resolved = isPath ? Paths.absolute(value, base: Paths.directory(of: path), home: home) : value
             section.set(key, .string(resolved), origin: origin)
         }
         section.set("config_file", .string(path))
