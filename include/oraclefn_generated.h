@@ -338,8 +338,13 @@ SWIFT_EXTERN void ofn_config_free(void * _Nullable config) SWIFT_NOEXCEPT;
 /// Loads the configuration at <code>path</code>, or with <code>path</code> NULL the first one found
 /// in Lithops’ order (env LITHOPS_CONFIG_FILE, ./.lithops_config,
 /// ~/.lithops/config, /etc/lithops/config), applies the optional JSON
-/// overrides (<code>{"section": {"key": value}}</code>), validates it and checks the
-/// private key against the fingerprint. Free the handle with ofn_config_free().
+/// overrides (<code>{"section": {"key": value}}</code>), validates it and checks its
+/// credentials as oracle.auth says: “api_key” (the private key read once
+/// and checked against the fingerprint), “security_token” (an <code>oci session authenticate</code> profile’s token file and session key), “instance_principal”
+/// (the instance metadata service and federation, on first use) or
+/// “resource_principal” (a function’s OCI_RESOURCE_PRINCIPAL_* variables).
+/// Sessions made from the handle (ofn_session_new) take these credentials.
+/// Free the handle with ofn_config_free().
 SWIFT_EXTERN ofn_status ofn_config_load(void * _Nullable * _Nullable out_, char const * _Nullable path, char const * _Nullable overridesJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// The path of the configuration file ofn_config_load(NULL) would read, or
@@ -534,7 +539,8 @@ SWIFT_EXTERN ofn_status ofn_session_new(void * _Nullable * _Nullable out_, void 
 
 SWIFT_EXTERN void ofn_signer_free(void * _Nullable signer) SWIFT_NOEXCEPT;
 
-/// The signer of a loaded configuration (its oracle section’s key and keyId).
+/// The signer of a loaded configuration: its oracle_f section’s credentials
+/// (an API key, a session token, an instance or a resource principal).
 SWIFT_EXTERN ofn_status ofn_signer_from_config(void * _Nullable * _Nullable out_, void * _Nullable config) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// A signer for the PEM private key in <code>key_file</code> (PKCS#1 or PKCS#8, encrypted
