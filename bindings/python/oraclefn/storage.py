@@ -266,8 +266,8 @@ class Storage(_lib.HandleOwner):
     def head_bucket(self, bucket):
         """Lithops' answer when the bucket exists and can be read: {'ResponseMetadata': {'HTTPStatusCode': 200,
         'HTTPHeaders': {...}}}; StorageNoSuchKeyError(bucket, '') when it does not."""
-        with _missing_is_no_such_key(bucket):
-            self._list(bucket, "oraclefn-head-bucket-" + uuid.uuid4().hex)  # one short listing: the bucket is there
+        # one short listing (of a prefix nothing has) tells whether the bucket is there
+        self._list(bucket, "oraclefn-head-bucket-" + uuid.uuid4().hex, missing_key="")
         return {"ResponseMetadata": {"HTTPStatusCode": 200,
                                      "HTTPHeaders": {"content-type": "application/xml", "server": "OracleStorage"}}}
 
@@ -324,9 +324,9 @@ class Storage(_lib.HandleOwner):
                                       _lib.encode(key, "key"))
         return json.loads(buf.take().decode("utf-8"))
 
-    def _list(self, bucket, prefix, delimiter=None):
+    def _list(self, bucket, prefix, delimiter=None, missing_key=None):
         buf = _lib.Buf()
-        with _missing_is_no_such_key(bucket, prefix or ""):
+        with _missing_is_no_such_key(bucket, prefix or "" if missing_key is None else missing_key):
             _lib.lib.ofn_storage_list(
                 ctypes.byref(buf), self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(prefix, "prefix"),
                 _lib.encode(delimiter, "delimiter"))
