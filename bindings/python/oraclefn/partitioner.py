@@ -36,11 +36,13 @@ _SIZING_THREADS = 16
 
 
 def is_object_processing_function(function):
-    """Whether the function has an `obj` parameter: its map calls go through the partitioner."""
+    """Whether the function has an `obj` parameter: its map calls go through the partitioner. A positional-only
+    `obj` (as len's) cannot be given by name, so it does not count (Lithops would count it)."""
     try:
-        return "obj" in inspect.signature(function).parameters
+        parameter = inspect.signature(function).parameters.get("obj")
     except (TypeError, ValueError):
         return False
+    return parameter is not None and parameter.kind is not inspect.Parameter.POSITIONAL_ONLY
 
 
 def split_object_url(obj_url):

@@ -30,10 +30,11 @@ def prepare(function, args, kwargs, call_index, job=None):
     except (TypeError, ValueError):
         return args, kwargs
     parameters = signature.parameters
-    wanted = [name for name in INJECTED if name in parameters]
+    wanted = [name for name in INJECTED if name in parameters
+              and parameters[name].kind is not inspect.Parameter.POSITIONAL_ONLY]
     if not wanted and "obj" not in parameters:
         return args, kwargs
-    arguments = _arguments(signature, args, kwargs)
+    arguments = _arguments(signature, args, kwargs, wanted)
     if arguments is None:  # the item does not fit: the call fails as it would have, with the injected names set
         return args, {**kwargs, **_injected(wanted, call_index, job)}
     arguments.update(_injected(wanted, call_index, job))
@@ -46,11 +47,11 @@ def prepare(function, args, kwargs, call_index, job=None):
     return bound.args, bound.kwargs
 
 
-def _arguments(signature, args, kwargs):
+def _arguments(signature, args, kwargs, injected):
     """The item's arguments by parameter name, bound as Lithops binds them: never to an injected parameter."""
-    user = signature.replace(parameters=[p for name, p in signature.parameters.items() if name not in INJECTED])
+    user = signature.replace(parameters=[p for name, p in signature.parameters.items() if name not in injected])
     try:
-        return dict(user.bind(*args, **{k: v for k, v in kwargs.items() if k not in INJECTED}).arguments)
+        return dict(user.bind(*args, **{k: v for k, v in kwargs.items() if k not in injected}).arguments)
     except TypeError:
         return None
 
