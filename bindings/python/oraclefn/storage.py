@@ -56,7 +56,12 @@ def default_bucket(config):
 
 
 def resolve_storage_config(config=None, backend=None, storage_config=None):
-    """The Config a Storage uses, from Lithops' Storage arguments:
+    """The Config a Storage uses (see _resolve)."""
+    return _resolve(config, backend, storage_config)[0]
+
+
+def _resolve(config=None, backend=None, storage_config=None):
+    """(the Config a Storage uses, whether it is the embedded emulator's), from Lithops' Storage arguments:
 
     - `storage_config`: Lithops' storage configuration (`{'backend': 'oracle_oss', 'oracle_oss': {...}}`, as
       lithops.config.extract_storage_config makes it, the oracle keys merged into oracle_oss), or sections;
@@ -76,23 +81,23 @@ def resolve_storage_config(config=None, backend=None, storage_config=None):
         if not isinstance(storage_config, dict):
             raise TypeError(f"storage_config must be a dict, as lithops.config.extract_storage_config makes it, "
                             f"not {type(storage_config).__name__}")
-        return _from_dict(_sections_of_storage_config(storage_config))
+        return _from_dict(_sections_of_storage_config(storage_config)), False
     if isinstance(config, Config):
         _check_storage_backend(config["lithops"].get("storage"))
-        return config
+        return config, False
     if isinstance(config, dict):
-        return _from_dict(config, backend)
+        return _from_dict(config, backend), False
     if config is not None and not isinstance(config, (str, os.PathLike)):
         raise TypeError(f"config must be a configuration dict, an oraclefn Config or a file path, not "
                         f"{type(config).__name__}")
     if config is None:
         calling_job = os.environ.get(calls.JOB_VARIABLE)
         if calling_job:
-            return _from_dict(json.loads(calling_job)["config"])
+            return _from_dict(json.loads(calling_job)["config"]), False
         if locate_config() is None:
             from . import emulator
-            return load_config(emulator.shared().config_file)
-    return _load_file(config)
+            return load_config(emulator.shared().config_file), True
+    return _load_file(config), False
 
 
 def _check_storage_backend(storage):
@@ -218,7 +223,7 @@ class Storage(_lib.HandleOwner):
     backend = BACKEND
 
     def __init__(self, config=None, backend=None, storage_config=None):
-        resolved = resolve_storage_config(config, backend, storage_config)
+        resolved, embedded = _resolve(config, backend, storage_config)
         raw = ctypes.c_void_p()
         _lib.lib.ofn_storage_new(ctypes.byref(raw), resolved.session.raw)
         self._handle = _StorageHandle(raw.value)
@@ -233,6 +238,8 @@ class Storage(_lib.HandleOwner):
         }
         #: Lithops' name for the object that does the work
         self.storage_handler = self
+        if embedded:  # the emulator this process started: its bucket, made ready as the executor makes it
+            self.create_bucket(self.bucket)
 
     def __repr__(self):
         return f"<Storage {self.backend} bucket={self.bucket}>"

@@ -317,3 +317,21 @@ def test_cloudobjects_made_in_one_call_are_read_in_the_next_and_cleaned(fexec, s
     assert fexec.get_result(fexec.call_async(sum_cloudobjects, (cloudobjects,))) == 5
     storage.delete_cloudobjects(cloudobjects)
     assert all(co.key not in storage.list_keys(storage.bucket, storage_module.TEMP_PREFIX) for co in cloudobjects)
+
+
+def test_the_readme_storage_example_runs_as_written(tmp_path):
+    """No configuration anywhere: Storage() is the embedded emulator's, as FunctionExecutor() is."""
+    import pathlib
+    import subprocess
+    import sys
+    readme = (pathlib.Path(__file__).resolve().parents[3] / "README.md").read_text()
+    code = readme.split("<!-- python-storage -->\n```python\n", 1)[1].split("```", 1)[0]
+    code += ("\nassert storage.bucket == oraclefn.FunctionExecutor().bucket\n"
+             "assert storage.head_bucket(storage.bucket)['ResponseMetadata']['HTTPStatusCode'] == 200\n")
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("LITHOPS_CONFIG_FILE", "ORACLEFN_JOB")}
+    environment["HOME"] = str(tmp_path)
+    ran = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=environment, capture_output=True, text=True,
+                         timeout=300)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == "['data/words.txt']\nb'kept for the next job'\ndata/missing\n"
