@@ -316,6 +316,12 @@ def test_injected_parameters_never_take_the_items_values(monkeypatch):
     assert pickle.loads(plain.output) == (1, 2)
 
 
+def test_a_call_without_its_jobs_configuration_gets_no_storage_of_its_own(monkeypatch):
+    monkeypatch.delenv(calls.JOB_VARIABLE, raising=False)
+    run = run_call(lambda x, storage: x, (1,), {})  # a function reference without "job"
+    assert run.error["type"].endswith("StorageUnavailable") and "no configuration" in run.error["message"]
+
+
 def test_a_storage_that_cannot_be_made_fails_the_call_with_the_reason(monkeypatch):
     def unavailable(job):
         raise inject.StorageUnavailable("no library here")

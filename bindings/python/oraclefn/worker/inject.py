@@ -5,9 +5,10 @@ and, for a partition of the data partitioner, `obj` with its `data_stream`.
 import collections
 import inspect
 import json
+import os
 import threading
 
-from . import objects
+from . import calls, objects
 
 #: Parameter names the worker fills in whatever the item holds (Lithops' injected arguments we support).
 INJECTED = ("storage", "id")
@@ -81,7 +82,13 @@ def job_storage(job):
             f"the function's storage or obj parameter needs oraclefn's library, which this runtime cannot load "
             f"({error}); build the runtime image with liboraclefn.so in it, or point ORACLEFN_LIBRARY at it"
         ) from None
-    storage = Storage(config=job["config"]) if job and job.get("config") else Storage()
+    if job and job.get("config"):
+        storage = Storage(config=job["config"])
+    elif os.environ.get(calls.JOB_VARIABLE):
+        storage = Storage()
+    else:  # never Storage()'s search for a file, or its embedded emulator, inside a function
+        raise StorageUnavailable("the call carries no configuration of the job that made it (its function "
+                                 "reference has no \"job\"), so there is no storage to give the function")
     with _storages_lock:
         _storages[key] = storage
         while len(_storages) > CACHED_STORAGES:
