@@ -152,13 +152,12 @@ def _load_file(path):
     """A Config from a file (or the one Lithops would find), completed for storage when it needs it."""
     try:
         return load_config(path)
-    except errors.ConfigError as error:
-        first = error
-    try:  # a storage-only file: the same, with what Functions would need set to placeholders nothing uses
-        return load_config(path, lithops={"backend": "oracle_f", "mode": "serverless", "monitoring": "storage"},
-                           oracle_f={"subnet_id": PLACEHOLDER_SUBNET})
     except errors.ConfigError:
-        raise first from None
+        pass
+    # a storage-only file: the same, with what Functions would need set to placeholders nothing uses; what is still
+    # wrong then is wrong for storage too, and that error is the one to read
+    return load_config(path, lithops={"backend": "oracle_f", "mode": "serverless", "monitoring": "storage"},
+                       oracle_f={"subnet_id": PLACEHOLDER_SUBNET})
 
 
 @contextlib.contextmanager

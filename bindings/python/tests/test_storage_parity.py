@@ -77,11 +77,16 @@ def test_a_storage_only_configuration_needs_no_oracle_f_section(sections, bucket
     round_trip(Storage(config={"oracle_oss": {**sections["oracle"], **no_functions["oracle_oss"]}}))
 
 
-def test_a_storage_only_configuration_still_checks_what_storage_uses(sections):
+def test_a_storage_only_configuration_still_checks_what_storage_uses(sections, tmp_path):
     broken = {"oracle": {k: v for k, v in sections["oracle"].items() if k != "compartment_id"},
               "oracle_oss": sections["oracle_oss"]}
     with pytest.raises(oraclefn.ConfigError, match="compartment_id"):
         Storage(config=broken)
+    path = tmp_path / "broken.yaml"
+    path.write_text(json.dumps(broken))
+    with pytest.raises(oraclefn.ConfigError, match="compartment_id") as raised:
+        Storage(str(path))
+    assert "oracle_f" not in str(raised.value), "the error is about storage, not the Functions it does not use"
 
 
 def test_other_storage_backends_are_refused_with_the_reason(sections):
