@@ -221,39 +221,33 @@ class PartitionReader(io.RawIOBase):
         start = 0 if self._first_part else first + 1  # Lithops' ranges start one byte early, but the first one
         newline = self._newline
         lead = max(0, start - len(newline))
-        data = self._fetch_between(lead, last)
-        grown = [data]
+        data = bytearray(self._fetch_between(lead, last))  # grows only while a row goes on past it
 
         def find_from(position):
             """The end of the first newline ending at or after `position`, reading on as needed; None at the
             end of the object."""
             search_from = max(lead, position - len(newline))
             while True:
-                joined = grown[0]
-                found = joined.find(newline, search_from - lead)
+                found = data.find(newline, search_from - lead)
                 if found >= 0:
                     return lead + found + len(newline)
-                more_from = lead + len(joined)
-                if self._size is not None and more_from >= self._size:
-                    return None
-                more = self._fetch_between(more_from, more_from + CHUNK_THRESHOLD - 1)
+                more_from = lead + len(data)
+                more = b"" if self._size is not None and more_from >= self._size else \
+                    self._fetch_between(more_from, more_from + CHUNK_THRESHOLD - 1)
                 if not more:
                     return None
                 search_from = max(search_from, more_from - len(newline) + 1)
-                grown[0] = joined + more
+                data.extend(more)
 
-        end_of_object = lambda: lead + len(grown[0]) if self._size is None else self._size  # noqa: E731
-        if start == 0:
-            lo = 0
-        else:
-            lo = find_from(start)
-            if lo is None:
-                lo = end_of_object()
-        hi = find_from(start + self._chunk)
-        if hi is None:
-            hi = end_of_object()
+        def or_end_of_object(position):
+            if position is not None:
+                return position
+            return lead + len(data) if self._size is None else self._size
+
+        lo = 0 if start == 0 else or_end_of_object(find_from(start))
+        hi = or_end_of_object(find_from(start + self._chunk))
         self._lo, self._hi = lo, max(lo, hi)
-        self._buffer, self._buffer_at = grown[0], lead
+        self._buffer, self._buffer_at = data, lead
 
     # -- reading -------------------------------------------------------------------------------------------------
 
