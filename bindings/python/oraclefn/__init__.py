@@ -9,7 +9,7 @@ import importlib
 from .errors import (
     AuthError, CallFailedError, CancelledError, ConfigError, ConflictError, FunctionError, InvalidArgumentError,
     KeyFileError, NetworkError, NotFoundError, OracleFnError, PayloadTooLargeError, PendingError, ServiceError,
-    SigningError, ThrottledError, TimeoutError,
+    SigningError, StorageNoSuchKeyError, ThrottledError, TimeoutError,
 )
 
 # name -> module that defines it; each module is imported (and the library loaded) on first access
@@ -20,6 +20,7 @@ _LAZY = {
     "ALL_COMPLETED": "futures", "ALWAYS": "futures", "ANY_COMPLETED": "futures", "FuturesList": "futures",
     "RemoteTraceback": "futures", "ResponseFuture": "futures",
     "library_path": "_lib", "hello": "hello", "LogFollower": "logs",
+    "CloudObject": "worker.objects", "CloudObjectUrl": "worker.objects", "create_partitions": "partitioner",
 }
 
 
@@ -43,5 +44,5 @@ def __dir__():
 __all__ = sorted([
     "AuthError", "CallFailedError", "CancelledError", "ConfigError", "ConflictError", "FunctionError",
     "InvalidArgumentError", "KeyFileError", "NetworkError", "NotFoundError", "OracleFnError", "PayloadTooLargeError",
-    "PendingError", "ServiceError", "SigningError", "ThrottledError", "TimeoutError", *_LAZY,
+    "PendingError", "ServiceError", "SigningError", "StorageNoSuchKeyError", "ThrottledError", "TimeoutError", *_LAZY,
 ])
