@@ -365,9 +365,15 @@ SWIFT_EXTERN void ofn_engine_free(void * _Nullable engine) SWIFT_NOEXCEPT;
 /// ofn_engine_free(); jobs it started keep running.
 SWIFT_EXTERN ofn_status ofn_engine_new(void * _Nullable * _Nullable out_, void * _Nullable session) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
+/// Forgets the calling thread’s last error.
 SWIFT_EXTERN void ofn_error_clear(void) SWIFT_NOEXCEPT;
 
-SWIFT_EXTERN ofn_error const * _Nullable ofn_error_last(void) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+/// Why the calling thread’s last failed call failed: its status, message (what
+/// went wrong and how to fix it), OCI error code, HTTP status and
+/// opc-request-id. Never NULL: after a successful call, or none, the record
+/// has status OFN_OK and empty strings. The record belongs to the library and
+/// stays valid until this thread’s next call into it; copy what you keep.
+SWIFT_EXTERN ofn_error const * _Nonnull ofn_error_last(void) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// Creates or updates a function and puts it in <code>out</code> as OCI’s Function JSON
 /// object once it is ACTIVE. <code>details_json</code> is OCI’s CreateFunctionDetails:
@@ -418,8 +424,8 @@ SWIFT_EXTERN ofn_status ofn_functions_new(void * _Nullable * _Nullable out_, voi
 /// it. <code>options_json</code> (may be NULL): “python” as for ofn_runtime_deploy(),
 /// “names” (an array of strings, default [“world”, “Lithops”, “Oracle
 /// Functions”]). <code>out</code> gets the report as JSON: “greetings” (in the order of
-/// the names), “failures” (a line for each call that did not greet: then the
-/// status is OFN_ECALL, the error says why and <code>out</code> is filled all the same),
+/// the names), “failures” (a line for each call that did not greet; calls that
+/// fail are reported there, and the status is still OFN_OK),
 /// “runtime” (absent for the emulator’s hello function), “function”,
 /// “function_id”, “endpoint”, “seconds”.
 SWIFT_EXTERN ofn_status ofn_hello(ofn_buf * _Nullable out_, void * _Nullable engine, char const * _Nullable optionsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
@@ -556,6 +562,8 @@ SWIFT_EXTERN ofn_status ofn_signer_new(void * _Nullable * _Nullable out_, char c
 /// lowercase, “authorization” included.
 SWIFT_EXTERN ofn_status ofn_signer_sign(ofn_buf * _Nullable out_, void * _Nullable signer, char const * _Nullable method, char const * _Nullable url, char const * _Nullable headersJSON, void const * _Nullable body, ptrdiff_t bodyLength, int32_t signBody) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
+/// What a status means, in a few words (“not found”); static, never NULL,
+/// never freed. A value this version does not know gives “unknown status”.
 SWIFT_EXTERN char const * _Nonnull ofn_status_str(ofn_status status) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// Creates a bucket in the configured compartment. <code>bucket</code> NULL means the

@@ -91,13 +91,21 @@ class Engine(_lib.HandleOwner):
         hello function. Returns the report: "greetings" in the order of the
         names, "function", "function_id", "endpoint", "seconds" and, for a
         runtime, "runtime". NotFoundError on Oracle Functions when the runtime
-        is not deployed; CallFailedError when a call did not greet."""
+        is not deployed; CallFailedError when a call did not greet (its
+        `report` attribute holds the report)."""
         options = {"python": python or "%d.%d" % sys.version_info[:2]}
         if names is not None:
             options["names"] = list(names)
         buf = _lib.Buf()
         _lib.lib.ofn_hello(ctypes.byref(buf), self._handle.raw, json.dumps(options).encode("utf-8"))
-        return json.loads(buf.take().decode("utf-8"))
+        report = json.loads(buf.take().decode("utf-8"))
+        if report["failures"]:
+            total = len(report["failures"]) + len(report["greetings"])
+            failed = errors.CallFailedError(f"{len(report['failures'])} of {total} hello calls failed: "
+                                            + "; ".join(report["failures"]))
+            failed.report = report
+            raise failed
+        return report
 
 
 def _progress_callback(progress):
