@@ -24,11 +24,13 @@ _LAZY = {
 }
 
 
+#: The version of this package and of the library it is built with (OFN_VERSION in the C header); read without
+#: loading the library, so the worker and tools can report it anywhere.
+__version__ = "0.1.0"
+
+
 def __getattr__(name):
-    if name == "__version__":
-        from ._lib import lib
-        value = lib.ofn_version().decode("ascii")
-    elif name in _LAZY:
+    if name in _LAZY:
         module = importlib.import_module("." + _LAZY[name], __name__)
         value = getattr(module, "path" if name == "library_path" else name)
     else:
@@ -38,7 +40,7 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_LAZY) + ["__version__"])
+    return sorted(list(globals()) + list(_LAZY))
 
 
 __all__ = sorted([

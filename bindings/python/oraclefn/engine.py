@@ -126,7 +126,7 @@ class CallInfo:
         return "CallInfo(%r)" % (self.__dict__,)
 
 
-class Job:
+class Job(_lib.HandleOwner):
     """A running map job. Every method may be used from any thread."""
 
     def __init__(self, handle, callback):
@@ -207,6 +207,3 @@ class Job:
     def cancel(self):
         """Stops the job; calls not ended yet end as cancelled."""
         _lib.lib.ofn_job_cancel(self._handle.raw)
-
-    def close(self):
-        self._handle.close()
