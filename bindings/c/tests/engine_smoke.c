@@ -138,6 +138,15 @@ static void test_bad_arguments(void) {
     check(ofn_job_submit(&job, engine, function_id, &one, 1, "{\"colour\": 1}", NULL, NULL) == OFN_EINVALID
           && strstr(last_message(), "colour"), "unknown option: %s", last_message());
     check(ofn_job_submit(&job, NULL, function_id, &one, 1, NULL, NULL, NULL) == OFN_EINVALID, "NULL engine");
+    {
+        /* the largest max_workers runs (bounded by the engine), rather than trapping the host process */
+        char options[512];
+        snprintf(options, sizeof options, "{\"mode\": \"sync\", \"max_workers\": 9223372036854775807%s}", bucket_option);
+        check(ofn_job_submit(&job, engine, function_id, &one, 1, options, NULL, NULL) == OFN_OK && ofn_job_wait(job, -1) == OFN_OK
+                  && ofn_job_error(job) == OFN_OK, "max_workers at INT64_MAX: %s", last_message());
+        ofn_job_free(job);
+        job = NULL;
+    }
     check(ofn_job_attach(&job, engine, "zz", NULL, NULL, NULL) == OFN_EINVALID, "bad job id");
     check(ofn_job_wait(NULL, 0) == OFN_EINVALID, "wait(NULL)");
     check(ofn_job_cancel((ofn_job *)(void *)&one) == OFN_EINVALID, "cancel(foreign)");
