@@ -45,6 +45,8 @@ extern void ofn_error_clear(void);
 
 /* ---- Buffers the library fills ---- */
 
+/// Releases the bytes a call put in `buf` and empties it; NULL and an empty
+/// buffer are ignored, so disposing twice is harmless.
 extern void ofn_buf_dispose(ofn_buf *buf);
 
 /* ---- Configuration ---- */

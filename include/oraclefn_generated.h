@@ -331,6 +331,8 @@ typedef unsigned int swift_uint4  __attribute__((__ext_vector_type__(4)));
 extern "C" {
 #endif
 
+/// Releases the bytes a call put in <code>buf</code> and empties it; NULL and an empty
+/// buffer are ignored, so disposing twice is harmless.
 SWIFT_EXTERN void ofn_buf_dispose(ofn_buf * _Nullable buf) SWIFT_NOEXCEPT;
 
 SWIFT_EXTERN void ofn_config_free(void * _Nullable config) SWIFT_NOEXCEPT;

@@ -97,8 +97,8 @@ def plain(text):
 def ownership(function, params):
     """The sentence that says who owns what the function hands back."""
     notes = []
-    if function.endswith("_free"):
-        return ["NULL is ignored, and so are a freed handle and a handle of another kind."]
+    if function.endswith("_free") or function == "ofn_buf_dispose":
+        return [] if function == "ofn_buf_dispose" else ["NULL is ignored, and so are a freed handle and a handle of another kind."]
     if function in OUT_HANDLES:
         handle = OUT_HANDLES[function]
         notes.append(f"On OFN_OK *out is a new ofn_{handle}, the caller's: free it with ofn_{handle}_free(); "

@@ -85,4 +85,4 @@ public func ofnConfigLocate(_ out: UnsafeMutablePointer<ofn_buf>?) -> ofn_status
 }
 
 @c(ofn_config_free)
-public func ofnConfigFree(_ config: OpaquePointer?) { Handle.release(config) }
+public func ofnConfigFree(_ config: OpaquePointer?) { Handle.release(config, as: ConfigHandle.self) }

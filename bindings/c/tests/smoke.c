@@ -196,6 +196,25 @@ static void test_config(void) {
     ofn_config_free(cfg); /* double free is ignored */
 }
 
+/* A free of another kind leaves the handle alone; a freed handle stays refused when a new one is made. */
+static void test_handle_lifetimes(void) {
+    ofn_buf buf = OFN_BUF_INIT;
+    ofn_config *cfg = load_valid(), *again;
+    if (!cfg) return;
+    ofn_engine_free((ofn_engine *)(void *)cfg);
+    ofn_signer_free((ofn_signer *)(void *)cfg);
+    check(ofn_config_to_json(&buf, cfg) == OFN_OK, "ofn_engine_free and ofn_signer_free leave a config alone: %s", last_message());
+    ofn_buf_dispose(&buf);
+    ofn_config_free(cfg);
+    again = load_valid();
+    check(again != cfg, "a new handle never reuses a freed one's value");
+    check(ofn_config_to_json(&buf, cfg) == OFN_EINVALID && strstr(last_message(), "freed"),
+          "the freed handle stays refused after a new one is made: %s", last_message());
+    check(ofn_config_to_json(&buf, again) == OFN_OK, "the new handle works");
+    ofn_buf_dispose(&buf);
+    ofn_config_free(again);
+}
+
 /* Every case of the shared bad-configuration table must fail with its own message. */
 static void test_bad_configs(void) {
     char *table_path = path_join(fixtures, "config/bad-configs.json");
@@ -341,6 +360,7 @@ int main(int argc, char **argv) {
     test_basics();
     test_null_arguments();
     test_config();
+    test_handle_lifetimes();
     test_bad_configs();
     test_vectors("vectors/signer_vectors.json");
     test_vectors("vectors/docs_vectors.json");
