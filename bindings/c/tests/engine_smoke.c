@@ -132,6 +132,14 @@ static void test_bad_arguments(void) {
     ofn_job *job = NULL;
     ofn_bytes one = { "x", 1 }, bad = { NULL, 5 };
     check(ofn_job_submit(&job, engine, NULL, &one, 1, NULL, NULL, NULL) == OFN_EINVALID, "NULL function");
+    {
+        char *long_name = malloc(1 << 20);
+        memset(long_name, 'f', (1 << 20) - 1);
+        long_name[(1 << 20) - 1] = '\0';
+        check(ofn_job_submit(&job, engine, long_name, &one, 1, NULL, NULL, NULL) == OFN_EINVALID
+              && strstr(last_message(), "at most 255"), "a 1 MiB function name: %s", last_message());
+        free(long_name);
+    }
     check(ofn_job_submit(&job, engine, function_id, NULL, 3, NULL, NULL, NULL) == OFN_EINVALID, "NULL inputs");
     check(ofn_job_submit(&job, engine, function_id, &bad, 1, NULL, NULL, NULL) == OFN_EINVALID
           && strstr(last_message(), "inputs[0]"), "NULL input bytes: %s", last_message());
