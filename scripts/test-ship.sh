@@ -5,7 +5,8 @@
 #   - runs README.md's "Python: the wheel" block as written: a fresh venv installs the wheel, `oraclefn hello`,
 #     a map; then a 100-call FunctionExecutor().map in that venv (no configuration: the embedded emulator);
 #   - runs README.md's "C: the SDK" block as written: map.c built with pkg-config from the installed SDK maps a
-#     job on `oraclefn emulator` (the installed one); then the same program maps 100 inputs;
+#     job on `oraclefn emulator` (the installed one); then the same program maps 100 inputs, and every example
+#     of bindings/c/examples builds with pkg-config;
 #   - checks that ldd of every shipped binary resolves everything, and nothing into the toolchain;
 #   - builds bench/load_bench.c and reports the time to load the installed library.
 # Prints "N passed, N failed" and exits non-zero when a check failed. Needs root (or unprivileged user
@@ -144,6 +145,19 @@ c_map_100() {
     echo "100 inputs mapped, results in order"
 }
 
+c_examples() {  # every example builds with pkg-config, strictly; sign_request signs with c-map-100's configuration
+    local src
+    export PKG_CONFIG_PATH=$HOME/oraclefn-sdk/lib/pkgconfig
+    for src in "$repository"/bindings/c/examples/*.c; do
+        echo "-- $src"
+        # shellcheck disable=SC2046 # pkg-config's flags are words
+        cc -std=c99 -Wall -Wextra -pedantic -Werror $(pkg-config --cflags --libs oraclefn) "$src" \
+            -o "$work/$(basename "$src" .c)"
+    done
+    "$work/sign_request" "$work/config.yaml" GET "https://objectstorage.eu-madrid-1.oraclecloud.com/n/" | tee "$work/signed.out"
+    grep -q '"authorization":"Signature algorithm=' "$work/signed.out"
+}
+
 load_time() {
     cc -std=c99 -O2 -Wall -Wextra -pedantic -Werror -o "$work/load_bench" "$repository/bench/load_bench.c" -ldl
     "$work/load_bench" "$HOME/oraclefn-sdk/lib/liboraclefn.so.0" 101
@@ -154,6 +168,7 @@ check python-readme python_readme
 check python-map-100 python_map_100
 check c-readme c_readme
 check c-map-100 c_map_100
+check c-examples c_examples
 site=$(echo "$HOME"/oraclefn-env/lib/python3*/site-packages/oraclefn)
 check ldd-shipped resolves_outside_toolchain "$site/liboraclefn.so" "$site/oraclefn-cli" "$site/oraclefn-fdk" \
     "$HOME/oraclefn-sdk/lib/liboraclefn.so.0.1.0" "$HOME/oraclefn-sdk/bin/oraclefn" "$HOME/oraclefn-sdk/libexec/oraclefn/oraclefn-fdk" \
