@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: XCTest, the ABI check, the C smoke tests (also under
-# valgrind), and pytest (the Python package and the emulator conformance suite).
+# valgrind), pytest (the Python package and the emulator conformance suite),
+# and scripts/test-ship.sh (the wheel and the C SDK, with the Swift toolchain hidden).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -30,3 +31,6 @@ for suite in bindings/python/tests Tests/conformance Tests/cli; do
     echo "-- $suite"
     .venv/bin/python -m pytest -q -p no:cacheprovider "$suite"
 done
+
+echo "== ship"
+scripts/test-ship.sh
