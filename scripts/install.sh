@@ -3,7 +3,7 @@
 # of the Swift toolchain is needed at run time):
 #   PREFIX/lib/liboraclefn.so.<version>, with SONAME liboraclefn.so.<major> and the links
 #       liboraclefn.so.<major> and liboraclefn.so
-#   PREFIX/include/oraclefn.h (and the two headers it includes)
+#   PREFIX/include/oraclefn.h (and the two headers it includes: the types and the typed declarations)
 #   PREFIX/lib/pkgconfig/oraclefn.pc        cc $(pkg-config --cflags --libs oraclefn) prog.c
 #   PREFIX/bin/oraclefn                     the tool, with its emulator
 #   PREFIX/libexec/oraclefn/oraclefn-fdk    the native handler the emulator runs
@@ -33,7 +33,7 @@ install -d "$prefix/lib/pkgconfig" "$prefix/include" "$prefix/bin" "$prefix/libe
 install -m 755 -s "$bin/liboraclefn.so" "$prefix/lib/liboraclefn.so.$version"
 ln -sfn "liboraclefn.so.$version" "$prefix/lib/liboraclefn.so.$major"
 ln -sfn "liboraclefn.so.$major" "$prefix/lib/liboraclefn.so"
-install -m 644 include/oraclefn.h include/oraclefn_types.h include/oraclefn_generated.h "$prefix/include/"
+install -m 644 include/oraclefn.h include/oraclefn_types.h include/oraclefn_api.h "$prefix/include/"
 install -m 755 -s "$bin/oraclefn-cli" "$prefix/bin/oraclefn"
 install -m 755 -s "$bin/oraclefn-fdk" "$prefix/libexec/oraclefn/oraclefn-fdk"
 
