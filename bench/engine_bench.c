@@ -73,7 +73,10 @@ static int read_stats(void *job, long *accepted, long *throttles) {
 }
 
 int main(int argc, char **argv) {
-    void *config = NULL, *session = NULL, *engine = NULL, *job = NULL;
+    ofn_config *config = NULL;
+    ofn_session *session = NULL;
+    ofn_engine *engine = NULL;
+    ofn_job *job = NULL;
     ofn_bytes *inputs;
     char (*text)[32];
     long calls, i, accepted = 0, throttles = 0;

@@ -331,6 +331,8 @@ typedef unsigned int swift_uint4  __attribute__((__ext_vector_type__(4)));
 extern "C" {
 #endif
 
+/// Releases the bytes a call put in <code>buf</code> and empties it; NULL and an empty
+/// buffer are ignored, so disposing twice is harmless.
 SWIFT_EXTERN void ofn_buf_dispose(ofn_buf * _Nullable buf) SWIFT_NOEXCEPT;
 
 SWIFT_EXTERN void ofn_config_free(void * _Nullable config) SWIFT_NOEXCEPT;
@@ -338,8 +340,13 @@ SWIFT_EXTERN void ofn_config_free(void * _Nullable config) SWIFT_NOEXCEPT;
 /// Loads the configuration at <code>path</code>, or with <code>path</code> NULL the first one found
 /// in Lithops’ order (env LITHOPS_CONFIG_FILE, ./.lithops_config,
 /// ~/.lithops/config, /etc/lithops/config), applies the optional JSON
-/// overrides (<code>{"section": {"key": value}}</code>), validates it and checks the
-/// private key against the fingerprint. Free the handle with ofn_config_free().
+/// overrides (<code>{"section": {"key": value}}</code>), validates it and checks its
+/// credentials as oracle.auth says: “api_key” (the private key read once
+/// and checked against the fingerprint), “security_token” (an <code>oci session authenticate</code> profile’s token file and session key), “instance_principal”
+/// (the instance metadata service and federation, on first use) or
+/// “resource_principal” (a function’s OCI_RESOURCE_PRINCIPAL_* variables).
+/// Sessions made from the handle (ofn_session_new) take these credentials.
+/// Free the handle with ofn_config_free().
 SWIFT_EXTERN ofn_status ofn_config_load(void * _Nullable * _Nullable out_, char const * _Nullable path, char const * _Nullable overridesJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// The path of the configuration file ofn_config_load(NULL) would read, or
@@ -360,9 +367,15 @@ SWIFT_EXTERN void ofn_engine_free(void * _Nullable engine) SWIFT_NOEXCEPT;
 /// ofn_engine_free(); jobs it started keep running.
 SWIFT_EXTERN ofn_status ofn_engine_new(void * _Nullable * _Nullable out_, void * _Nullable session) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
+/// Forgets the calling thread’s last error.
 SWIFT_EXTERN void ofn_error_clear(void) SWIFT_NOEXCEPT;
 
-SWIFT_EXTERN ofn_error const * _Nullable ofn_error_last(void) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+/// Why the calling thread’s last failed call failed: its status, message (what
+/// went wrong and how to fix it), OCI error code, HTTP status and
+/// opc-request-id. Never NULL: after a successful call, or none, the record
+/// has status OFN_OK and empty strings. The record belongs to the library and
+/// stays valid until this thread’s next call into it; copy what you keep.
+SWIFT_EXTERN ofn_error const * _Nonnull ofn_error_last(void) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// Creates or updates a function and puts it in <code>out</code> as OCI’s Function JSON
 /// object once it is ACTIVE. <code>details_json</code> is OCI’s CreateFunctionDetails:
@@ -413,8 +426,8 @@ SWIFT_EXTERN ofn_status ofn_functions_new(void * _Nullable * _Nullable out_, voi
 /// it. <code>options_json</code> (may be NULL): “python” as for ofn_runtime_deploy(),
 /// “names” (an array of strings, default [“world”, “Lithops”, “Oracle
 /// Functions”]). <code>out</code> gets the report as JSON: “greetings” (in the order of
-/// the names), “failures” (a line for each call that did not greet: then the
-/// status is OFN_ECALL, the error says why and <code>out</code> is filled all the same),
+/// the names), “failures” (a line for each call that did not greet; calls that
+/// fail are reported there, and the status is still OFN_OK),
 /// “runtime” (absent for the emulator’s hello function), “function”,
 /// “function_id”, “endpoint”, “seconds”.
 SWIFT_EXTERN ofn_status ofn_hello(ofn_buf * _Nullable out_, void * _Nullable engine, char const * _Nullable optionsJSON) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
@@ -534,7 +547,8 @@ SWIFT_EXTERN ofn_status ofn_session_new(void * _Nullable * _Nullable out_, void 
 
 SWIFT_EXTERN void ofn_signer_free(void * _Nullable signer) SWIFT_NOEXCEPT;
 
-/// The signer of a loaded configuration (its oracle section’s key and keyId).
+/// The signer of a loaded configuration: its oracle_f section’s credentials
+/// (an API key, a session token, an instance or a resource principal).
 SWIFT_EXTERN ofn_status ofn_signer_from_config(void * _Nullable * _Nullable out_, void * _Nullable config) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// A signer for the PEM private key in <code>key_file</code> (PKCS#1 or PKCS#8, encrypted
@@ -550,6 +564,8 @@ SWIFT_EXTERN ofn_status ofn_signer_new(void * _Nullable * _Nullable out_, char c
 /// lowercase, “authorization” included.
 SWIFT_EXTERN ofn_status ofn_signer_sign(ofn_buf * _Nullable out_, void * _Nullable signer, char const * _Nullable method, char const * _Nullable url, char const * _Nullable headersJSON, void const * _Nullable body, ptrdiff_t bodyLength, int32_t signBody) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
+/// What a status means, in a few words (“not found”); static, never NULL,
+/// never freed. A value this version does not know gives “unknown status”.
 SWIFT_EXTERN char const * _Nonnull ofn_status_str(ofn_status status) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// Creates a bucket in the configured compartment. <code>bucket</code> NULL means the

@@ -1,9 +1,9 @@
 /*
  * oraclefn_types.h - the types of the oraclefn C API.
  *
- * Written by hand: status codes, buffers, the error record and the handle
- * types. The functions are declared in oraclefn_generated.h, which the Swift
- * compiler writes; include <oraclefn.h>, which pulls in both.
+ * Written by hand: the version, status codes, buffers, the error record and
+ * the handle types. The functions are declared in oraclefn_api.h, generated
+ * from the library's exports; include <oraclefn.h>, which pulls in both.
  */
 #ifndef ORACLEFN_TYPES_H
 #define ORACLEFN_TYPES_H
@@ -14,6 +14,13 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The version of this header; ofn_version() gives the library's. A new major
+ * version (and SONAME) may break the API, a minor one only adds to it. */
+#define OFN_VERSION_MAJOR 0
+#define OFN_VERSION_MINOR 1
+#define OFN_VERSION_PATCH 0
+#define OFN_VERSION "0.1.0"
 
 /*
  * Status codes. OFN_OK is 0, every error is negative. Codes are only ever
@@ -66,8 +73,9 @@ typedef struct ofn_error {
     const char *opc_request_id; /* the request id to quote to Oracle support */
 } ofn_error;
 
-/* Opaque handles, each freed by its ofn_<noun>_free() (NULL-safe). The
- * generated declarations take and return them as void *. */
+/* Opaque handles, each freed by its ofn_<noun>_free() (NULL-safe). Every
+ * function takes and returns its own type, so one kind cannot be passed for
+ * another. */
 typedef struct ofn_config ofn_config; /* immutable: share it between threads */
 typedef struct ofn_session ofn_session; /* credentials and connections of a configuration: share it between threads */
 typedef struct ofn_signer ofn_signer; /* immutable: share it between threads */
@@ -89,7 +97,7 @@ typedef struct ofn_bytes {
  * thread, never concurrently for one job, and never after ofn_job_free()
  * has returned; it must not call ofn_job_free() on its own job.
  */
-typedef void (*ofn_progress_fn)(void *user_data, size_t done, size_t failed, size_t total);
+typedef void (*ofn_progress_fn)(void *user_data, ptrdiff_t done, ptrdiff_t failed, ptrdiff_t total);
 
 #ifdef __cplusplus
 }

@@ -27,8 +27,14 @@ private func overrides(_ json: UnsafePointer<CChar>?) throws -> ConfigValue? {
 /// Loads the configuration at `path`, or with `path` NULL the first one found
 /// in Lithops' order (env LITHOPS_CONFIG_FILE, ./.lithops_config,
 /// ~/.lithops/config, /etc/lithops/config), applies the optional JSON
-/// overrides (`{"section": {"key": value}}`), validates it and checks the
-/// private key against the fingerprint. Free the handle with ofn_config_free().
+/// overrides (`{"section": {"key": value}}`), validates it and checks its
+/// credentials as oracle.auth says: "api_key" (the private key read once
+/// and checked against the fingerprint), "security_token" (an `oci session
+/// authenticate` profile's token file and session key), "instance_principal"
+/// (the instance metadata service and federation, on first use) or
+/// "resource_principal" (a function's OCI_RESOURCE_PRINCIPAL_* variables).
+/// Sessions made from the handle (ofn_session_new) take these credentials.
+/// Free the handle with ofn_config_free().
 @c(ofn_config_load)
 public func ofnConfigLoad(
     _ out: UnsafeMutablePointer<OpaquePointer?>?, _ path: UnsafePointer<CChar>?, _ overridesJSON: UnsafePointer<CChar>?
@@ -79,4 +85,4 @@ public func ofnConfigLocate(_ out: UnsafeMutablePointer<ofn_buf>?) -> ofn_status
 }
 
 @c(ofn_config_free)
-public func ofnConfigFree(_ config: OpaquePointer?) { Handle.release(config) }
+public func ofnConfigFree(_ config: OpaquePointer?) { Handle.release(config, as: ConfigHandle.self) }

@@ -62,7 +62,7 @@ public func ofnEngineNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ session
 }
 
 @c(ofn_engine_free)
-public func ofnEngineFree(_ engine: OpaquePointer?) { Handle.release(engine) }
+public func ofnEngineFree(_ engine: OpaquePointer?) { Handle.release(engine, as: EngineHandle.self) }
 
 /// Starts a map job: `function` (a function OCID or the name of a deployed
 /// function) over `count` inputs. `options_json` (NULL for the defaults) is
@@ -211,7 +211,7 @@ public func ofnJobCancel(_ job: OpaquePointer?) -> ofn_status {
 public func ofnJobFree(_ job: OpaquePointer?) {
     guard let handle = try? Handle.borrow(job, as: JobHandle.self, "job") else { return }
     handle.gate.close()
-    Handle.release(job)
+    Handle.release(job, as: JobHandle.self)
 }
 
 private func endedCall(_ job: OpaquePointer?, _ index: Int) throws -> CallResult {

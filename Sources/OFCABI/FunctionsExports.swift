@@ -29,7 +29,7 @@ public func ofnFunctionsNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ sess
 }
 
 @c(ofn_functions_free)
-public func ofnFunctionsFree(_ functions: OpaquePointer?) { Handle.release(functions) }
+public func ofnFunctionsFree(_ functions: OpaquePointer?) { Handle.release(functions, as: FunctionsHandle.self) }
 
 /// The applications of `compartment_id` (NULL: the configured compartment) as a
 /// JSON array of OCI's Application objects (camelCase: "id", "displayName",

@@ -42,11 +42,18 @@ private func currentSlot(create: Bool) -> ErrorSlot? {
 enum LastError {
     static func set(_ e: CError) { currentSlot(create: true)?.set(e) }
     static func clear() { currentSlot(create: false)?.release() }
-    /// The record, or nil when this thread has seen no error since the last clear.
-    static func current() -> UnsafePointer<ofn_error>? {
-        guard let slot = currentSlot(create: false), slot.record.pointee.message != nil else { return nil }
+    /// The record, or `none` when this thread has seen no error since its last successful call.
+    static func current() -> UnsafePointer<ofn_error> {
+        guard let slot = currentSlot(create: false), slot.record.pointee.message != nil else { return UnsafePointer(none) }
         return UnsafePointer(slot.record)
     }
+
+    /// What ofn_error_last() answers when there is no error: status OFN_OK, an empty message. Never freed.
+    private nonisolated(unsafe) static let none: UnsafeMutablePointer<ofn_error> = {
+        let record = UnsafeMutablePointer<ofn_error>.allocate(capacity: 1)
+        record.initialize(to: ofn_error(status: OFN_OK, http_status: 0, message: UnsafePointer(strdup("")), code: UnsafePointer(strdup("")), opc_request_id: UnsafePointer(strdup(""))))
+        return record
+    }()
 }
 
 /// Runs an export's body: success clears the thread's error, a thrown error
@@ -64,8 +71,14 @@ func guarded(_ body: () throws -> Void) -> ofn_status {
     }
 }
 
+/// Why the calling thread's last failed call failed: its status, message (what
+/// went wrong and how to fix it), OCI error code, HTTP status and
+/// opc-request-id. Never NULL: after a successful call, or none, the record
+/// has status OFN_OK and empty strings. The record belongs to the library and
+/// stays valid until this thread's next call into it; copy what you keep.
 @c(ofn_error_last)
-public func ofnErrorLast() -> UnsafePointer<ofn_error>? { LastError.current() }
+public func ofnErrorLast() -> UnsafePointer<ofn_error> { LastError.current() }
 
+/// Forgets the calling thread's last error.
 @c(ofn_error_clear)
 public func ofnErrorClear() { LastError.clear() }

@@ -70,4 +70,4 @@ public func ofnLogsNext(_ out: UnsafeMutablePointer<ofn_buf>?, _ logs: OpaquePoi
 }
 
 @c(ofn_logs_free)
-public func ofnLogsFree(_ logs: OpaquePointer?) { Handle.release(logs) }
+public func ofnLogsFree(_ logs: OpaquePointer?) { Handle.release(logs, as: LogsHandle.self) }

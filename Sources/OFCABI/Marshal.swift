@@ -44,31 +44,52 @@ enum Marshal {
 /// handles owns them, so a NULL, freed or foreign pointer is refused with an
 /// error instead of being dereferenced, and an object stays alive for the
 /// whole of a call that borrowed it even if another thread frees it meanwhile.
+///
+/// The pointer C sees is a number the registry never hands out twice, not the
+/// object's address: a freed handle stays refused even when a new object is
+/// allocated where the old one was.
 class Handle: @unchecked Sendable {
-    private static let live = Mutex<[UInt: Handle]>([:])
+    private struct Registry {
+        var live: [UInt: Handle] = [:]
+        /// Steps of 16 keep the numbers looking like aligned pointers; 2^60 handles before it would wrap.
+        var next: UInt = 0x10000
+    }
+
+    private static let registry = Mutex(Registry())
 
     final func register() -> OpaquePointer? {
-        let address = UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque())
-        Handle.live.withLock { $0[address] = self }
-        return OpaquePointer(bitPattern: address)
+        let number = Handle.registry.withLock { registry -> UInt in
+            let number = registry.next
+            registry.next &+= 16
+            registry.live[number] = self
+            return number
+        }
+        return OpaquePointer(bitPattern: number)
     }
 
     static func borrow<T: Handle>(_ p: OpaquePointer?, as _: T.Type, _ name: String) throws(CError) -> T {
         guard let p else { throw .invalid("\(name) must not be NULL") }
-        let object = live.withLock { $0[UInt(bitPattern: UnsafeRawPointer(p))] }
+        let object = registry.withLock { $0.live[UInt(bitPattern: UnsafeRawPointer(p))] }
         guard let object else { throw .invalid("\(name) is not a live handle: it was freed already, or never came from oraclefn") }
         guard let typed = object as? T else { throw .invalid("\(name) is a handle of another kind, not a \(T.self)") }
         return typed
     }
 
-    /// Drops the handle; NULL, freed and foreign pointers are ignored.
-    static func release(_ p: OpaquePointer?) {
+    /// Drops the handle when it is a `T`; NULL, freed and foreign pointers, and handles of another kind (an
+    /// engine passed to ofn_config_free), are ignored.
+    static func release<T: Handle>(_ p: OpaquePointer?, as _: T.Type) {
         guard let p else { return }
-        let object = live.withLock { $0.removeValue(forKey: UInt(bitPattern: UnsafeRawPointer(p))) }
+        let key = UInt(bitPattern: UnsafeRawPointer(p))
+        let object = registry.withLock { registry -> Handle? in
+            guard registry.live[key] is T else { return nil }
+            return registry.live.removeValue(forKey: key)
+        }
         _ = object  // the last reference may go here, outside the lock
     }
 }
 
+/// Releases the bytes a call put in `buf` and empties it; NULL and an empty
+/// buffer are ignored, so disposing twice is harmless.
 @c(ofn_buf_dispose)
 public func ofnBufDispose(_ buf: UnsafeMutablePointer<ofn_buf>?) {
     guard let buf else { return }

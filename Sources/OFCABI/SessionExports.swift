@@ -29,4 +29,4 @@ public func ofnSessionNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ config
 }
 
 @c(ofn_session_free)
-public func ofnSessionFree(_ session: OpaquePointer?) { Handle.release(session) }
+public func ofnSessionFree(_ session: OpaquePointer?) { Handle.release(session, as: SessionHandle.self) }

@@ -74,7 +74,7 @@ public func ofnSignerSign(
 }
 
 @c(ofn_signer_free)
-public func ofnSignerFree(_ signer: OpaquePointer?) { Handle.release(signer) }
+public func ofnSignerFree(_ signer: OpaquePointer?) { Handle.release(signer, as: SignerHandle.self) }
 
 private func headerMap(_ json: String?) throws -> [String: String] {
     guard let json else { return [:] }

@@ -89,6 +89,8 @@ extension CError {
     }
 }
 
+/// What a status means, in a few words ("not found"); static, never NULL,
+/// never freed. A value this version does not know gives "unknown status".
 @c(ofn_status_str)
 public func ofnStatusStr(_ status: ofn_status) -> UnsafePointer<CChar> {
     let s: StaticString

@@ -39,7 +39,7 @@ public func ofnStorageNew(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ sessio
 }
 
 @c(ofn_storage_free)
-public func ofnStorageFree(_ storage: OpaquePointer?) { Handle.release(storage) }
+public func ofnStorageFree(_ storage: OpaquePointer?) { Handle.release(storage, as: StorageHandle.self) }
 
 /// The tenancy's Object Storage namespace (also the one its container
 /// registry names images with) in `out`: the configured tenancy_namespace,

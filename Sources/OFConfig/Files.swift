@@ -21,12 +21,14 @@ enum FileProblem: Error, Equatable {
 enum Files {
     /// The whole content of a regular file of at most `limit` bytes.
     static func read(_ path: String, limit: Int) throws(FileProblem) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw problem(errno) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw problem(errno) }
         guard info.st_mode & S_IFMT != S_IFDIR else { throw .isDirectory }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .unreadable(reason: "it is not a regular file (a pipe, socket or device, which could block or never end)") }
         var content: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16_384)
         while true {

@@ -7,6 +7,9 @@ enum YAMLLoader {
     static let maxDepth = 128
     /// Nodes a document may expand to, aliases counted at their full size ("billion laughs").
     static let maxNodes = 100_000
+    /// Bytes of text a document may expand to, aliases counted at their full size: a long string aliased
+    /// many times is as much a bomb as many nodes.
+    static let maxTextBytes = 4 << 20
 
     /// The document's root value; `.null` for an empty document.
     static func load(_ text: String, source: String) throws(ConfigError) -> ConfigValue {
@@ -92,19 +95,41 @@ enum YAMLLoader {
     }
 }
 
-/// Folds libyaml's events into one document's tree.
+/// Folds libyaml's events into one document's tree, in time linear in its size.
 private struct TreeBuilder {
-    enum Frame {
-        case list(items: [ConfigValue], anchor: String?)
-        case map(entries: [(String, ConfigValue)], pendingKey: String?, anchor: String?)
+    /// A list or mapping being read. A class, so that adding to it does not copy what it holds.
+    final class Frame {
+        let isMap: Bool
+        let anchor: String?
+        var items: [ConfigValue] = []
+        var entries: [(String, ConfigValue)] = []
+        var keys: Set<String> = []
+        /// A mapping's key whose value comes next.
+        var pendingKey: String?
+
+        init(isMap: Bool, anchor: String?) {
+            self.isMap = isMap
+            self.anchor = anchor
+        }
+
+        var expectsKey: Bool { isMap && pendingKey == nil }
+        var value: ConfigValue { isMap ? .map(entries) : .list(items) }
+    }
+
+    /// What an anchor stands for, and what each use of it costs.
+    struct Anchored {
+        var value: ConfigValue
+        var nodes: Int
+        var bytes: Int
     }
 
     let source: String
     var stack: [Frame] = []
     var root: ConfigValue?
     var documents = 0
-    var anchors: [String: (value: ConfigValue, nodes: Int)] = [:]
+    var anchors: [String: Anchored] = [:]
     var nodes = 0
+    var bytes = 0
 
     init(source: String) { self.source = source }
 
@@ -119,45 +144,39 @@ private struct TreeBuilder {
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
             let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
-            if case .map(_, nil, _)? = stack.last {
+            try count(nodes: 1, bytes: scalar.length, line: line)
+            if stack.last?.expectsKey == true {
                 try beginEntry(key: text, line: line)
                 return
             }
             let value = Self.isPlainUntagged(style: scalar.style, tag: scalar.tag) ? YAMLLoader.resolvePlain(text) : .string(text)
-            try count(1, line: line)
-            if let anchor = Self.text(scalar.anchor) { anchors[anchor] = (value, 1) }
+            if let anchor = Self.text(scalar.anchor) { anchors[anchor] = Anchored(value: value, nodes: 1, bytes: scalar.length) }
             try add(value, line: line)
         case YAML_ALIAS_EVENT:
             let name = Self.text(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
                 throw failure(line, "the alias *\(name) is used before any &\(name) anchor; define the anchor first")
             }
-            if case .map(_, nil, _)? = stack.last {
+            try count(nodes: target.nodes, bytes: target.bytes, line: line)
+            if stack.last?.expectsKey == true {
                 guard case .string(let key) = target.value else {
                     throw failure(line, "the alias *\(name) is used as a key, but it is not a plain text value; write the key out")
                 }
                 try beginEntry(key: key, line: line)
                 return
             }
-            try count(target.nodes, line: line)
             try add(target.value, line: line)
         case YAML_SEQUENCE_START_EVENT:
-            try push(.list(items: [], anchor: Self.text(event.data.sequence_start.anchor)), line: line)
+            try push(Frame(isMap: false, anchor: Self.text(event.data.sequence_start.anchor)), line: line)
         case YAML_MAPPING_START_EVENT:
-            try push(.map(entries: [], pendingKey: nil, anchor: Self.text(event.data.mapping_start.anchor)), line: line)
+            try push(Frame(isMap: true, anchor: Self.text(event.data.mapping_start.anchor)), line: line)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return }
-            let value: ConfigValue
-            let anchor: String?
-            switch frame {
-            case .list(let items, let name):
-                value = .list(items)
-                anchor = name
-            case .map(let entries, _, let name):
-                value = .map(entries)
-                anchor = name
+            let value = frame.value
+            if let anchor = frame.anchor {
+                let (nodes, bytes) = Self.size(value)
+                anchors[anchor] = Anchored(value: value, nodes: nodes, bytes: bytes)
             }
-            if let anchor { anchors[anchor] = (value, Self.nodeCount(value)) }
             try add(value, line: line)
         default:
             break  // stream start, document end: nothing to build
@@ -172,22 +191,22 @@ private struct TreeBuilder {
     }
 
     private mutating func push(_ frame: Frame, line: Int) throws(ConfigError) {
-        if case .map(_, nil, _)? = stack.last {
+        if stack.last?.expectsKey == true {
             throw failure(line, "a list or mapping is used as a key; keys must be plain names such as max_workers")
         }
         guard stack.count < YAMLLoader.maxDepth else {
             throw failure(line, "values nest deeper than \(YAMLLoader.maxDepth) levels; a configuration needs two")
         }
-        try count(1, line: line)
+        try count(nodes: 1, bytes: 0, line: line)
         stack.append(frame)
     }
 
-    private mutating func beginEntry(key: String, line: Int) throws(ConfigError) {
-        guard case .map(let entries, nil, let anchor)? = stack.last else { return }
-        if entries.contains(where: { $0.0 == key }) {
+    private func beginEntry(key: String, line: Int) throws(ConfigError) {
+        guard let top = stack.last, top.expectsKey else { return }
+        guard top.keys.insert(key).inserted else {
             throw failure(line, "the key \"\(key)\" is set twice in the same mapping; keep one of them")
         }
-        stack[stack.count - 1] = .map(entries: entries, pendingKey: key, anchor: anchor)
+        top.pendingKey = key
     }
 
     private mutating func add(_ value: ConfigValue, line: Int) throws(ConfigError) {
@@ -195,22 +214,25 @@ private struct TreeBuilder {
             root = value
             return
         }
-        switch top {
-        case .list(var items, let anchor):
-            items.append(value)
-            stack[stack.count - 1] = .list(items: items, anchor: anchor)
-        case .map(var entries, let key?, let anchor):
-            entries.append((key, value))
-            stack[stack.count - 1] = .map(entries: entries, pendingKey: nil, anchor: anchor)
-        case .map(_, nil, _):
-            throw failure(line, "a list or mapping is used as a key; keys must be plain names such as max_workers")
+        if top.isMap {
+            guard let key = top.pendingKey else {
+                throw failure(line, "a list or mapping is used as a key; keys must be plain names such as max_workers")
+            }
+            top.entries.append((key, value))
+            top.pendingKey = nil
+        } else {
+            top.items.append(value)
         }
     }
 
-    private mutating func count(_ added: Int, line: Int) throws(ConfigError) {
+    private mutating func count(nodes added: Int, bytes addedBytes: Int, line: Int) throws(ConfigError) {
         nodes += added
+        bytes += addedBytes
         guard nodes <= YAMLLoader.maxNodes else {
             throw failure(line, "the document expands to more than \(YAMLLoader.maxNodes) values (through aliases); a configuration needs a few dozen")
+        }
+        guard bytes <= YAMLLoader.maxTextBytes else {
+            throw failure(line, "the document expands to more than \(YAMLLoader.maxTextBytes) bytes of text (through aliases); a configuration needs a few kilobytes")
         }
     }
 
@@ -223,11 +245,17 @@ private struct TreeBuilder {
         return String(cString: pointer)
     }
 
-    private static func nodeCount(_ value: ConfigValue) -> Int {
+    /// Nodes and bytes of text in a value, as the counts above weigh them.
+    private static func size(_ value: ConfigValue) -> (nodes: Int, bytes: Int) {
         switch value {
-        case .list(let items): return 1 + items.reduce(0) { $0 + nodeCount($1) }
-        case .map(let entries): return 1 + entries.reduce(0) { $0 + nodeCount($1.1) }
-        default: return 1
+        case .list(let items):
+            return items.reduce((1, 0)) { total, item in let (n, b) = size(item); return (total.0 + n, total.1 + b) }
+        case .map(let entries):
+            return entries.reduce((1, 0)) { total, entry in let (n, b) = size(entry.1); return (total.0 + n, total.1 + b + entry.0.utf8.count) }
+        case .string(let text):
+            return (1, text.utf8.count)
+        default:
+            return (1, 8)
         }
     }
 }

@@ -61,6 +61,10 @@ public final class Engine: Sendable {
         guard !function.isEmpty else {
             throw EngineError(.invalidArgument, "no function given: pass a function OCID (ocid1.fnfunc...) or the name of a deployed function")
         }
+        // OCI names and OCIDs are at most 255 characters; a longer one would only make an URL no server takes
+        guard function.utf8.count <= Self.maxFunctionReference else {
+            throw EngineError(.invalidArgument, "the function given has \(function.utf8.count) bytes; a function OCID or name has at most \(Self.maxFunctionReference)")
+        }
         let spec = try JobSpec.resolve(
             jobId: JobProtocol.newJobId(random: UInt64.random(in: .min ... .max)), function: function,
             start: .new(inputs: inputs), options: options, configuration: configuration)
@@ -90,6 +94,8 @@ public final class Engine: Sendable {
         }
         return MapJob(driver: driver)
     }
+
+    static let maxFunctionReference = 255
 
     private static var processorCount: Int {
         max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))

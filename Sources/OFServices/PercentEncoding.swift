@@ -2,6 +2,8 @@
 /// unreserved characters is encoded, `/` included, as the oci Python SDK does for object names.
 public enum PercentEncoding {
     public static func component(_ text: String) -> String {
+        // "." and ".." as a whole segment would be collapsed by the HTTP client after signing; encoded, they stay
+        if text == "." || text == ".." { return String(repeating: "%2E", count: text.count) }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {

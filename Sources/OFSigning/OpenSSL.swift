@@ -71,9 +71,10 @@ public enum Digest {
     }
 }
 
-enum MemoryBIO {
+/// Memory BIOs for reading and writing PEM and DER, shared with the emulator's certificate code.
+public enum MemoryBIO {
     /// Runs `body` with a read-only BIO over `bytes`; nil when the bytes are too large for a BIO.
-    static func reading<T>(_ bytes: [UInt8], _ body: (OpaquePointer) -> T) -> T? {
+    public static func reading<T>(_ bytes: [UInt8], _ body: (OpaquePointer) -> T) -> T? {
         _ = openSSLPrepared
         guard let length = Int32(exactly: bytes.count) else { return nil }
         return bytes.withUnsafeBytes { buffer -> T? in
@@ -86,7 +87,7 @@ enum MemoryBIO {
     }
 
     /// Runs `write` against a fresh memory BIO and returns what it wrote, or nil when it failed.
-    static func writing(_ write: (OpaquePointer) -> Int32) -> [UInt8]? {
+    public static func writing(_ write: (OpaquePointer) -> Int32) -> [UInt8]? {
         guard let bio = BIO_new(BIO_s_mem()) else { return nil }
         defer { BIO_free(bio) }
         guard write(bio) == 1 else {

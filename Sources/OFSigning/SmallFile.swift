@@ -36,12 +36,15 @@ enum SmallFile {
 
     /// The contents and the version they were read from (fstat of the same descriptor).
     static func read(_ path: String, limit: Int) -> Result<(bytes: [UInt8], version: FileVersion), Failure> {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return .failure(.system(errno)) }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { return .failure(.system(errno)) }
         if status.st_mode & S_IFMT == S_IFDIR { return .failure(.directory) }
+        // a pipe, socket or device could block or never end: ESPIPE, as seeking on one answers
+        guard status.st_mode & S_IFMT == S_IFREG else { return .failure(.system(ESPIPE)) }
         var bytes = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -63,6 +66,7 @@ enum SmallFile {
         case EACCES: return "cannot be read (permission denied): make it readable by this user, e.g. chmod 600"
         case ENOTDIR: return "has a path component that is not a directory: check \(setting)"
         case EISDIR: return "is a directory: \(setting) must name the file inside it"
+        case ESPIPE: return "is not a regular file (a pipe, socket or device, which could block or never end): point \(setting) at a file"
         default: return "cannot be read (errno \(code)): check \(setting)"
         }
     }

@@ -49,7 +49,7 @@ final class DeployExportsTests: XCTestCase {
     }
 
     private var lastMessage: String {
-        guard let e = ofnErrorLast(), let m = e.pointee.message else { return "" }
+        guard let m = ofnErrorLast().pointee.message else { return "" }
         return String(cString: m)
     }
 

@@ -68,6 +68,24 @@ final class YAMLLoaderTests: XCTestCase {
         XCTAssertTrue(error?.description.contains("expands to more than 100000 values") == true, error?.description ?? "")
     }
 
+    func testALongStringAliasedManyTimesIsBoundedByItsText() {
+        let text = "big: &big \(String(repeating: "x", count: 100_000))\nmany: [\(Array(repeating: "*big", count: 1_000).joined(separator: ", "))]\n"
+        let error = loadError(text)
+        XCTAssertTrue(error?.description.contains("more than 4194304 bytes of text") == true, error?.description ?? "accepted")
+    }
+
+    func testLargeDocumentsWithinTheBoundsLoadWhole() throws {
+        let items = try load("items: [\((0..<50_000).map(String.init).joined(separator: ", "))]\n")
+        guard case .list(let list)? = items["items"] else { return XCTFail("items is not a list") }
+        XCTAssertEqual(list.count, 50_000)
+        XCTAssertEqual(list.last, .int(49_999))
+        let keys = try load((0..<30_000).map { "k\($0): \($0)" }.joined(separator: "\n"))
+        XCTAssertEqual(keys.mapEntries?.count, 30_000)
+        XCTAssertEqual(keys["k29999"], .int(29_999))
+        let twice = loadError((0..<1_000).map { "k\($0): 1" }.joined(separator: "\n") + "\nk7: 2\n")
+        XCTAssertTrue(twice?.description.contains("the key \"k7\" is set twice") == true, twice?.description ?? "accepted")
+    }
+
     func testNestingIsBounded() {
         let deep = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
         let error = loadError(deep)

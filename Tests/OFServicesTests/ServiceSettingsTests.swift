@@ -76,6 +76,9 @@ final class ServiceSettingsTests: XCTestCase {
 
     func testPercentEncoding() {
         XCTAssertEqual(PercentEncoding.component("a b/c+d%é~._-"), "a%20b%2Fc%2Bd%25%C3%A9~._-")
+        XCTAssertEqual(PercentEncoding.component("."), "%2E", "a dot segment the HTTP client would collapse after signing")
+        XCTAssertEqual(PercentEncoding.component(".."), "%2E%2E")
+        XCTAssertEqual(PercentEncoding.component("..."), "...")
         XCTAssertEqual(PercentEncoding.query([("prefix", "x/y"), ("start", nil), ("limit", "10")]), "?prefix=x%2Fy&limit=10")
         XCTAssertEqual(PercentEncoding.query([("start", nil)]), "")
     }

@@ -20,7 +20,7 @@ final class IssuedCertificate: @unchecked Sendable {
 
     /// A `BEGIN CERTIFICATE` PEM block.
     convenience init?(pem: String) {
-        let read = OpenSSLIO.reading(Array(pem.utf8)) { PEM_read_bio_X509($0, nil, nil, nil) }
+        let read = MemoryBIO.reading(Array(pem.utf8)) { PEM_read_bio_X509($0, nil, nil, nil) }
         guard let read, let pointer = read else {
             ERR_clear_error()
             return nil
@@ -42,7 +42,7 @@ final class IssuedCertificate: @unchecked Sendable {
     }
 
     var pem: String {
-        OpenSSLIO.writing { PEM_write_bio_X509($0, self.pointer) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        MemoryBIO.writing { PEM_write_bio_X509($0, self.pointer) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
     /// The certificate's digest as the oci SDKs write it in a federation keyId: uppercase hex pairs joined by colons.
@@ -165,7 +165,7 @@ final class OpenSSLKey: @unchecked Sendable {
 
     /// An unencrypted PEM private key, such as `PrivateKey.pkcs8PEM()` writes.
     convenience init?(privatePEM pem: String) {
-        let read = OpenSSLIO.reading(Array(pem.utf8)) { PEM_read_bio_PrivateKey($0, nil, nil, nil) }
+        let read = MemoryBIO.reading(Array(pem.utf8)) { PEM_read_bio_PrivateKey($0, nil, nil, nil) }
         guard let read, let pointer = read else {
             ERR_clear_error()
             return nil
@@ -187,28 +187,3 @@ final class OpenSSLKey: @unchecked Sendable {
     }
 }
 
-/// Memory BIOs for reading and writing PEM.
-enum OpenSSLIO {
-    static func reading<T>(_ bytes: [UInt8], _ body: (OpaquePointer) -> T) -> T? {
-        _ = openSSLPrepared
-        guard let length = Int32(exactly: bytes.count), length > 0 else { return nil }
-        return bytes.withUnsafeBytes { buffer -> T? in
-            guard let base = buffer.baseAddress, let bio = BIO_new_mem_buf(base, length) else { return nil }
-            defer { BIO_free(bio) }
-            return body(bio)
-        }
-    }
-
-    static func writing(_ write: (OpaquePointer) -> Int32) -> [UInt8]? {
-        guard let bio = BIO_new(BIO_s_mem()) else { return nil }
-        defer { BIO_free(bio) }
-        guard write(bio) == 1 else {
-            ERR_clear_error()
-            return nil
-        }
-        var data: UnsafeMutablePointer<CChar>?
-        let length = ofn_bio_get_mem_data(bio, &data)
-        guard length > 0, let data else { return nil }
-        return data.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
-    }
-}

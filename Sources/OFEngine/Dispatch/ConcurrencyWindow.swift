@@ -9,8 +9,12 @@ struct ConcurrencyWindow: Sendable, Equatable {
     private(set) var epoch = 0
     private(set) var lowest: Int
 
+    /// More invocations at once than any service admits; also keeps `size` where Int(size) cannot trap
+    /// (Double(Int.max) rounds up past Int.max).
+    static let ceiling = 1 << 20
+
     init(maximum: Int) {
-        self.maximum = max(1, maximum)
+        self.maximum = min(max(1, maximum), Self.ceiling)
         self.size = Double(self.maximum)
         self.lowest = self.maximum
     }

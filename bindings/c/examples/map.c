@@ -12,12 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void on_progress(void *user_data, size_t done, size_t failed, size_t total) {
-    fprintf((FILE *)user_data, "\r%zu/%zu done, %zu failed", done, total, failed);
+static void on_progress(void *user_data, ptrdiff_t done, ptrdiff_t failed, ptrdiff_t total) {
+    fprintf((FILE *)user_data, "\r%td/%td done, %td failed", done, total, failed);
 }
 
 int main(int argc, char **argv) {
-    void *config = NULL, *session = NULL, *engine = NULL, *job = NULL;
+    ofn_config *config = NULL;
+    ofn_session *session = NULL;
+    ofn_engine *engine = NULL;
+    ofn_job *job = NULL;
     ofn_bytes *inputs;
     int i, count = argc - 3, rc = 0;
 

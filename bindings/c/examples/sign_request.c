@@ -16,7 +16,8 @@ static int fail(const char *what) {
 
 int main(int argc, char **argv) {
     const char *path = argc == 4 ? argv[1] : NULL;
-    void *config = NULL, *signer = NULL;
+    ofn_config *config = NULL;
+    ofn_signer *signer = NULL;
     ofn_buf headers = OFN_BUF_INIT;
     int rc = 0;
 

@@ -17,17 +17,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *engine;
+static ofn_engine *engine;
 static const char *function_id;
 static char bucket_option[256]; /* ", \"bucket\": \"...\"" */
 
 struct progress_seen {
     pthread_mutex_t lock;
-    size_t calls, last_done, total;
+    ptrdiff_t calls, last_done, total;
     int went_backwards;
 };
 
-static void on_progress(void *user_data, size_t done, size_t failed_calls, size_t total) {
+static void on_progress(void *user_data, ptrdiff_t done, ptrdiff_t failed_calls, ptrdiff_t total) {
     struct progress_seen *p = user_data;
     (void)failed_calls;
     pthread_mutex_lock(&p->lock);
@@ -45,7 +45,7 @@ static void *run_job(void *arg) {
     char options[384], text[CALLS][32];
     ofn_bytes inputs[CALLS];
     struct progress_seen seen;
-    void *job = NULL;
+    ofn_job *job = NULL;
     size_t i, in_order = 0;
     ofn_status st;
 
@@ -87,7 +87,7 @@ static void *run_job(void *arg) {
 
 static void test_function_error_and_details(void) {
     ofn_bytes inputs[2] = { { "ok", 2 }, { "!fail on purpose", 16 } };
-    void *job = NULL;
+    ofn_job *job = NULL;
     ofn_buf out = OFN_BUF_INIT;
     ofn_status st = ofn_job_submit(&job, engine, function_id, inputs, 2, "{\"mode\": \"sync\"}", NULL, NULL);
     check(st == OFN_OK, "submit: %s", last_message());
@@ -110,7 +110,7 @@ static void test_function_error_and_details(void) {
 static void test_cancel(void) {
     ofn_bytes inputs[6];
     char options[320];
-    void *job = NULL;
+    ofn_job *job = NULL;
     ofn_buf out = OFN_BUF_INIT;
     size_t i;
     int cancelled = 0;
@@ -129,18 +129,35 @@ static void test_cancel(void) {
 }
 
 static void test_bad_arguments(void) {
-    void *job = NULL;
+    ofn_job *job = NULL;
     ofn_bytes one = { "x", 1 }, bad = { NULL, 5 };
     check(ofn_job_submit(&job, engine, NULL, &one, 1, NULL, NULL, NULL) == OFN_EINVALID, "NULL function");
+    {
+        char *long_name = malloc(1 << 20);
+        memset(long_name, 'f', (1 << 20) - 1);
+        long_name[(1 << 20) - 1] = '\0';
+        check(ofn_job_submit(&job, engine, long_name, &one, 1, NULL, NULL, NULL) == OFN_EINVALID
+              && strstr(last_message(), "at most 255"), "a 1 MiB function name: %s", last_message());
+        free(long_name);
+    }
     check(ofn_job_submit(&job, engine, function_id, NULL, 3, NULL, NULL, NULL) == OFN_EINVALID, "NULL inputs");
     check(ofn_job_submit(&job, engine, function_id, &bad, 1, NULL, NULL, NULL) == OFN_EINVALID
           && strstr(last_message(), "inputs[0]"), "NULL input bytes: %s", last_message());
     check(ofn_job_submit(&job, engine, function_id, &one, 1, "{\"colour\": 1}", NULL, NULL) == OFN_EINVALID
           && strstr(last_message(), "colour"), "unknown option: %s", last_message());
     check(ofn_job_submit(&job, NULL, function_id, &one, 1, NULL, NULL, NULL) == OFN_EINVALID, "NULL engine");
+    {
+        /* the largest max_workers runs (bounded by the engine), rather than trapping the host process */
+        char options[512];
+        snprintf(options, sizeof options, "{\"mode\": \"sync\", \"max_workers\": 9223372036854775807%s}", bucket_option);
+        check(ofn_job_submit(&job, engine, function_id, &one, 1, options, NULL, NULL) == OFN_OK && ofn_job_wait(job, -1) == OFN_OK
+                  && ofn_job_error(job) == OFN_OK, "max_workers at INT64_MAX: %s", last_message());
+        ofn_job_free(job);
+        job = NULL;
+    }
     check(ofn_job_attach(&job, engine, "zz", NULL, NULL, NULL) == OFN_EINVALID, "bad job id");
     check(ofn_job_wait(NULL, 0) == OFN_EINVALID, "wait(NULL)");
-    check(ofn_job_cancel(&one) == OFN_EINVALID, "cancel(foreign)");
+    check(ofn_job_cancel((ofn_job *)(void *)&one) == OFN_EINVALID, "cancel(foreign)");
     check(job == NULL, "no job handle after failures");
     ofn_job_free(NULL);
     ofn_engine_free(NULL);
@@ -148,7 +165,7 @@ static void test_bad_arguments(void) {
 
 /* hello, logs and the runtime exports against the emulator: hello through its hello function (no runtime
  * is deployed), the lines it logged, then a runtime deployed, listed and deleted. */
-static void test_hello_and_runtimes(void *session) {
+static void test_hello_and_runtimes(ofn_session *session) {
     ofn_buf out = OFN_BUF_INIT;
     check(ofn_hello(&out, engine, "{\"names\": [\"C\", \"Lithops\"]}") == OFN_OK, "hello: %s", last_message());
     check(out.ptr && strstr(out.ptr, "\"greetings\":[\"Hello, C! Ran in function hello (")
@@ -157,7 +174,7 @@ static void test_hello_and_runtimes(void *session) {
     ofn_buf_dispose(&out);
 
     /* what hello printed, followed as `oraclefn logs poll` does */
-    void *logs = NULL;
+    ofn_logs *logs = NULL;
     check(ofn_logs_open(&logs, session, "{\"function\": \"hello\", \"since\": \"1h\"}") == OFN_OK, "logs open: %s", last_message());
     check(ofn_logs_next(&out, logs) == OFN_OK && out.ptr && strstr(out.ptr, "\"message\":\"hello: greeting C for call ")
               && strstr(out.ptr, "\"stream\":\"stdout\""), "logs: %s", out.ptr ? out.ptr : last_message());
@@ -200,13 +217,14 @@ static void test_hello_and_runtimes(void *session) {
     check(ofn_hello(&out, engine, "{\"names\": []}") == OFN_EINVALID, "no names: %s", last_message());
     check(ofn_hello(&out, NULL, NULL) == OFN_EINVALID, "hello(NULL engine)");
     check(ofn_runtime_list(&out, NULL) == OFN_EINVALID, "runtime list(NULL session)");
-    check(ofn_runtime_list(&out, engine) == OFN_EINVALID && strstr(last_message(), "another kind"),
+    check(ofn_runtime_list(&out, (ofn_session *)(void *)engine) == OFN_EINVALID && strstr(last_message(), "another kind"),
           "an engine is not a session: %s", last_message());
     check(out.ptr == NULL, "nothing to dispose after failures");
 }
 
 int main(int argc, char **argv) {
-    void *config = NULL, *session = NULL;
+    ofn_config *config = NULL;
+    ofn_session *session = NULL;
     pthread_t a, b;
     if (argc != 4) {
         fprintf(stderr, "usage: %s CONFIG FUNCTION_ID BUCKET\n", argv[0]);

@@ -100,11 +100,13 @@ static void test_basics(void) {
     ofn_signer_free(NULL);
     ofn_buf_dispose(NULL);
     ofn_error_clear();
-    check(ofn_error_last() == NULL, "no error after ofn_error_clear");
+    check(ofn_error_last() != NULL && ofn_error_last()->status == OFN_OK && ofn_error_last()->message[0] == '\0',
+          "no error after ofn_error_clear, and still a record to read");
 }
 
 static void test_null_arguments(void) {
-    void *h = NULL;
+    ofn_config *h = NULL;
+    ofn_signer *signer = NULL;
     ofn_buf buf = OFN_BUF_INIT;
     int x = 42;
     ofn_status st;
@@ -115,9 +117,9 @@ static void test_null_arguments(void) {
     check(st == OFN_EINVALID && h == NULL && strstr(last_message(), "yaml"), "config_parse(NULL yaml): %s", last_message());
     st = ofn_config_to_json(&buf, NULL);
     check(st == OFN_EINVALID && buf.ptr == NULL, "config_to_json(NULL config)");
-    st = ofn_config_to_json(&buf, &x);
+    st = ofn_config_to_json(&buf, (ofn_config *)(void *)&x); /* a cast can still pass anything */
     check(st == OFN_EINVALID && strstr(last_message(), "not a live handle"), "config_to_json(foreign): %s", last_message());
-    st = ofn_signer_new(&h, NULL, "id", NULL);
+    st = ofn_signer_new(&signer, NULL, "id", NULL);
     check(st == OFN_EINVALID && strstr(last_message(), "key_file"), "signer_new(NULL key_file): %s", last_message());
     st = ofn_signer_sign(&buf, NULL, "GET", "https://x/", NULL, NULL, 0, -1);
     check(st == OFN_EINVALID && strstr(last_message(), "signer"), "signer_sign(NULL signer)");
@@ -136,14 +138,14 @@ static void test_null_arguments(void) {
     }
 }
 
-static void *load_valid(void) {
+static ofn_config *load_valid(void) {
     char *path = path_join(fixtures, "config/valid.yaml");
     char *keys = path_join(fixtures, "keys");
     FILE *f = fopen(path, "r");
     char text[8192];
     size_t n;
     char *yaml;
-    void *h = NULL;
+    ofn_config *h = NULL;
     ofn_status st;
     if (!f) { check(0, "open %s", path); free(path); free(keys); return NULL; }
     n = fread(text, 1, sizeof text - 1, f);
@@ -160,7 +162,8 @@ static void test_config(void) {
     ofn_buf buf = OFN_BUF_INIT;
     json_error_t jerr;
     json_t *root;
-    void *cfg = load_valid(), *signer = NULL;
+    ofn_config *cfg = load_valid();
+    ofn_signer *signer = NULL;
     if (!cfg) return;
     check(ofn_config_to_json(&buf, cfg) == OFN_OK, "config_to_json");
     check(buf.ptr && buf.ptr[buf.size] == '\0', "buffer is NUL-terminated");
@@ -193,6 +196,25 @@ static void test_config(void) {
     ofn_config_free(cfg); /* double free is ignored */
 }
 
+/* A free of another kind leaves the handle alone; a freed handle stays refused when a new one is made. */
+static void test_handle_lifetimes(void) {
+    ofn_buf buf = OFN_BUF_INIT;
+    ofn_config *cfg = load_valid(), *again;
+    if (!cfg) return;
+    ofn_engine_free((ofn_engine *)(void *)cfg);
+    ofn_signer_free((ofn_signer *)(void *)cfg);
+    check(ofn_config_to_json(&buf, cfg) == OFN_OK, "ofn_engine_free and ofn_signer_free leave a config alone: %s", last_message());
+    ofn_buf_dispose(&buf);
+    ofn_config_free(cfg);
+    again = load_valid();
+    check(again != cfg, "a new handle never reuses a freed one's value");
+    check(ofn_config_to_json(&buf, cfg) == OFN_EINVALID && strstr(last_message(), "freed"),
+          "the freed handle stays refused after a new one is made: %s", last_message());
+    check(ofn_config_to_json(&buf, again) == OFN_OK, "the new handle works");
+    ofn_buf_dispose(&buf);
+    ofn_config_free(again);
+}
+
 /* Every case of the shared bad-configuration table must fail with its own message. */
 static void test_bad_configs(void) {
     char *table_path = path_join(fixtures, "config/bad-configs.json");
@@ -213,7 +235,7 @@ static void test_bad_configs(void) {
         char *ini_path = path_join(dir, "oci_config");
         char *cfg_path = path_join(dir, "config.yaml");
         char *a, *b, *text;
-        void *h = NULL;
+        ofn_config *h = NULL;
         ofn_status st;
         if (ini) write_file(ini_path, ini);
         a = replace_all(yaml ? yaml : "", "{KEYS}", keys);
@@ -253,7 +275,7 @@ static void test_vectors(const char *file) {
         unsigned char *body = NULL;
         size_t body_len = 0, j;
         int sign_body = 0;
-        void *signer = NULL;
+        ofn_signer *signer = NULL;
         ofn_buf out = OFN_BUF_INIT;
         ofn_status st;
         if (!expected) expected = json_object_get(v, "expected_authorization_oci_python_sdk");
@@ -294,7 +316,7 @@ static void test_signer_errors(void) {
     char *vectors = path_join(fixtures, "vectors");
     char *enc = path_join(vectors, "test2048_private_pkcs8_encrypted.pem");
     char *pub = path_join(vectors, "test2048_public.pem");
-    void *s = NULL;
+    ofn_signer *s = NULL;
     ofn_buf out = OFN_BUF_INIT;
     ofn_status st;
 
@@ -338,6 +360,7 @@ int main(int argc, char **argv) {
     test_basics();
     test_null_arguments();
     test_config();
+    test_handle_lifetimes();
     test_bad_configs();
     test_vectors("vectors/signer_vectors.json");
     test_vectors("vectors/docs_vectors.json");

@@ -238,20 +238,20 @@ static void test_namespace(ofn_storage *s) {
     check(ofn_storage_namespace(NULL, s) == OFN_EINVALID, "namespace: out NULL");
 }
 
-static void test_bad_arguments(ofn_config *config, void *session) {
+static void test_bad_arguments(ofn_config *config, ofn_session *session) {
     ofn_storage *s = NULL;
     ofn_buf buf = OFN_BUF_INIT;
     check(ofn_storage_new(NULL, session) == OFN_EINVALID, "out NULL");
-    check(ofn_storage_new((void **)&s, NULL) == OFN_EINVALID && s == NULL, "session NULL");
-    check(ofn_storage_new((void **)&s, config) == OFN_EINVALID && s == NULL && strstr(last_message(), "another kind"),
+    check(ofn_storage_new(&s, NULL) == OFN_EINVALID && s == NULL, "session NULL");
+    check(ofn_storage_new(&s, (ofn_session *)(void *)config) == OFN_EINVALID && s == NULL && strstr(last_message(), "another kind"),
           "a config handle is not a session: %s", last_message());
     check(ofn_storage_put(NULL, "b", "k", "x", 1, NULL) == OFN_EINVALID, "storage NULL");
-    check(ofn_storage_new((void **)&s, session) == OFN_OK, "a storage handle");
+    check(ofn_storage_new(&s, session) == OFN_OK, "a storage handle");
     check(ofn_storage_put(s, "b", NULL, "x", 1, NULL) == OFN_EINVALID, "key NULL");
     check(ofn_storage_put(s, "b", "k", NULL, 5, NULL) == OFN_EINVALID, "data NULL with a size");
     check(ofn_storage_put(s, "b", "k", "x", -1, NULL) == OFN_EINVALID, "negative size");
     check(ofn_storage_get(NULL, s, "b", "k", -1, -1) == OFN_EINVALID, "out NULL");
-    check(ofn_storage_list(&buf, config, "b", NULL, NULL) == OFN_EINVALID && strstr(last_message(), "another kind"),
+    check(ofn_storage_list(&buf, (ofn_storage *)(void *)config, "b", NULL, NULL) == OFN_EINVALID && strstr(last_message(), "another kind"),
           "a config handle is not a storage handle: %s", last_message());
     ofn_storage_free(s);
     check(ofn_storage_put(s, "b", "k", "x", 1, NULL) == OFN_EINVALID && strstr(last_message(), "freed"),
@@ -264,7 +264,7 @@ int main(int argc, char **argv) {
     char url[128], overrides[512];
     char *fixtures, config_path[4096];
     ofn_config *config = NULL;
-    void *session = NULL;
+    ofn_session *session = NULL;
     ofn_storage *storage = NULL;
     ofn_functions *functions = NULL;
     pid_t emulator;
@@ -279,11 +279,11 @@ int main(int argc, char **argv) {
     if (emulator < 0) { fprintf(stderr, "could not start %s emulator\n", argv[2]); return 2; }
 
     snprintf(overrides, sizeof overrides, "{\"oracle_f\": {\"endpoint\": \"%s\"}, \"oracle_oss\": {\"endpoint\": \"%s\"}}", url, url);
-    check(ofn_config_load((void **)&config, config_path, overrides) == OFN_OK, "load the configuration: %s", last_message());
+    check(ofn_config_load(&config, config_path, overrides) == OFN_OK, "load the configuration: %s", last_message());
     if (config) check(ofn_session_new(&session, config) == OFN_OK, "ofn_session_new: %s", last_message());
     if (session) {
-        check(ofn_storage_new((void **)&storage, session) == OFN_OK, "ofn_storage_new: %s", last_message());
-        check(ofn_functions_new((void **)&functions, session) == OFN_OK, "ofn_functions_new: %s", last_message());
+        check(ofn_storage_new(&storage, session) == OFN_OK, "ofn_storage_new: %s", last_message());
+        check(ofn_functions_new(&functions, session) == OFN_OK, "ofn_functions_new: %s", last_message());
         if (storage) {
             test_storage(storage);
             test_put_file(storage);

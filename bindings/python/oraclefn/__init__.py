@@ -9,7 +9,7 @@ import importlib
 from .errors import (
     AuthError, CallFailedError, CancelledError, ConfigError, ConflictError, FunctionError, InvalidArgumentError,
     KeyFileError, NetworkError, NotFoundError, OracleFnError, PayloadTooLargeError, PendingError, ServiceError,
-    SigningError, ThrottledError, TimeoutError, UnpicklableError,
+    SigningError, StorageNoSuchKeyError, ThrottledError, TimeoutError, UnpicklableError,
 )
 
 # name -> module that defines it; each module is imported (and the library loaded) on first access
@@ -20,14 +20,17 @@ _LAZY = {
     "ALL_COMPLETED": "futures", "ALWAYS": "futures", "ANY_COMPLETED": "futures", "FuturesList": "futures",
     "RemoteTraceback": "futures", "ResponseFuture": "futures", "wait": "futures", "get_result": "futures",
     "library_path": "_lib", "hello": "hello", "LogFollower": "logs",
+    "CloudObject": "worker.objects", "CloudObjectUrl": "worker.objects", "create_partitions": "partitioner",
 }
 
 
+#: The version of this package and of the library it is built with (OFN_VERSION in the C header); read without
+#: loading the library, so the worker and tools can report it anywhere.
+__version__ = "0.1.0"
+
+
 def __getattr__(name):
-    if name == "__version__":
-        from ._lib import lib
-        value = lib.ofn_version().decode("ascii")
-    elif name in _LAZY:
+    if name in _LAZY:
         module = importlib.import_module("." + _LAZY[name], __name__)
         value = getattr(module, "path" if name == "library_path" else name)
     else:
@@ -37,11 +40,12 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_LAZY) + ["__version__"])
+    return sorted(list(globals()) + list(_LAZY))
 
 
 __all__ = sorted([
     "AuthError", "CallFailedError", "CancelledError", "ConfigError", "ConflictError", "FunctionError",
     "InvalidArgumentError", "KeyFileError", "NetworkError", "NotFoundError", "OracleFnError", "PayloadTooLargeError",
-    "PendingError", "ServiceError", "SigningError", "ThrottledError", "TimeoutError", "UnpicklableError", *_LAZY,
+    "PendingError", "ServiceError", "SigningError", "StorageNoSuchKeyError", "ThrottledError", "TimeoutError",
+    "UnpicklableError", *_LAZY,
 ])

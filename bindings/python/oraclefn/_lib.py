@@ -114,7 +114,7 @@ class Bytes(ctypes.Structure):
     _fields_ = [("ptr", ctypes.c_void_p), ("size", ctypes.c_size_t)]
 
 
-PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_size_t)
+PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_ssize_t, ctypes.c_ssize_t, ctypes.c_ssize_t)
 _ssize_out = ctypes.POINTER(ctypes.c_ssize_t)
 
 _declare("ofn_engine_new", [_handle_out, _void_p])

@@ -91,13 +91,21 @@ class Engine(_lib.HandleOwner):
         hello function. Returns the report: "greetings" in the order of the
         names, "function", "function_id", "endpoint", "seconds" and, for a
         runtime, "runtime". NotFoundError on Oracle Functions when the runtime
-        is not deployed; CallFailedError when a call did not greet."""
+        is not deployed; CallFailedError when a call did not greet (its
+        `report` attribute holds the report)."""
         options = {"python": python or "%d.%d" % sys.version_info[:2]}
         if names is not None:
             options["names"] = list(names)
         buf = _lib.Buf()
         _lib.lib.ofn_hello(ctypes.byref(buf), self._handle.raw, json.dumps(options).encode("utf-8"))
-        return json.loads(buf.take().decode("utf-8"))
+        report = json.loads(buf.take().decode("utf-8"))
+        if report["failures"]:
+            total = len(report["failures"]) + len(report["greetings"])
+            failed = errors.CallFailedError(f"{len(report['failures'])} of {total} hello calls failed: "
+                                            + "; ".join(report["failures"]))
+            failed.report = report
+            raise failed
+        return report
 
 
 def _progress_callback(progress):
@@ -118,7 +126,7 @@ class CallInfo:
         return "CallInfo(%r)" % (self.__dict__,)
 
 
-class Job:
+class Job(_lib.HandleOwner):
     """A running map job. Every method may be used from any thread."""
 
     def __init__(self, handle, callback):
@@ -199,6 +207,3 @@ class Job:
     def cancel(self):
         """Stops the job; calls not ended yet end as cancelled."""
         _lib.lib.ofn_job_cancel(self._handle.raw)
-
-    def close(self):
-        self._handle.close()

@@ -51,6 +51,27 @@ class NotFoundError(OracleFnError, KeyError):
         return self.message
 
 
+class StorageNoSuchKeyError(NotFoundError):
+    """An object (or the bucket it would be in) does not exist: Lithops' StorageNoSuchKeyError, raised where
+    Lithops raises it (get_object, head_object, head_bucket, listing a missing bucket, ...).
+
+    Built as Lithops builds it, `StorageNoSuchKeyError(bucket, key)`, with "No such key /bucket/key found in
+    storage." as its message; when the service answered, its words, code, HTTP status and opc-request-id follow.
+    It is a NotFoundError (so a KeyError) and depends on nothing of Lithops."""
+
+    def __init__(self, bucket, key="", detail="", code="", http_status=404, opc_request_id=""):
+        message = f"No such key /{bucket}/{key} found in storage."
+        if detail:
+            message = f"{message} {detail}"
+        super().__init__(message, code, http_status, opc_request_id)
+        self.bucket = bucket
+        self.key = key
+        self.detail = detail
+
+    def __reduce__(self):  # Exception pickles its args, which are not this constructor's
+        return type(self), (self.bucket, self.key, self.detail, self.code, self.http_status, self.opc_request_id)
+
+
 class ConflictError(OracleFnError):
     status = -8
 

@@ -10,7 +10,7 @@ class _SignerHandle(_lib.Handle):
     _free = _lib.lib.ofn_signer_free
 
 
-class Signer:
+class Signer(_lib.HandleOwner):
     """Signs requests with an API key, as the oci SDK's Signer does.
 
     >>> s = Signer("~/.oci/key.pem", "<tenancy>/<user>/<fingerprint>")
@@ -59,6 +59,3 @@ class Signer:
             headers_json, data, len(data) if data is not None else 0,
             -1 if sign_body is None else int(sign_body))
         return json.loads(buf.take().decode("utf-8"))
-
-    def close(self):
-        self._handle.close()

@@ -1,16 +1,42 @@
-"""Object Storage, shaped like Lithops' storage API (`lithops.Storage`).
+"""Object Storage, shaped like Lithops' storage API (`lithops.Storage`, Lithops 3.8.0).
 
 Every method takes the bucket first, as Lithops' do; `Storage.bucket` is the configured
-`oracle_oss.storage_bucket`. A missing object raises NotFoundError, which is also a KeyError.
+`oracle_oss.storage_bucket` (else oraclefn's default bucket, the executor's). A missing object, or a missing
+bucket, raises StorageNoSuchKeyError, which is a NotFoundError and a KeyError.
 """
+import contextlib
 import ctypes
 import fnmatch
 import io
+import itertools
 import json
 import os
+import uuid
 
-from . import _lib
-from .config import Config, load_config
+from . import _lib, errors
+from .config import Config, load_config, locate_config, parse_config
+from .worker import calls
+from .worker.objects import BACKEND, CloudObject, CloudObjectUrl
+
+__all__ = ["CloudObject", "CloudObjectUrl", "Storage", "StorageNoSuchKeyError", "TEMP_PREFIX", "default_bucket"]
+
+StorageNoSuchKeyError = errors.StorageNoSuchKeyError
+
+#: Where put_cloudobject() stores an object it names: TEMP_PREFIX/<session>/cloudobject_<n>.
+TEMP_PREFIX = "oraclefn.jobs/tmp"
+#: The session put_cloudobject() names its objects after; inside a function's call, "<job id>-<call id>".
+SESSION_VARIABLE = calls.SESSION_VARIABLE
+#: A storage-only configuration (no oracle_f section, or Lithops' `backend: localhost`) is completed with this
+#: subnet so that the library's configuration accepts it. It is never used: a Storage calls no Functions API.
+PLACEHOLDER_SUBNET = "ocid1.subnet.oc1..storageonlyunusedplaceholder"
+#: The keys of Lithops' merged oracle_oss section that belong to the account (the `oracle` section).
+ACCOUNT_KEYS = ("user", "tenancy", "fingerprint", "key_file", "region", "compartment_id", "tenancy_namespace",
+                "pass_phrase", "auth", "config_file", "profile", "security_token_file", "auth_endpoint")
+#: download_file() reads an object in ranged requests of this size, so a large file never sits in memory.
+DOWNLOAD_BLOCK = 64 * 1024 * 1024
+
+_PROCESS_SESSION = uuid.uuid4().hex[:12]
+_CLOUDOBJECTS = itertools.count()
 
 
 class _StorageHandle(_lib.Handle):
@@ -20,6 +46,130 @@ class _StorageHandle(_lib.Handle):
 def as_config(config):
     """A Config from a Config, a path, or None (the configuration Lithops would find)."""
     return config if isinstance(config, Config) else load_config(config)
+
+
+def default_bucket(config):
+    """oraclefn's default bucket, as FunctionExecutor names it: oraclefn-<region>-<7 characters of the user
+    OCID> (of the compartment's, for credentials without a user)."""
+    user = config["oracle"].get("user") or config["oracle"]["compartment_id"]
+    return f"oraclefn-{config['oracle']['region']}-{user[-8:-1]}"
+
+
+def resolve_storage_config(config=None, backend=None, storage_config=None):
+    """The Config a Storage uses (see _resolve)."""
+    return _resolve(config, backend, storage_config)[0]
+
+
+def _resolve(config=None, backend=None, storage_config=None):
+    """(the Config a Storage uses, whether it is the embedded emulator's), from Lithops' Storage arguments:
+
+    - `storage_config`: Lithops' storage configuration (`{'backend': 'oracle_oss', 'oracle_oss': {...}}`, as
+      lithops.config.extract_storage_config makes it, the oracle keys merged into oracle_oss), or sections;
+    - `config`: an oraclefn Config, the path of a configuration file, or a Lithops configuration dict;
+    - neither: inside a function, the configuration of the job that called it ($ORACLEFN_JOB, signed with the
+      function's resource principal); else the file Lithops would find; else the embedded emulator's, as
+      FunctionExecutor() does.
+
+    A configuration for storage only works: with no oracle_f section, or with Lithops' `backend: localhost`
+    (or another compute backend) beside `storage: oracle_oss`. The library's configuration wants a complete
+    oracle_f section, so such a configuration is completed here with a placeholder subnet_id, which nothing
+    uses: a Storage never calls Oracle Functions."""
+    if backend is not None and backend != BACKEND:
+        raise errors.ConfigError(f"oraclefn's Storage keeps data in {BACKEND} (Oracle Object Storage) only, not in "
+                                 f"{backend!r}; pass backend='{BACKEND}' or leave it out")
+    if storage_config:
+        if not isinstance(storage_config, dict):
+            raise TypeError(f"storage_config must be a dict, as lithops.config.extract_storage_config makes it, "
+                            f"not {type(storage_config).__name__}")
+        return _from_dict(_sections_of_storage_config(storage_config)), False
+    if isinstance(config, Config):
+        _check_storage_backend(config["lithops"].get("storage"))
+        return config, False
+    if isinstance(config, dict):
+        return _from_dict(config, backend), False
+    if config is not None and not isinstance(config, (str, os.PathLike)):
+        raise TypeError(f"config must be a configuration dict, an oraclefn Config or a file path, not "
+                        f"{type(config).__name__}")
+    if config is None:
+        calling_job = os.environ.get(calls.JOB_VARIABLE)
+        if calling_job:
+            return _from_dict(json.loads(calling_job)["config"]), False
+        if locate_config() is None:
+            from . import emulator
+            return load_config(emulator.shared().config_file), True
+    return _load_file(config), False
+
+
+def _check_storage_backend(storage):
+    if storage not in (None, BACKEND):
+        raise errors.ConfigError(f"the configuration keeps data in {storage!r} (lithops.storage), but oraclefn's "
+                                 f"Storage speaks {BACKEND} (Oracle Object Storage) only; set storage: {BACKEND}")
+
+
+def _sections_of_storage_config(storage_config):
+    """Configuration sections from Lithops' storage configuration (or sections given as one)."""
+    if "backend" not in storage_config:
+        return storage_config
+    backend = storage_config["backend"]
+    if backend != BACKEND:
+        raise errors.ConfigError(f"the storage configuration is for {backend!r}; oraclefn's Storage speaks "
+                                 f"{BACKEND} (Oracle Object Storage) only")
+    section = dict(storage_config.get(BACKEND) or {})
+    lithops = {"storage": BACKEND}
+    if storage_config.get("monitoring_interval") is not None:
+        lithops["monitoring_interval"] = storage_config["monitoring_interval"]
+    sections = {"lithops": lithops, "oracle_oss": section}
+    if "oracle" in storage_config:
+        sections["oracle"] = storage_config["oracle"]
+    return sections
+
+
+def _from_dict(config, backend=None):
+    """A Config from Lithops' configuration dict, completed for storage when it has no usable oracle_f."""
+    sections = {name: dict(value) if isinstance(value, dict) else value for name, value in config.items()}
+    lithops = sections.setdefault("lithops", {})
+    if not isinstance(lithops, dict):
+        raise errors.ConfigError("the \"lithops\" section must be a mapping of keys to values")
+    _check_storage_backend(backend or lithops.get("storage"))
+    lithops["storage"] = BACKEND
+    storage = sections.get(BACKEND) or {}
+    if "oracle" not in sections and any(key in storage for key in ACCOUNT_KEYS):
+        # Lithops' storage sections carry the oracle keys merged in: they are the account
+        sections["oracle"] = {key: storage[key] for key in ACCOUNT_KEYS if key in storage}
+    functions = sections.get("oracle_f")
+    storage_only = lithops.get("backend", "oracle_f") != "oracle_f" or not isinstance(functions, dict) \
+        or not functions.get("subnet_id")
+    if storage_only:
+        for key, accepted in (("backend", "oracle_f"), ("mode", "serverless"), ("monitoring", "storage")):
+            if lithops.get(key, accepted) != accepted:
+                del lithops[key]
+        # never used for Functions: see PLACEHOLDER_SUBNET
+        sections["oracle_f"] = {"subnet_id": PLACEHOLDER_SUBNET}
+    return parse_config(json.dumps(sections, default=str))
+
+
+def _load_file(path):
+    """A Config from a file (or the one Lithops would find), completed for storage when it needs it."""
+    try:
+        return load_config(path)
+    except errors.ConfigError:
+        pass
+    # a storage-only file: the same, with what Functions would need set to placeholders nothing uses; what is still
+    # wrong then is wrong for storage too, and that error is the one to read
+    return load_config(path, lithops={"backend": "oracle_f", "mode": "serverless", "monitoring": "storage"},
+                       oracle_f={"subnet_id": PLACEHOLDER_SUBNET})
+
+
+@contextlib.contextmanager
+def _missing_is_no_such_key(bucket, key=""):
+    """Turns the library's NotFoundError into Lithops' StorageNoSuchKeyError(bucket, key)."""
+    try:
+        yield
+    except errors.StorageNoSuchKeyError:
+        raise
+    except errors.NotFoundError as error:
+        raise errors.StorageNoSuchKeyError(bucket, key, error.message, error.code, error.http_status or 404,
+                                           error.opc_request_id) from None
 
 
 def payload(body, name="body"):
@@ -55,7 +205,12 @@ def _range(extra_get_args):
 
 
 class Storage(_lib.HandleOwner):
-    """An Object Storage client for a configuration's oracle_oss section.
+    """An Object Storage client with the methods of Lithops' Storage (lithops.Storage).
+
+    `Storage(config=None, backend=None, storage_config=None)` as Lithops takes them (see
+    resolve_storage_config): an oraclefn Config, a configuration file's path, Lithops' configuration dict, or
+    its storage configuration; none: the configuration of the calling job inside a function, else the one
+    Lithops would find, else the embedded emulator's.
 
     >>> storage = Storage(load_config())
     >>> storage.put_object(storage.bucket, "data/x.txt", b"hello")
@@ -63,15 +218,38 @@ class Storage(_lib.HandleOwner):
     b'hello'
     """
 
-    backend = "oracle_oss"
+    #: the storage backend, as Lithops names it
+    backend = BACKEND
 
-    def __init__(self, config=None):
-        config = as_config(config)
+    def __init__(self, config=None, backend=None, storage_config=None):
+        resolved, embedded = _resolve(config, backend, storage_config)
         raw = ctypes.c_void_p()
-        _lib.lib.ofn_storage_new(ctypes.byref(raw), config.session.raw)
+        _lib.lib.ofn_storage_new(ctypes.byref(raw), resolved.session.raw)
         self._handle = _StorageHandle(raw.value)
-        #: the configured storage_bucket, or None
-        self.bucket = config["oracle_oss"].get("storage_bucket")
+        self._config = resolved
+        #: the configured storage_bucket, else oraclefn's default bucket (the one FunctionExecutor uses)
+        self.bucket = resolved["oracle_oss"].get("storage_bucket") or default_bucket(resolved)
+        #: Lithops' storage configuration: {'backend': 'oracle_oss', 'oracle_oss': {...}, ...}
+        self.config = {
+            "monitoring_interval": resolved["lithops"].get("monitoring_interval", 2),
+            "backend": BACKEND,
+            BACKEND: {**resolved["oracle_oss"], "storage_bucket": self.bucket},
+        }
+        #: Lithops' name for the object that does the work
+        self.storage_handler = self
+        if embedded:  # the emulator this process started: its bucket, made ready as the executor makes it
+            self.create_bucket(self.bucket)
+
+    def __repr__(self):
+        return f"<Storage {self.backend} bucket={self.bucket}>"
+
+    def get_client(self):
+        """The client of the backend: this Storage, as Lithops' oracle_oss backend returns itself."""
+        return self
+
+    def get_storage_config(self):
+        """Lithops' storage configuration of this Storage (secrets masked): Storage(storage_config=...) takes it."""
+        return self.config
 
     def namespace(self):
         """The tenancy's Object Storage namespace, which also names its registry's images: the configured
@@ -80,55 +258,90 @@ class Storage(_lib.HandleOwner):
         _lib.lib.ofn_storage_namespace(ctypes.byref(buf), self._handle.raw)
         return buf.take().decode("utf-8")
 
-    def create_bucket(self, bucket):
-        """Creates the bucket in the configured compartment; ConflictError when it exists."""
-        _lib.lib.ofn_storage_create_bucket(self._handle.raw, _lib.encode(bucket, "bucket"))
+    # -- buckets -------------------------------------------------------------------------------------------------
+
+    def create_bucket(self, bucket, exist_ok=True):
+        """Creates the bucket in the configured compartment if it does not exist, as Lithops' create_bucket.
+        With `exist_ok=False`, a bucket that exists already is a ConflictError."""
+        try:
+            _lib.lib.ofn_storage_create_bucket(self._handle.raw, _lib.encode(bucket, "bucket"))
+        except errors.ConflictError as error:
+            if not exist_ok or error.code not in ("BucketAlreadyExists", ""):
+                raise
+
+    def head_bucket(self, bucket):
+        """Lithops' answer when the bucket exists and can be read: {'ResponseMetadata': {'HTTPStatusCode': 200,
+        'HTTPHeaders': {...}}}; StorageNoSuchKeyError(bucket, '') when it does not."""
+        # one short listing (of a prefix nothing has) tells whether the bucket is there
+        self._list(bucket, "oraclefn-head-bucket-" + uuid.uuid4().hex, missing_key="")
+        return {"ResponseMetadata": {"HTTPStatusCode": 200,
+                                     "HTTPHeaders": {"content-type": "application/xml", "server": "OracleStorage"}}}
+
+    # -- objects -------------------------------------------------------------------------------------------------
 
     def put_object(self, bucket, key, body):
         """Stores `body` (bytes, bytearray, memoryview, str or a file-like object) as `key`; large
-        bodies go up in parts."""
+        bodies go up in parts. StorageNoSuchKeyError when the bucket does not exist."""
         data, size = payload(body)
-        _lib.lib.ofn_storage_put(self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(key, "key"), data, size, None)
+        with _missing_is_no_such_key(bucket, key):
+            _lib.lib.ofn_storage_put(self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(key, "key"), data,
+                                     size, None)
 
-    def upload_file(self, file_name, bucket, key=None):
-        """Stores the file `file_name` as `key` (default: the file's name), read while it is sent."""
+    def upload_file(self, file_name, bucket, key=None, extra_args=None, config=None):
+        """Stores the file `file_name` as `key` (default: the file's name), read while it is sent; True.
+        (`extra_args` and `config` are Lithops' boto3 transfer options, accepted and unused.)"""
         key = key if key is not None else os.path.basename(os.fspath(file_name))
-        _lib.lib.ofn_storage_put_file(
-            self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(key, "key"), _lib.encode(file_name, "file_name"), None)
+        with _missing_is_no_such_key(bucket, key):
+            _lib.lib.ofn_storage_put_file(self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(key, "key"),
+                                          _lib.encode(file_name, "file_name"), None)
         return True
 
     def get_object(self, bucket, key, stream=False, extra_get_args=None):
         """The object's bytes (a file-like object with `stream=True`); `extra_get_args={'Range':
-        'bytes=A-B'}` reads part of it. NotFoundError (a KeyError) when it does not exist."""
+        'bytes=A-B'}` reads part of it. StorageNoSuchKeyError when it does not exist."""
         first, last = _range(extra_get_args)
         buf = _lib.Buf()
-        _lib.lib.ofn_storage_get(ctypes.byref(buf), self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(key, "key"), first, last)
+        with _missing_is_no_such_key(bucket, key):
+            _lib.lib.ofn_storage_get(ctypes.byref(buf), self._handle.raw, _lib.encode(bucket, "bucket"),
+                                     _lib.encode(key, "key"), first, last)
         data = buf.take()
         return io.BytesIO(data) if stream else data
 
-    def download_file(self, bucket, key, file_name=None):
-        """Writes the object to `file_name` (default: the key's last part)."""
-        file_name = file_name if file_name is not None else key.rsplit("/", 1)[-1]
+    def download_file(self, bucket, key, file_name=None, extra_args=None, config=None):
+        """Writes the object to `file_name` (default: the key, as Lithops does, its folders made), in ranged
+        reads of DOWNLOAD_BLOCK bytes; True. (`extra_args` and `config` are accepted and unused.)"""
+        file_name = os.fspath(file_name) if file_name is not None else key
+        size = int(self.head_object(bucket, key)["content-length"])
+        folder = os.path.dirname(file_name)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
         with open(file_name, "wb") as f:
-            f.write(self.get_object(bucket, key))
+            for first in range(0, size, DOWNLOAD_BLOCK):
+                last = min(first + DOWNLOAD_BLOCK, size) - 1
+                f.write(self.get_object(bucket, key, extra_get_args={"Range": f"bytes={first}-{last}"}))
         return True
 
     def head_object(self, bucket, key):
-        """The object's headers as a dict (lowercase names: 'content-length', 'etag', ...)."""
+        """The object's headers as a dict (lowercase names: 'content-length', 'etag', ...);
+        StorageNoSuchKeyError when it does not exist."""
         buf = _lib.Buf()
-        _lib.lib.ofn_storage_head(ctypes.byref(buf), self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(key, "key"))
+        with _missing_is_no_such_key(bucket, key):
+            _lib.lib.ofn_storage_head(ctypes.byref(buf), self._handle.raw, _lib.encode(bucket, "bucket"),
+                                      _lib.encode(key, "key"))
         return json.loads(buf.take().decode("utf-8"))
 
-    def _list(self, bucket, prefix, delimiter=None):
+    def _list(self, bucket, prefix, delimiter=None, missing_key=None):
         buf = _lib.Buf()
-        _lib.lib.ofn_storage_list(
-            ctypes.byref(buf), self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(prefix, "prefix"),
-            _lib.encode(delimiter, "delimiter"))
+        with _missing_is_no_such_key(bucket, prefix or "" if missing_key is None else missing_key):
+            _lib.lib.ofn_storage_list(
+                ctypes.byref(buf), self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(prefix, "prefix"),
+                _lib.encode(delimiter, "delimiter"))
         return json.loads(buf.take().decode("utf-8"))
 
     def list_objects(self, bucket, prefix=None, match_pattern=None):
-        """Every object under `prefix` as Lithops lists them: dicts with 'Key', 'Size', 'LastModified'
-        and 'ETag'; `match_pattern` (a glob) filters the keys."""
+        """Every object under `prefix` (all pages of the listing) as Lithops lists them: dicts with 'Key',
+        'Size', 'LastModified' and 'ETag'; `match_pattern` (an fnmatch glob) filters the keys.
+        StorageNoSuchKeyError when the bucket does not exist."""
         objects = self._list(bucket, prefix)["objects"]
         return [{"Key": o["name"], "Size": o.get("size", 0), "LastModified": o.get("timeModified"), "ETag": o.get("etag")}
                 for o in objects if match_pattern is None or fnmatch.fnmatch(o["name"], match_pattern)]
@@ -142,11 +355,53 @@ class Storage(_lib.HandleOwner):
         return self._list(bucket, prefix, "/")["prefixes"]
 
     def delete_object(self, bucket, key):
-        """Deletes the object; NotFoundError when it does not exist."""
-        _lib.lib.ofn_storage_delete(self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(key, "key"))
+        """Deletes the object; StorageNoSuchKeyError when it does not exist."""
+        with _missing_is_no_such_key(bucket, key):
+            _lib.lib.ofn_storage_delete(self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(key, "key"))
 
     def delete_objects(self, bucket, key_list):
         """Deletes the objects, several at a time; missing ones are skipped."""
         keys = list(key_list)
         if keys:
-            _lib.lib.ofn_storage_delete_many(self._handle.raw, _lib.encode(bucket, "bucket"), json.dumps(keys).encode("utf-8"))
+            with _missing_is_no_such_key(bucket):
+                _lib.lib.ofn_storage_delete_many(self._handle.raw, _lib.encode(bucket, "bucket"),
+                                                 json.dumps(keys).encode("utf-8"))
+
+    # -- cloudobjects --------------------------------------------------------------------------------------------
+
+    def put_cloudobject(self, body, bucket=None, key=None):
+        """Stores `body` and returns its CloudObject. Default bucket: this Storage's; default key:
+        oraclefn.jobs/tmp/<session>/cloudobject_<n>, the session being $ORACLEFN_SESSION_ID (inside a
+        function's call, "<job id>-<call id>"), else one per process."""
+        if key is None:
+            session = os.environ.get(SESSION_VARIABLE) or _PROCESS_SESSION
+            key = f"{TEMP_PREFIX}/{session}/cloudobject_{next(_CLOUDOBJECTS):x}"
+        bucket = bucket or self.bucket
+        self.put_object(bucket, key, body)
+        return CloudObject(self.backend, bucket, key)
+
+    def get_cloudobject(self, cloudobject, stream=False):
+        """The content of a CloudObject (a file-like object with `stream=True`)."""
+        bucket, key = self._cloudobject_location(cloudobject)
+        return self.get_object(bucket, key, stream=stream)
+
+    def delete_cloudobject(self, cloudobject):
+        """Deletes a CloudObject."""
+        bucket, key = self._cloudobject_location(cloudobject)
+        self.delete_object(bucket, key)
+
+    def delete_cloudobjects(self, cloudobjects):
+        """Deletes CloudObjects, several at a time. Every one is checked before any is deleted."""
+        keys_per_bucket = {}
+        for cloudobject in cloudobjects:
+            bucket, key = self._cloudobject_location(cloudobject)
+            keys_per_bucket.setdefault(bucket, []).append(key)
+        for bucket, keys in keys_per_bucket.items():
+            self.delete_objects(bucket, keys)
+
+    def _cloudobject_location(self, cloudobject):
+        backend = getattr(cloudobject, "backend", None)
+        if backend != self.backend or not hasattr(cloudobject, "bucket") or not hasattr(cloudobject, "key"):
+            raise ValueError(f"CloudObject: Invalid Storage backend: {cloudobject} is not in {self.backend}, the "
+                             "backend of this Storage")
+        return cloudobject.bucket, cloudobject.key

@@ -51,24 +51,28 @@ def config(emulator):
     return oraclefn.load_config(emulator.config_file, oracle_oss={"storage_bucket": BUCKET})
 
 
-@pytest.fixture(scope="session")
-def worker_function(emulator, config):
-    """An application and a function running the native worker, made with the real oci SDK."""
+def make_worker_function(emulator, compartment_id, subnet_id, bucket=BUCKET):
+    """An application and a function running the native worker, and the bucket, made with the real oci SDK;
+    returns the function's OCID."""
     import oci
     sdk = emulator.oci_config()
     functions = oci.functions.FunctionsManagementClient(sdk, service_endpoint=emulator.url)
     storage = oci.object_storage.ObjectStorageClient(sdk, service_endpoint=emulator.url)
     namespace = storage.get_namespace().data
-    storage.create_bucket(namespace, oci.object_storage.models.CreateBucketDetails(
-        name=BUCKET, compartment_id=config["oracle"]["compartment_id"]))
+    storage.create_bucket(namespace, oci.object_storage.models.CreateBucketDetails(name=bucket, compartment_id=compartment_id))
     app = functions.create_application(oci.functions.models.CreateApplicationDetails(
-        compartment_id=config["oracle"]["compartment_id"], display_name="engine-%s" % uuid.uuid4().hex[:8],
-        subnet_ids=[config["oracle_f"]["subnet_id"]])).data
+        compartment_id=compartment_id, display_name="engine-%s" % uuid.uuid4().hex[:8], subnet_ids=[subnet_id])).data
     fn = functions.create_function(oci.functions.models.CreateFunctionDetails(
         application_id=app.id, display_name="worker", memory_in_mbs=128,
         source_details=oci.functions.models.CreateContainerImageFunctionSourceDetails(image="oraclefn/worker:1"),
         timeout_in_seconds=30)).data
     return fn.id
+
+
+@pytest.fixture(scope="session")
+def worker_function(emulator, config):
+    """An application and a function running the native worker, made with the real oci SDK."""
+    return make_worker_function(emulator, config["oracle"]["compartment_id"], config["oracle_f"]["subnet_id"])
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ import pytest
 from oci._vendor import requests
 
 import oraclefn
+from conftest import make_worker_function
 from emulator_process import cli_path, running_emulator
 
 BUILD = pathlib.Path(__file__).resolve().parents[2] / "c" / "build"
@@ -56,6 +57,21 @@ def configuration(emulator, mode):
     return config, environment
 
 
+@pytest.fixture(scope="module")
+def emulator():
+    """An emulator of these tests' own: the jobs here deploy the Python runtime, which changes what hello
+    answers with on the shared one."""
+    with running_emulator() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def native_function(emulator):
+    generated = oraclefn.load_config(emulator.config_file)
+    return make_worker_function(emulator, generated["oracle"]["compartment_id"], generated["oracle_f"]["subnet_id"],
+                                bucket="auth-modes-native")
+
+
 @pytest.fixture
 def mode_config(request, emulator, monkeypatch, tmp_path):
     config, environment = configuration(emulator, request.param)
@@ -76,12 +92,12 @@ def test_a_python_map_job_in_each_mode(mode_config):
 
 
 @pytest.mark.parametrize("mode_config", MODES, indirect=True)
-def test_a_c_map_job_in_each_mode(mode_config, worker_function):
+def test_a_c_map_job_in_each_mode(mode_config, native_function):
     _, _, path, environment = mode_config
     program = BUILD / "map"
     if not program.exists():
         pytest.fail(f"{program} is not built; run bindings/c/build.sh")
-    done = subprocess.run([str(program), str(path), worker_function, "one", "two"], capture_output=True, text=True,
+    done = subprocess.run([str(program), str(path), native_function, "one", "two"], capture_output=True, text=True,
                           timeout=120, env={**os.environ, **environment})
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["0: one", "1: two"], done.stdout

@@ -1,3 +1,8 @@
+import pathlib
+import re
+
+import pytest
+
 import oraclefn
 
 
@@ -36,3 +41,40 @@ def test_the_worker_imports_without_the_library():
     assert worker.returncode == 0, worker.stderr
     engine = run("import oraclefn; oraclefn.Engine")
     assert engine.returncode != 0 and "/nonexistent/liboraclefn.so" in engine.stderr
+
+
+HEADER = pathlib.Path(__file__).resolve().parents[3] / "include" / "oraclefn_types.h"
+
+
+def test_the_version_is_known_without_the_library_and_matches_the_header_and_the_library():
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", "import oraclefn; print(oraclefn.__version__)"], capture_output=True,
+                          text=True, env={"ORACLEFN_LIBRARY": "/nonexistent/liboraclefn.so", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    header = re.search(r'#define OFN_VERSION "([^"]+)"', HEADER.read_text()).group(1)
+    from oraclefn._lib import lib
+    assert done.stdout.strip() == header == lib.ofn_version().decode("ascii")
+
+
+def test_every_status_of_the_header_has_its_exception():
+    """The status codes come from include/oraclefn_types.h: each error value maps to its class, and back."""
+    from oraclefn import errors
+    statuses = {name: int(value) for name, value in
+                re.findall(r"^\s*(OFN_E\w+|OFN_ERROR)\s*=\s*(-?\d+)", HEADER.read_text(), re.MULTILINE)}
+    assert len(statuses) >= 17
+    for name, value in statuses.items():
+        raised = errors.from_status(value, "message", "", 0, "")
+        assert isinstance(raised, errors.OracleFnError), name
+        if value != -1:
+            assert type(raised).status == value, f"{name} = {value} maps to {type(raised).__name__}"
+    classes = {cls.status for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.OracleFnError)}
+    assert classes - {-1} <= set(statuses.values()), "an exception has a status the header does not define"
+
+
+def test_jobs_and_signers_close_with_with(fixtures):
+    signer_file = fixtures / "keys" / "test2048_private_pkcs8.pem"
+    with oraclefn.Signer(str(signer_file), "t/u/f") as signer:
+        assert signer.sign("GET", "https://example.com/")["authorization"]
+    with pytest.raises(oraclefn.InvalidArgumentError):
+        signer.sign("GET", "https://example.com/")

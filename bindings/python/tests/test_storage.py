@@ -40,9 +40,10 @@ def test_namespace_is_asked_of_the_service_unless_configured(storage, fixtures):
         assert configured.namespace() == "ns"
 
 
-def test_create_bucket_twice_is_a_conflict(storage, bucket):
+def test_create_bucket_twice_is_a_conflict_only_when_asked(storage, bucket):
+    storage.create_bucket(bucket)  # as Lithops' create_bucket: made if it does not exist
     with pytest.raises(oraclefn.ConflictError) as raised:
-        storage.create_bucket(bucket)
+        storage.create_bucket(bucket, exist_ok=False)
     assert raised.value.http_status == 409
     assert raised.value.code == "BucketAlreadyExists"
     assert raised.value.opc_request_id

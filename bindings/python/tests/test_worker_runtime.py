@@ -33,8 +33,8 @@ def test_the_build_context_has_the_dockerfile_requirements_and_worker(tmp_path, 
     requirements = (folder / "requirements.txt").read_text().split()
     assert requirements == [f"cloudpickle=={importlib.metadata.version('cloudpickle')}", "fdk", "oci", "numpy==2.1.0"]
     worker = sorted(p.name for p in (folder / "oraclefn" / "worker").iterdir())
-    assert worker == ["__init__.py", "__main__.py", "calls.py", "execute.py", "handler.py", "protocol.py", "storage.py",
-                      "worker.py"]
+    assert worker == ["__init__.py", "__main__.py", "calls.py", "execute.py", "handler.py", "inject.py", "objects.py",
+                      "protocol.py", "storage.py", "worker.py"]
     assert sorted(p.name for p in (folder / "oraclefn").iterdir()) == ["__init__.py", "worker"]
     init = (folder / "oraclefn" / "__init__.py").read_text()
     assert "liboraclefn" not in init and f"__version__ = {importlib.metadata.version('oraclefn')!r}" in init

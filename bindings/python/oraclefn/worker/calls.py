@@ -13,6 +13,9 @@ TAG = "oraclefn.python/1"
 #: Inside a function, the job that called it as JSON (`{"config": sections, "function": name}`), so that
 #: FunctionExecutor() with no arguments runs nested jobs where its caller runs, as Lithops' LITHOPS_CONFIG does.
 JOB_VARIABLE = "ORACLEFN_JOB"
+#: Inside a function's call, "<job id>-<call id>": Storage.put_cloudobject names the objects it stores after it,
+#: as Lithops names them after its session.
+SESSION_VARIABLE = "ORACLEFN_SESSION_ID"
 
 
 class NotAPythonCall(ValueError):

@@ -11,7 +11,7 @@ import sys
 import time
 import traceback
 
-from . import calls
+from . import calls, inject
 
 #: Functions kept unpickled in a hot worker, by digest.
 CACHED_FUNCTIONS = 16
@@ -79,8 +79,9 @@ class CallRun:
         self.function_end = function_end
 
 
-def run(data, functions, read_object, clock=time.time):
-    """Runs the Python call encoded in `data`; never raises for anything the call does."""
+def run(data, functions, read_object, clock=time.time, call_id=None, job_id=None):
+    """Runs the Python call encoded in `data`; never raises for anything the call does. `call_id` ("00003") is the
+    call's place in its job: a function with an `id` parameter gets it as a number, as in Lithops."""
     try:
         reference, args, kwargs = calls.decode_call(data)
         function = functions.function(reference, read_object)
@@ -91,9 +92,12 @@ def run(data, functions, read_object, clock=time.time):
                                        prefix="cannot load the job's function: "))
     kept = io.StringIO()
     function_start = clock()
+    job = reference.get("job")
+    session = f"{job_id}-{call_id}" if job_id is not None and call_id is not None else None
     with contextlib.redirect_stdout(Tee(sys.stdout, kept)), contextlib.redirect_stderr(Tee(sys.stderr, kept)), \
-            _job_environment(reference.get("job")):
+            _job_environment(job, session):
         try:
+            args, kwargs = inject.prepare(function, args, kwargs, _call_index(call_id), job)
             value = function(*args, **kwargs)
             outcome = None
         except BaseException as raised:  # the user's SystemExit or KeyboardInterrupt ends the call, not the worker
@@ -112,21 +116,29 @@ def run(data, functions, read_object, clock=time.time):
     return CallRun(output=output, logs=kept.getvalue(), function_start=function_start, function_end=function_end)
 
 
+def _call_index(call_id):
+    try:
+        return int(call_id)
+    except (TypeError, ValueError):
+        return call_id
+
+
 @contextlib.contextmanager
-def _job_environment(job):
-    """The calling job in the environment while the function runs, for the FunctionExecutor()s it makes."""
-    if job is None:
-        yield
-        return
-    previous = os.environ.get(calls.JOB_VARIABLE)
-    os.environ[calls.JOB_VARIABLE] = json.dumps(job)
+def _job_environment(job, session=None):
+    """While the function runs: the calling job in the environment, for the FunctionExecutor()s and Storage()s it
+    makes, and the call as the session its cloudobjects are named after."""
+    settings = {calls.JOB_VARIABLE: json.dumps(job) if job is not None else None, calls.SESSION_VARIABLE: session}
+    previous = {name: os.environ.get(name) for name, value in settings.items() if value is not None}
+    for name in previous:
+        os.environ[name] = settings[name]
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop(calls.JOB_VARIABLE, None)
-        else:
-            os.environ[calls.JOB_VARIABLE] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def type_name(exception):

@@ -79,7 +79,8 @@ class Worker:
         except (StorageError, ValueError, KeyError, TypeError) as error:
             return ended(error=protocol.error("InputUnavailable", f"cannot read the input of call {call['call_id']}: {error}"))
         try:
-            run = execute.run(data, self._functions, lambda name: self._read(bucket, name), clock=self._clock)
+            run = execute.run(data, self._functions, lambda name: self._read(bucket, name), clock=self._clock,
+                              call_id=call["call_id"], job_id=envelope["job_id"])
         except Exception as error:  # a defect of the worker itself: the call fails, the worker lives on
             return ended(error=protocol.error("WorkerError", f"the worker failed running the call: {error}",
                                               traceback.format_exc()))
