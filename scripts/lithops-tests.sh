@@ -41,7 +41,7 @@ deselect=()
 while read -r line; do
     line=${line%%#*}
     line=$(echo "$line" | xargs)
-    [ -n "$line" ] && deselect+=(--deselect "$tests/$line")
+    [ -n "$line" ] && deselect+=(--deselect "$line")
 done < "$root/Tests/lithops/deselected.txt"
 
 # this checkout's oraclefn first, whatever the venv has installed; the plugin beside it

@@ -88,7 +88,9 @@ class _OfflineDataSet(urllib.request.BaseHandler):
         headers = email.message.Message()
         headers["Content-Length"] = str(len(body))
         headers["Content-Type"] = "text/plain"
-        return urllib.response.addinfourl(io.BytesIO(body), headers, url, 200)
+        response = urllib.response.addinfourl(io.BytesIO(body), headers, url, 200)
+        response.msg = "OK"
+        return response
 
 
 def _dataset_offline():

@@ -9,11 +9,11 @@ import contextlib
 import csv
 import datetime
 import hashlib
-import importlib.util
 import itertools
 import json
 import logging
 import os
+import re
 import sys
 import threading
 import time
@@ -94,7 +94,10 @@ class FunctionExecutor:
         self._prepared = False
         self._memory_functions = {}
         self._stored_functions = set()
+        self._local_uploads = {}
         self._cleaned = set()
+        #: whether the bucket may hold objects of this executor's that clean() has not deleted
+        self._dirty = False
         self._last_call = None
         #: every future this executor handed out, in submission order (and those its calls returned)
         self.futures = []
@@ -251,7 +254,8 @@ class FunctionExecutor:
         data = verify_args(func, iterdata, extra_args)
         parts_per_object = None
         if is_object_processing_function(func):
-            data, parts_per_object = self._create_partitions(data, obj_chunk_size, obj_chunk_number, obj_newline)
+            data, parts_per_object = self._create_partitions(data, func, obj_chunk_size, obj_chunk_number,
+                                                              obj_newline)
         bound = [prepare_args(func, item) for item in data]
         if not bound:
             return job, parts_per_object, []
@@ -281,24 +285,58 @@ class FunctionExecutor:
         threading.Thread(target=start_when_ready, name=f"oraclefn-chain-{self.executor_id}", daemon=True).start()
         return futures
 
-    def _create_partitions(self, data, obj_chunk_size, obj_chunk_number, obj_newline):
-        """PARTITIONER HOOK: the items of a function with an `obj` parameter, split into one item per chunk of
-        the objects they name, by oraclefn.partitioner.create_partitions (Lithops' create_partitions: the
-        configuration, the storage, the items as dicts, the three obj_* options; it returns the new items and
-        how many each object became)."""
-        if importlib.util.find_spec(f"{__package__}.partitioner") is None:
-            raise NotImplementedError(
-                "this function takes an obj parameter, so its items name objects to split into chunks; that needs "
-                "oraclefn.partitioner, which this installation of oraclefn does not have")
+    def _create_partitions(self, data, func, obj_chunk_size, obj_chunk_number, obj_newline):
+        """The items of a function with an `obj` parameter (dicts of arguments, as binding made them), split by
+        oraclefn.partitioner into one item per chunk of the objects they name: (items, how many each object
+        became)."""
         from . import partitioner
 
-        return partitioner.create_partitions(self.config, _InternalStorage(self._storage, self.bucket), data,
-                                             obj_chunk_size, obj_chunk_number, obj_newline)
+        data = self._upload_local_files(data)
+        return partitioner.create_partitions(self._storage, func, data, obj_chunk_size, obj_chunk_number,
+                                             obj_newline)
+
+    def _upload_local_files(self, data):
+        """Items whose obj is a local file or folder (its files, as Lithops lists them) name copies of them in
+        the job's bucket, uploaded once per executor: a function cannot read the client's disk. They are deleted
+        with the executor's objects."""
+        items = []
+        for item in data:
+            obj = item.get("obj") if isinstance(item, dict) else None
+            if not isinstance(obj, str) or not _is_local_path(obj):
+                items.append(item)
+                continue
+            if os.path.isdir(obj):
+                paths = [os.path.join(obj, name) for name in os.listdir(obj)
+                         if os.path.isfile(os.path.join(obj, name))]
+            elif os.path.isfile(obj):
+                paths = [obj]
+            else:
+                raise FileNotFoundError(f"obj {obj!r} is a local path that is neither a file nor a folder")
+            for path in paths:
+                items.append({**item, "obj": f"oracle_oss://{self.bucket}/{self._uploaded(path)}"})
+        return items
+
+    def _uploaded(self, path):
+        real = os.path.realpath(path)
+        stat = os.stat(real)
+        marker = (real, stat.st_size, stat.st_mtime_ns)
+        with self._lock:
+            key = self._local_uploads.get(marker)
+        if key is None:
+            self._prepare()
+            digest = hashlib.sha256(real.encode()).hexdigest()[:16]
+            key = f"{self._jobs_prefix}local/{digest}/{os.path.basename(real)}"
+            self._dirty = True
+            self._storage.upload_file(real, self.bucket, key)
+            with self._lock:
+                self._local_uploads[marker] = key
+        return key
 
     def _start_job(self, func, bound, chunksize=None, timeout=None, runtime_memory=None, extra_env=None,
                    include_modules=(), exclude_modules=()):
         self._prepare()
         function = self._function_for_memory(runtime_memory)
+        self._dirty = True
         created = time.time()
         shipped = func
         if extra_env:
@@ -498,6 +536,8 @@ class FunctionExecutor:
             self._delete_cloudobjects(cs)
             if not fs:
                 return
+        if not self._dirty:
+            return
         futures = list(self._futures_of(fs))
         runs = {}
         for future in futures:
@@ -515,6 +555,8 @@ class FunctionExecutor:
             self._delete_prefix(self._jobs_prefix)
             with self._lock:
                 self._stored_functions.clear()
+                self._local_uploads.clear()
+                self._dirty = any(not f.done for f in futures)
         else:
             for run_id in finished:
                 self._delete_prefix(f"{self._jobs_prefix}{run_id}/")
@@ -547,17 +589,8 @@ class FunctionExecutor:
             print(f"oraclefn: the objects of executor {self.executor_id} were not cleaned: {error}", file=sys.stderr)
 
 
-class _InternalStorage:
-    """The storage handed to the partitioner: an oraclefn Storage, reachable as Lithops' InternalStorage is too
-    (`.storage`, `.bucket`)."""
-
-    def __init__(self, storage, bucket):
-        self.storage = storage
-        self.bucket = bucket
-        self.backend = getattr(storage, "backend", "oracle_oss")
-
-    def __getattr__(self, name):
-        return getattr(self.storage, name)
+def _is_local_path(name):
+    return name.startswith("/") or re.match(r"^(?:[A-Za-z]:[\\/]|\\\\)", name) is not None
 
 
 def _function_name(func):

@@ -125,9 +125,22 @@ class JobRun:
             outcome = self.job.result(index)
         except errors.PendingError:
             return False
+        except errors.InvalidArgumentError:
+            # an attached job counts its calls once it has read the job's manifest
+            if not self.job.wait(0):
+                return False
+            outcome = self._failure(index)
         with self._lock:
             self._ended[index] = outcome
         return True
+
+    def _failure(self, index):
+        """Why a finished job has no call `index`: the job's own error (its manifest was not found, say)."""
+        try:
+            self.job.results(timeout=0)
+        except errors.OracleFnError as error:
+            return error
+        return errors.CallFailedError(f"the job {self.id} has no call {index}")
 
     def wait_call(self, index, timeout=None):
         """Waits until call `index` has ended; False when `timeout` seconds passed first."""
@@ -145,9 +158,17 @@ class JobRun:
             if index in self._ended:
                 return self._ended[index]
             if self._outcomes is None and self.job.wait(0):
-                self._outcomes = self.job.results(timeout=0)
-            if self._outcomes is not None:
+                try:
+                    self._outcomes = self.job.results(timeout=0)
+                except errors.OracleFnError as error:  # the whole job failed: so did each call
+                    self._ended[index] = error
+                    return error
+            if self._outcomes is not None and index < len(self._outcomes):
                 return self._outcomes[index]
+        if self.call_done(index):
+            with self._lock:
+                if index in self._ended:
+                    return self._ended[index]
         return self.job.result(index)
 
     def details(self, index):
