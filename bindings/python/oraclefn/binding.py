@@ -160,10 +160,11 @@ def bind_items(func, iterdata, extra_args=None):
 
 
 def is_object_processing_function(func):
-    """Whether the function takes an `obj` parameter: its items name objects (a bucket, a prefix, keys, URLs),
-    which the partitioner splits into chunks, one call each."""
+    """Whether the function takes an `obj` parameter (that can be passed by name: len's is not one): its items
+    name objects (a bucket, a prefix, keys, URLs), which the partitioner splits into chunks, one call each."""
     signature = signature_of(func)
-    return signature is not None and "obj" in signature.parameters
+    parameter = signature.parameters.get("obj") if signature is not None else None
+    return parameter is not None and parameter.kind is not inspect.Parameter.POSITIONAL_ONLY
 
 
 def chained_futures(iterdata):

@@ -41,6 +41,8 @@ LITHOPS_KEYS = frozenset({"mode", "backend", "storage", "monitoring", "log_level
 #: A pickled function up to this size travels in every call; a larger one is stored once and referred to.
 INLINE_FUNCTION_LIMIT = 8 * 1024
 JOBS_PREFIX = "oraclefn.jobs/"
+#: How long clean(force=True) waits for a cancelled job to stop before deleting its objects.
+FORCE_CLEAN_SECONDS = 30
 #: How long one round of waiting blocks on a job before the progress bar is redrawn.
 WAIT_SLICE_SECONDS = futures_module.WAIT_SLICE_SECONDS
 #: Oracle Functions' list prices (USD), for job_summary(): per million invocations, per GB-second.
@@ -86,6 +88,11 @@ class FunctionExecutor:
             raise errors.ConfigError(f"invoke_mode is \"{self._mode}\" in the \"oracle_f\" section; it must be "
                                      "\"detached\" (results through Object Storage) or \"sync\"")
         self._jobs_prefix = f"{JOBS_PREFIX}{self.executor_id}/"
+        #: where this executor's jobs keep their objects (what a pickled future carries to be collected elsewhere)
+        self._origin = {"bucket": self.bucket, "jobs_prefix": self._jobs_prefix, "mode": self._mode,
+                        "endpoint": storage.get("endpoint"), "region": storage.get("region") or
+                        self.config["oracle"].get("region")}
+        futures_module.remember_config(self.config)
         self._engine = Engine(self.config)
         self._storage = Storage(self.config)
         if getattr(self._storage, "bucket", None) is None:
@@ -348,7 +355,7 @@ class FunctionExecutor:
         options = {"mode": self._mode, "bucket": self.bucket, "jobs_prefix": self._jobs_prefix,
                    "chunksize": chunksize or self.config["lithops"].get("chunksize"), "call_timeout": timeout}
         job = self._engine.map(function, inputs, **options)
-        return JobRun(job, created, {"bucket": self.bucket, "jobs_prefix": self._jobs_prefix, "mode": self._mode})
+        return JobRun(job, created, self._origin)
 
     def _prepare(self):
         """Once per executor: the bucket, and the runtime's function, deployed when on an emulator (on Oracle
@@ -549,6 +556,7 @@ class FunctionExecutor:
                 if not run.wait(0):
                     with contextlib.suppress(errors.OracleFnError):
                         run.cancel()
+                        run.wait(FORCE_CLEAN_SECONDS)  # a job still being prepared would write after the delete
         finished = {run_id for run_id, (run, _) in runs.items() if force or on_exit or run.wait(0)} - self._cleaned
         everything_ended = fs is None and all(f.done for f in futures)
         if (everything_ended or on_exit) and (finished or self._stored_functions or clean_fn):

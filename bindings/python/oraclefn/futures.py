@@ -174,8 +174,16 @@ class JobRun:
     def details(self, index):
         with self._lock:
             if index not in self._details:
-                self._details[index] = self.job.call(index)
+                try:
+                    self._details[index] = self.job.call(index)
+                except (errors.InvalidArgumentError, errors.PendingError):
+                    return None  # a job that failed as a whole has no details of its calls
             return self._details[index]
+
+    def wait_prepared(self):
+        """Waits until the job has stored its manifest (or ended), so that another process can attach to it."""
+        while not self.job.wait(0) and not self.job.stats.get("invocations"):
+            self.job.wait(CALL_POLL_SECONDS)
 
 
 class EndedRun:
@@ -453,6 +461,8 @@ class ResponseFuture:
                 raise exception
             return None
         self._adopt_new_futures(value)
+        if self._new_futures is not None:  # as Lithops: the futures the call returned, as a list
+            return self._new_futures
         return value
 
     def status(self, throw_except=True, internal_storage=None, check_only=False, wait_dur_sec=None, timeout=None):
@@ -607,6 +617,8 @@ class ResponseFuture:
             run.wait_call(self.index, None)
         state = {"index": self.index, "executor_id": self.executor_id, "job": self._job,
                  "produce_output": self._produce_output, "read": self._read}
+        if not run.call_done(self.index) and hasattr(run, "wait_prepared"):
+            run.wait_prepared()  # attaching finds the job by its manifest
         if run.call_done(self.index):
             state.update(self._state_ended(run.id, run.created, origin))
         else:
@@ -690,7 +702,7 @@ def _attach(config, job_id, origin):
     from .executor import default_config
 
     if config is None:
-        config = default_config()
+        config = _config_for(origin) or default_config()
     engine = getattr(config, "_attach_engine", None)
     if engine is None:
         engine = Engine(config)
@@ -702,6 +714,37 @@ def _attach(config, job_id, origin):
         raise type(error)(f"a future of job {job_id} came from another process, and that job cannot be collected "
                           f"here ({error}); its bucket {origin.get('bucket')} must be reachable with this process's "
                           "configuration", error.code, error.http_status, error.opc_request_id) from None
+
+
+#: The configurations of the executors of this process, which futures unpickled outside any executor are
+#: collected with when one reaches their job's storage.
+_live_configs = []
+_live_configs_lock = threading.Lock()
+
+
+def remember_config(config):
+    with _live_configs_lock:
+        _live_configs[:] = [ref for ref in _live_configs if ref() is not None and ref() is not config]
+        _live_configs.append(weakref.ref(config))
+
+
+def _config_for(origin):
+    """A configuration of this process's executors for the storage a job keeps its objects in (same endpoint
+    and region), preferring one whose bucket it is."""
+    candidates = []
+    with _live_configs_lock:
+        configs = [ref() for ref in _live_configs]
+    for config in reversed(configs):  # the latest executor first
+        if config is None:
+            continue
+        try:
+            storage = config["oracle_oss"]
+            region = storage.get("region") or config["oracle"].get("region")
+        except (KeyError, TypeError):
+            continue
+        if storage.get("endpoint") == origin.get("endpoint") and region == origin.get("region"):
+            candidates.append((storage.get("storage_bucket") != origin.get("bucket"), config))
+    return min(candidates, key=lambda pair: pair[0])[1] if candidates else None
 
 
 def _builtin_exception(name, message):
@@ -817,7 +860,8 @@ def wait(fs, throw_except=True, return_when=ALL_COMPLETED, download_results=Fals
 
     As in Lithops, the futures that calls return (jobs they started) are appended to `fs` when it is a list, and
     waited for too. With `throw_except`, the exception of the first failed call is raised as soon as it is seen.
-    Raises TimeoutError when `timeout` seconds pass first; the calls go on, and can be waited for again.
+    A call whose result was read already (get_result) is not raised again. Raises TimeoutError when `timeout`
+    seconds pass first; the calls go on, and can be waited for again.
     `download_results`: decode the results while waiting. `threadpool_size` is accepted for Lithops' sake (the
     engine reads each status and output as the call ends); `wait_dur_sec` is how long each round of waiting
     blocks (default 0.2 s)."""
@@ -848,7 +892,7 @@ def wait(fs, throw_except=True, return_when=ALL_COMPLETED, download_results=Fals
                 if download_results:
                     future._decode()
                 if future.error:
-                    if throw_except:
+                    if throw_except and not future._read:  # a call whose exception was read is not raised again
                         raise future.exception(0)
                     continue
                 returned = future._returned_futures()
