@@ -9,7 +9,7 @@ import importlib
 from .errors import (
     AuthError, CallFailedError, CancelledError, ConfigError, ConflictError, FunctionError, InvalidArgumentError,
     KeyFileError, NetworkError, NotFoundError, OracleFnError, PayloadTooLargeError, PendingError, ServiceError,
-    SigningError, StorageNoSuchKeyError, ThrottledError, TimeoutError,
+    SigningError, StorageNoSuchKeyError, ThrottledError, TimeoutError, UnpicklableError,
 )
 
 # name -> module that defines it; each module is imported (and the library loaded) on first access
@@ -18,7 +18,7 @@ _LAZY = {
     "Config": "config", "load_config": "config", "locate_config": "config", "parse_config": "config",
     "Signer": "signer", "Storage": "storage", "Functions": "functions", "FunctionExecutor": "executor",
     "ALL_COMPLETED": "futures", "ALWAYS": "futures", "ANY_COMPLETED": "futures", "FuturesList": "futures",
-    "RemoteTraceback": "futures", "ResponseFuture": "futures",
+    "RemoteTraceback": "futures", "ResponseFuture": "futures", "wait": "futures", "get_result": "futures",
     "library_path": "_lib", "hello": "hello", "LogFollower": "logs",
     "CloudObject": "worker.objects", "CloudObjectUrl": "worker.objects", "create_partitions": "partitioner",
 }
@@ -46,5 +46,6 @@ def __dir__():
 __all__ = sorted([
     "AuthError", "CallFailedError", "CancelledError", "ConfigError", "ConflictError", "FunctionError",
     "InvalidArgumentError", "KeyFileError", "NetworkError", "NotFoundError", "OracleFnError", "PayloadTooLargeError",
-    "PendingError", "ServiceError", "SigningError", "StorageNoSuchKeyError", "ThrottledError", "TimeoutError", *_LAZY,
+    "PendingError", "ServiceError", "SigningError", "StorageNoSuchKeyError", "ThrottledError", "TimeoutError",
+    "UnpicklableError", *_LAZY,
 ])

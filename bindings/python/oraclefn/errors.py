@@ -18,6 +18,9 @@ class OracleFnError(Exception):
         self.http_status = http_status
         self.opc_request_id = opc_request_id
 
+    def __reduce__(self):  # every field survives pickling (a future's outcome travels with it)
+        return type(self), (self.message, self.code, self.http_status, self.opc_request_id)
+
 
 class InvalidArgumentError(OracleFnError, ValueError):
     status = -2
@@ -110,6 +113,11 @@ class CallFailedError(OracleFnError):
 class PendingError(OracleFnError):
     """Not yet: the call asked about has not ended."""
     status = -17
+
+
+class UnpicklableError(OracleFnError, TypeError):
+    """A job's function, or one of its arguments, cannot be pickled to travel to Oracle Functions: the message
+    names what, and why."""
 
 
 _BY_STATUS = {cls.status: cls for cls in (

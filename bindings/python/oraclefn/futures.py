@@ -1,21 +1,31 @@
 """Futures of Python calls, as Lithops hands them out: one per call, read in call order.
 
 A future reads its call's outcome from the engine job that runs it (a `JobRun`), decodes the pickled result once,
-and rebuilds the function's exception with its remote traceback.
+and rebuilds the function's exception with its remote traceback. Futures pickle: a function can return the
+futures of a job it started, and futures can be a job's input. A pickled future carries its call's outcome when
+the call has ended, else what it takes to collect the call again from its job's bucket (`Engine.attach`).
 """
 import base64
 import builtins
+import contextlib
 import pickle
 import threading
 import time
+import weakref
 
-from . import errors
+from . import errors, progress
 from .worker import calls
 
 #: wait(return_when=...): return at once, after the first call, after every call (or a percentage, 1 to 100).
 ALWAYS = 0
 ANY_COMPLETED = -1
 ALL_COMPLETED = 100
+
+#: Lithops' defaults for wait(threadpool_size=, wait_dur_sec=).
+THREADPOOL_SIZE = 64
+WAIT_DUR_SEC = 1
+#: How long one round of waiting blocks on a call before the progress bar is redrawn.
+WAIT_SLICE_SECONDS = 0.2
 
 
 class RemoteTraceback(Exception):
@@ -30,22 +40,71 @@ class RemoteTraceback(Exception):
         return f'\n"""\n{self.text.rstrip()}\n"""'
 
 
+class CallableBool(int):
+    """A future's `done` and `running`: properties, as Lithops has them, which answer when called too
+    (`future.done()`), as concurrent.futures and earlier oraclefn have them."""
+
+    def __new__(cls, value):
+        return super().__new__(cls, bool(value))
+
+    def __call__(self):
+        return bool(self)
+
+    def __repr__(self):
+        return repr(bool(self))
+
+    __str__ = __repr__
+
+
+class State:
+    """Lithops' names for where a call is."""
+    New = "New"
+    Invoked = "Invoked"
+    Running = "Running"
+    Ready = "Ready"
+    Success = "Success"
+    Error = "Error"
+    Done = "Done"
+    Unknown = "Unknown"
+
+
 #: how often a future waiting for one call of a running job looks again
 CALL_POLL_SECONDS = 0.02
 
 
 class JobRun:
-    """One engine job as its futures see it; each call's outcome is read once, as soon as that call has ended."""
+    """One engine job as its futures see it; each call's outcome is read once, as soon as that call has ended.
 
-    def __init__(self, job, created):
-        self.job = job
-        self.id = job.id
+    `origin` says where the job keeps its objects ({"bucket", "jobs_prefix", "mode"}), so that its futures can
+    be collected again in another process. A run made by `JobRun.attaching` has no job yet: it attaches to the
+    job by its id, with `config`, the first time it is asked anything."""
+
+    def __init__(self, job, created, origin=None):
+        self._job = job
+        self.id = job.id if job is not None else None
         #: the client's clock when the job was made (Lithops' host_job_create_tstamp)
         self.created = created
+        self.origin = dict(origin or {})
+        self._config = None
         self._lock = threading.Lock()
         self._outcomes = None
         self._ended = {}
         self._details = {}
+
+    @classmethod
+    def attaching(cls, job_id, created, origin, config):
+        run = cls(None, created, origin)
+        run.id = job_id
+        run._config = config
+        return run
+
+    @property
+    def job(self):
+        if self._job is None:
+            with self._lock:
+                if self._job is None:
+                    self._job = _attach(self._config, self.id, self.origin)
+        return self._job
 
     def wait(self, timeout=None):
         """True once every call of the job has ended; False when `timeout` seconds passed first."""
@@ -53,6 +112,9 @@ class JobRun:
 
     def done_count(self):
         return self.job.progress[0]
+
+    def cancel(self):
+        self.job.cancel()
 
     def call_done(self, index):
         """Whether call `index` has ended, while the rest of the job may still run."""
@@ -63,9 +125,22 @@ class JobRun:
             outcome = self.job.result(index)
         except errors.PendingError:
             return False
+        except errors.InvalidArgumentError:
+            # an attached job counts its calls once it has read the job's manifest
+            if not self.job.wait(0):
+                return False
+            outcome = self._failure(index)
         with self._lock:
             self._ended[index] = outcome
         return True
+
+    def _failure(self, index):
+        """Why a finished job has no call `index`: the job's own error (its manifest was not found, say)."""
+        try:
+            self.job.results(timeout=0)
+        except errors.OracleFnError as error:
+            return error
+        return errors.CallFailedError(f"the job {self.id} has no call {index}")
 
     def wait_call(self, index, timeout=None):
         """Waits until call `index` has ended; False when `timeout` seconds passed first."""
@@ -83,20 +158,72 @@ class JobRun:
             if index in self._ended:
                 return self._ended[index]
             if self._outcomes is None and self.job.wait(0):
-                self._outcomes = self.job.results(timeout=0)
-            if self._outcomes is not None:
+                try:
+                    self._outcomes = self.job.results(timeout=0)
+                except errors.OracleFnError as error:  # the whole job failed: so did each call
+                    self._ended[index] = error
+                    return error
+            if self._outcomes is not None and index < len(self._outcomes):
                 return self._outcomes[index]
+        if self.call_done(index):
+            with self._lock:
+                if index in self._ended:
+                    return self._ended[index]
         return self.job.result(index)
 
     def details(self, index):
         with self._lock:
             if index not in self._details:
-                self._details[index] = self.job.call(index)
+                try:
+                    self._details[index] = self.job.call(index)
+                except (errors.InvalidArgumentError, errors.PendingError):
+                    return None  # a job that failed as a whole has no details of its calls
             return self._details[index]
+
+    def wait_prepared(self):
+        """Waits until the job has stored its manifest (or ended), so that another process can attach to it."""
+        while not self.job.wait(0) and not self.job.stats.get("invocations"):
+            self.job.wait(CALL_POLL_SECONDS)
+
+
+class EndedRun:
+    """Calls that had ended when their futures were pickled: their outcomes and details travel with them."""
+
+    def __init__(self, job_id, created, origin=None):
+        self.id = job_id
+        self.created = created
+        self.origin = dict(origin or {})
+        self._ended = {}
+
+    def add(self, index, outcome, details):
+        self._ended[index] = (outcome, details)
+
+    def wait(self, timeout=None):
+        return True
+
+    def done_count(self):
+        return len(self._ended)
+
+    def call_done(self, index):
+        return True
+
+    def wait_call(self, index, timeout=None):
+        return True
+
+    def outcome(self, index):
+        return self._ended[index][0]
+
+    def details(self, index):
+        details = self._ended[index][1]
+        if details is None:
+            return None
+        from .engine import CallInfo
+        return CallInfo(details)
 
 
 class DeferredRun:
-    """A job started later, once what it needs is ready (map_reduce's reducer): waits for `start` or `fail`."""
+    """A job started later, once what it needs is ready (map_reduce's reducer, a job over futures): waits for
+    `start` or `fail`."""
 
     def __init__(self, created):
         self.created = created
@@ -108,6 +235,14 @@ class DeferredRun:
     def id(self):
         return self._run.id if self._run is not None else None
 
+    @property
+    def origin(self):
+        return self._run.origin if self._run is not None else {}
+
+    @property
+    def started(self):
+        return self._ready.is_set()
+
     def start(self, run):
         self._run = run
         self._ready.set()
@@ -117,16 +252,21 @@ class DeferredRun:
         self._ready.set()
 
     def wait(self, timeout=None):
+        started = time.monotonic()
         if not self._ready.wait(timeout):
             return False
         if self._run is None:
             return True
-        return self._run.wait(timeout)
+        return self._run.wait(None if timeout is None else max(0.0, timeout - (time.monotonic() - started)))
 
     def done_count(self):
         if self._run is not None:
             return self._run.done_count()
         return 1 if self._error is not None else 0
+
+    def cancel(self):
+        if self._run is not None:
+            self._run.cancel()
 
     def call_done(self, index):
         if not self._ready.is_set():
@@ -148,60 +288,212 @@ class DeferredRun:
         return None if self._run is None else self._run.details(index)
 
 
-class ResponseFuture:
-    """The future result of one call."""
+class JobInfo:
+    """What a future knows of its job, under Lithops' names: `job_id` (M000 for a map, A000 for call_async,
+    R000 for a reducer), `job_key`, `executor_id`, `function_name`, `runtime_memory`. `config` (not pickled) is
+    the executor's configuration, with which futures that calls return are collected."""
 
-    def __init__(self, run, index, executor_id, produce_output=True):
+    def __init__(self, job_id, executor_id, function_name=None, runtime_memory=None, config=None):
+        self.job_id = job_id
+        self.executor_id = executor_id
+        self.function_name = function_name
+        self.runtime_memory = runtime_memory
+        self.config = config
+
+    @property
+    def job_key(self):
+        return f"{self.executor_id}-{self.job_id}"
+
+    def __getstate__(self):
+        return {key: value for key, value in self.__dict__.items() if key != "config"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.config = None
+
+
+class ResponseFuture:
+    """The future result of one call, as Lithops' ResponseFuture: `done`, `running`, `ready`, `success` and
+    `error` are properties (`done` and `running` can be called too); `result()`, `status()`, `exception()`."""
+
+    State = State
+
+    def __init__(self, run, index, executor_id, produce_output=True, job=None):
         self._run = run
         self.index = index
         self.call_id = call_id_of(index)
         self.executor_id = executor_id
-        #: False for the map calls of a map_reduce: get_result() gives the reducer's result only
-        self.produce_output = produce_output
-        self._decoded = None
+        self._job = job if job is not None else JobInfo(None, executor_id)
+        #: False for the map calls of a map_reduce and for futures a later job consumed: get_result() skips them
+        self._produce_output = produce_output
         self._read = False
+        self._mapreduce = False
+        self._unknown = False
+        self._decoded = None
+        self._new_futures = None
 
     def __repr__(self):
-        state = "done" if self.done() else "pending"
-        return f"<ResponseFuture {self.executor_id}/{self.job_id}/{self.call_id} {state}>"
+        return f"<ResponseFuture {self.executor_id}/{self.job_id}/{self.call_id} {self._state}>"
+
+    # -- identity --------------------------------------------------------------------------------------------
 
     @property
     def job_id(self):
+        """Lithops' id of the job: M000 for a map, A000 for a call_async, R000 for a reducer (the engine's id when
+        the future was made without one)."""
+        return self._job.job_id if self._job.job_id is not None else self._run.id
+
+    @property
+    def job_key(self):
+        return f"{self.executor_id}-{self.job_id}"
+
+    @property
+    def engine_job_id(self):
         """The engine's id of the job (16 hex characters; Engine.attach takes it), None before it started."""
         return self._run.id
 
+    @property
+    def function_name(self):
+        return self._job.function_name
+
+    @property
+    def runtime_memory(self):
+        return self._job.runtime_memory
+
+    @property
+    def activation_id(self):
+        details = self._details()
+        worker = getattr(details, "worker", None) if details is not None else None
+        return worker.get("fn_call_id") if isinstance(worker, dict) else None
+
+    @property
+    def produce_output(self):
+        return self._produce_output
+
+    @produce_output.setter
+    def produce_output(self, value):
+        self._produce_output = value
+
+    # -- state -----------------------------------------------------------------------------------------------
+
+    @property
+    def _state(self):
+        ended = self._run.call_done(self.index)
+        if not ended:
+            if self._unknown:
+                return State.Unknown
+            if isinstance(self._run, DeferredRun) and not self._run.started:
+                return State.Invoked
+            return State.Running
+        return State.Error if self._failed() else State.Done
+
+    @property
     def done(self):
         """Whether the call has ended (with a result, an exception, or a failure)."""
-        return self._run.call_done(self.index)
+        return CallableBool(self._unknown or self._run.call_done(self.index))
 
+    @property
     def running(self):
-        return not self.done()
+        """Whether the call was sent and has not ended."""
+        return CallableBool(self._state == State.Running)
+
+    @property
+    def invoked(self):
+        return self._state == State.Invoked
+
+    @property
+    def new(self):
+        return False
+
+    @property
+    def ready(self):
+        """Lithops' Ready: a status seen and not read yet. The engine reads each status as it arrives, so a
+        future goes from running to done (or error) at once."""
+        return False
+
+    @property
+    def success(self):
+        """As in Lithops: the call ended and its status was read, but its result was not (Success), or it failed
+        (Error)."""
+        return self._state == State.Error
+
+    @property
+    def error(self):
+        """Whether the call ended without a result."""
+        return self._run.call_done(self.index) and self._failed()
+
+    @property
+    def futures(self):
+        """Whether the call returned futures (of a job it started), which get_result() follows."""
+        return self._new_futures is not None
+
+    def _failed(self):
+        if self._decoded is not None:
+            return self._decoded[0] is not None
+        return isinstance(self._run.outcome(self.index), BaseException)
+
+    def cancel(self):
+        raise NotImplementedError("a call that was sent cannot be cancelled; FunctionExecutor.clean(force=True) "
+                                  "stops the jobs of an executor")
+
+    def cancelled(self):
+        return False
+
+    # -- waiting and reading ---------------------------------------------------------------------------------
 
     def wait(self, timeout=None):
         """Waits until the call has ended; True when it has, False when `timeout` seconds passed first."""
         return self._run.wait_call(self.index, timeout)
-
-    @property
-    def error(self):
-        """Whether the call ended without a result (only meaningful once done)."""
-        return self.done() and self._decode()[0] is not None
 
     def exception(self, timeout=None):
         """The exception the call ended with, or None."""
         self._wait_or_raise(timeout)
         return self._decode()[0]
 
-    def result(self, throw_except=True, timeout=None):
+    def result(self, throw_except=True, timeout=None, internal_storage=None, **_lithops_options):
         """The function's return value; raises its exception (with the remote traceback as cause) when it raised,
-        or None for a failed call when `throw_except` is False."""
+        or gives None for a failed call when `throw_except` is False. A call that returned futures gives those
+        futures, as in Lithops (get_result() gives their results)."""
         self._wait_or_raise(timeout)
-        self._read = True
         exception, value = self._decode()
         if exception is not None:
             if throw_except:
                 raise exception
             return None
+        self._adopt_new_futures(value)
+        if self._new_futures is not None:  # as Lithops: the futures the call returned, as a list
+            return self._new_futures
         return value
+
+    def status(self, throw_except=True, internal_storage=None, check_only=False, wait_dur_sec=None, timeout=None):
+        """The call's status as a dict (Lithops' keys: `exception`, `activation_id`, `call_id`, the stats): None
+        at once with `check_only` while the call runs, else after waiting for it. Raises the call's exception
+        when it raised and `throw_except`."""
+        if check_only and not self.done:
+            return None
+        self._wait_or_raise(timeout)
+        exception = self._decode()[0]
+        if exception is not None and throw_except:
+            raise exception
+        if exception is None:
+            self._adopt_new_futures(self._decode()[1])
+        status = {"type": "__end__", "executor_id": self.executor_id, "job_id": self.job_id,
+                  "call_id": self.call_id, "activation_id": self.activation_id,
+                  "exception": exception is not None}
+        if exception is not None:
+            status["exc_info"] = repr(exception)
+        if self._new_futures is not None:
+            status["new_futures"] = len(self._new_futures)
+        status.update(self.stats)
+        return status
+
+    @property
+    def _exception(self):
+        """(type, value, traceback) of the call's exception, as Lithops keeps it (RetryingFuture re-raises it)."""
+        exception = self._decode()[0] if self.done else None
+        if exception is None:
+            return Exception, Exception(), None
+        return type(exception), exception, exception.__traceback__
 
     @property
     def logs(self):
@@ -231,12 +523,22 @@ class ResponseFuture:
         return stats
 
     def _details(self):
-        return self._run.details(self.index) if self.done() else None
+        return self._run.details(self.index) if self._run.call_done(self.index) else None
 
     def _wait_or_raise(self, timeout):
         if not self._run.wait_call(self.index, timeout):
             raise errors.TimeoutError(f"call {self.call_id} of job {self.job_id} has not ended after {timeout} s; "
                                       "wait longer, or pass timeout=None")
+
+    def _set_mapreduce(self):
+        """A map call of a map_reduce: its result goes to the reducer, not to get_result()."""
+        self._read = True
+        self._produce_output = False
+        self._mapreduce = True
+
+    def _set_exception(self):
+        """wait() failed: get_result() does not come back to this call."""
+        self._read = True
 
     def _decode(self):
         """(exception or None, value), worked out once."""
@@ -246,12 +548,33 @@ class ResponseFuture:
                 self._decoded = (self._rebuild(outcome), None)
             else:
                 try:
-                    self._decoded = (None, calls.decode_result(outcome))
+                    with collecting_with(self._job.config):
+                        self._decoded = (None, calls.decode_result(outcome))
                 except Exception as error:
                     self._decoded = (errors.FunctionError(
                         f"the result of call {self.call_id} cannot be unpickled here: {type(error).__name__}: "
                         f"{error}; the client needs the modules the result's classes come from"), None)
         return self._decoded
+
+    def _returned_futures(self):
+        """The futures the call returned (it ran a job of its own), else None; a result that cannot hold futures
+        is not unpickled to find out."""
+        if self._new_futures is not None:
+            return self._new_futures
+        if not self._run.call_done(self.index) or self._failed():
+            return None
+        if self._decoded is None:
+            outcome = self._run.outcome(self.index)
+            if isinstance(outcome, (bytes, bytearray)) and _FUTURE_MARK not in outcome:
+                return None
+        exception, value = self._decode()
+        if exception is None:
+            self._adopt_new_futures(value)
+        return self._new_futures
+
+    def _adopt_new_futures(self, value):
+        if self._new_futures is None and returns_futures(value):
+            self._new_futures = [value] if isinstance(value, ResponseFuture) else list(value)
 
     def _rebuild(self, outcome):
         """The function's own exception when the worker could send it, else the closest we can make."""
@@ -273,6 +596,156 @@ class ResponseFuture:
             rebuilt.__cause__ = RemoteTraceback(error["traceback"])
         return rebuilt
 
+    # -- pickling --------------------------------------------------------------------------------------------
+
+    def __reduce__(self):
+        return _restore_future, (self._pickled_state(),)
+
+    def _pickled_state(self):
+        """What a future needs in another process: its call's outcome when the call has ended, else where its
+        job keeps its objects, so the other process collects the call from there."""
+        run = self._run
+        if isinstance(run, DeferredRun):
+            run._ready.wait()  # a job that starts later (a reducer) is pickled once it has started
+            inner = run._run
+            if inner is None:  # it failed to start: the failure is the outcome
+                return self._state_ended(run.id, run.created, run.origin)
+            run = inner
+        origin = getattr(run, "origin", {}) or {}
+        if not run.call_done(self.index) and (origin.get("mode") != "detached" or not origin.get("bucket")):
+            # a job whose results come back in the answers (sync) cannot be collected elsewhere: wait for the call
+            run.wait_call(self.index, None)
+        state = {"index": self.index, "executor_id": self.executor_id, "job": self._job,
+                 "produce_output": self._produce_output, "read": self._read}
+        if not run.call_done(self.index) and hasattr(run, "wait_prepared"):
+            run.wait_prepared()  # attaching finds the job by its manifest
+        if run.call_done(self.index):
+            state.update(self._state_ended(run.id, run.created, origin))
+        else:
+            state.update(run={"kind": "attach", "id": run.id, "created": run.created, "origin": origin})
+        return state
+
+    def _state_ended(self, job_id, created, origin):
+        outcome = self._run.outcome(self.index)
+        if isinstance(outcome, BaseException):
+            outcome = _picklable_exception(outcome)
+        details = self._run.details(self.index)
+        return {"index": self.index, "executor_id": self.executor_id, "job": self._job,
+                "produce_output": self._produce_output, "read": self._read,
+                "run": {"kind": "ended", "id": job_id, "created": created, "origin": origin, "outcome": outcome,
+                        "details": dict(details.__dict__) if details is not None else None}}
+
+
+#: Bytes found in every pickle of a ResponseFuture: a result without them holds no futures.
+_FUTURE_MARK = b"_restore_future"
+
+
+def returns_futures(value):
+    """Whether a call's value is futures to follow (Lithops' rule): a future, a FuturesList, or a list whose first
+    element is a future."""
+    if isinstance(value, (ResponseFuture, FuturesList)):
+        return True
+    return isinstance(value, list) and len(value) > 0 and isinstance(value[0], ResponseFuture)
+
+
+def _picklable_exception(error):
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:
+        return errors.CallFailedError(f"{type(error).__name__}: {error}")
+
+
+_collecting = threading.local()
+#: Jobs attached in this process, by (configuration, engine job id): the futures of one job share one.
+_attached = weakref.WeakValueDictionary()
+_attached_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def collecting_with(config):
+    """Futures unpickled in this block are collected with `config` (the configuration of the executor that
+    reads them), not the process's default one."""
+    previous = getattr(_collecting, "config", None)
+    _collecting.config = config if config is not None else previous
+    try:
+        yield
+    finally:
+        _collecting.config = previous
+
+
+def _restore_future(state):
+    run_state = state["run"]
+    config = getattr(_collecting, "config", None)
+    job = state["job"]
+    if job.config is None:
+        job.config = config
+    if run_state["kind"] == "ended":
+        run = EndedRun(run_state["id"], run_state["created"], run_state["origin"])
+        run.add(state["index"], run_state["outcome"], run_state["details"])
+    else:
+        key = (id(config), run_state["id"])
+        with _attached_lock:
+            run = _attached.get(key)
+            if run is None:
+                run = JobRun.attaching(run_state["id"], run_state["created"], run_state["origin"], config)
+                _attached[key] = run
+    future = ResponseFuture(run, state["index"], state["executor_id"], state["produce_output"], job)
+    future._read = state["read"]
+    return future
+
+
+def _attach(config, job_id, origin):
+    """The engine job `job_id`, collected from its bucket with `config` (else this process's configuration: the
+    calling job's inside a function, else the one FunctionExecutor() would use)."""
+    from .engine import Engine
+    from .executor import default_config
+
+    if config is None:
+        config = _config_for(origin) or default_config()
+    engine = getattr(config, "_attach_engine", None)
+    if engine is None:
+        engine = Engine(config)
+        config._attach_engine = engine
+    options = {key: origin[key] for key in ("bucket", "jobs_prefix") if origin.get(key)}
+    try:
+        return engine.attach(job_id, **options)
+    except errors.OracleFnError as error:
+        raise type(error)(f"a future of job {job_id} came from another process, and that job cannot be collected "
+                          f"here ({error}); its bucket {origin.get('bucket')} must be reachable with this process's "
+                          "configuration", error.code, error.http_status, error.opc_request_id) from None
+
+
+#: The configurations of the executors of this process, which futures unpickled outside any executor are
+#: collected with when one reaches their job's storage.
+_live_configs = []
+_live_configs_lock = threading.Lock()
+
+
+def remember_config(config):
+    with _live_configs_lock:
+        _live_configs[:] = [ref for ref in _live_configs if ref() is not None and ref() is not config]
+        _live_configs.append(weakref.ref(config))
+
+
+def _config_for(origin):
+    """A configuration of this process's executors for the storage a job keeps its objects in (same endpoint
+    and region), preferring one whose bucket it is."""
+    candidates = []
+    with _live_configs_lock:
+        configs = [ref() for ref in _live_configs]
+    for config in reversed(configs):  # the latest executor first
+        if config is None:
+            continue
+        try:
+            storage = config["oracle_oss"]
+            region = storage.get("region") or config["oracle"].get("region")
+        except (KeyError, TypeError):
+            continue
+        if storage.get("endpoint") == origin.get("endpoint") and region == origin.get("region"):
+            candidates.append((storage.get("storage_bucket") != origin.get("bucket"), config))
+    return min(candidates, key=lambda pair: pair[0])[1] if candidates else None
+
 
 def _builtin_exception(name, message):
     kind = getattr(builtins, name, None)
@@ -290,17 +763,72 @@ def call_id_of(index):
 
 
 class FuturesList(list):
-    """A list of futures that can wait for itself and give its results (Lithops' FuturesList)."""
+    """A list of futures that can wait for itself, give its results, and be mapped over again (Lithops'
+    FuturesList): `futures.map(g)` runs g over the results of these calls, as a new job of the same executor;
+    `alt_list` keeps every future of the chain."""
+
+    executor = None
+    config = None
 
     def __init__(self, futures=(), executor=None):
         super().__init__(futures)
-        self.executor = executor
+        if executor is not None:
+            self.executor = executor
+            self.config = getattr(executor, "config", None)
+
+    def _create_executor(self):
+        if self.executor is None:
+            from .executor import FunctionExecutor
+            self.executor = FunctionExecutor(config=self.config)
+
+    def _all_futures(self):
+        return self.alt_list if hasattr(self, "alt_list") else self
+
+    def _extend_futures(self, fs):
+        for future in self:
+            future._produce_output = False
+        if not hasattr(self, "alt_list"):
+            self.alt_list = list(self)
+        self.alt_list.extend(fs)
+        self.clear()
+        self.extend(fs)
+
+    def map(self, map_function, sync=False, **kwargs):
+        """Chains a map job over the results of these calls; returns this list, now holding the new job's
+        futures. `sync`: wait for these calls first (else the new job starts as soon as they have ended)."""
+        self._create_executor()
+        if sync:
+            self.executor.wait(self)
+        fs = self.executor.map(map_function, list(self), **kwargs)
+        self._extend_futures(fs)
+        return self
+
+    def map_reduce(self, map_function, reduce_function, sync=False, **kwargs):
+        """Chains a map_reduce over the results of these calls; returns this list, now holding its futures."""
+        self._create_executor()
+        if sync:
+            self.executor.wait(self)
+        fs = self.executor.map_reduce(map_function, list(self), reduce_function, **kwargs)
+        self._extend_futures(fs)
+        return self
 
     def wait(self, **options):
-        return self.executor.wait(fs=self, **options)
+        """Waits for every job of the chain; (done, not_done)."""
+        self._create_executor()
+        return self.executor.wait(fs=self._all_futures(), **options)
 
     def get_result(self, **options):
-        return self.executor.get_result(fs=self, **options)
+        """The results of the last job of the chain."""
+        self._create_executor()
+        return self.executor.get_result(fs=self._all_futures(), **options)
+
+    def __reduce__(self):
+        reduced = list(super().__reduce__())
+        state = reduced[2] if len(reduced) > 2 else None
+        if isinstance(state, dict) and ("executor" in state or "config" in state):
+            state = {key: value for key, value in state.items() if key not in ("executor", "config")}
+            reduced[2] = state
+        return tuple(reduced)
 
 
 def done_enough(return_when, done, total):
@@ -313,3 +841,86 @@ def done_enough(return_when, done, total):
         raise ValueError(f"return_when is {return_when}; pass ALWAYS, ANY_COMPLETED, ALL_COMPLETED or a "
                          "percentage from 1 to 100")
     return done * 100 >= return_when * total
+
+
+def as_future_list(fs):
+    """A list of futures from one future or a list (which is kept, and grows with the futures calls return)."""
+    if isinstance(fs, list):
+        return fs
+    if isinstance(fs, ResponseFuture):
+        return [fs]
+    return list(fs)
+
+
+def wait(fs, throw_except=True, return_when=ALL_COMPLETED, download_results=False, timeout=None,
+         threadpool_size=THREADPOOL_SIZE, wait_dur_sec=None, show_progressbar=True, internal_storage=None,
+         **_lithops_options):
+    """Waits for the futures `fs` (of any executors) until `return_when`: ALWAYS (check once), ANY_COMPLETED,
+    ALL_COMPLETED or a percentage of them. Returns (done, not_done) lists.
+
+    As in Lithops, the futures that calls return (jobs they started) are appended to `fs` when it is a list, and
+    waited for too. With `throw_except`, the exception of the first failed call is raised as soon as it is seen.
+    A call whose result was read already (get_result) is not raised again. Raises TimeoutError when `timeout`
+    seconds pass first; the calls go on, and can be waited for again.
+    `download_results`: decode the results while waiting. `threadpool_size` is accepted for Lithops' sake (the
+    engine reads each status and output as the call ends); `wait_dur_sec` is how long each round of waiting
+    blocks (default 0.2 s)."""
+    futures = as_future_list(fs)
+    if return_when != ALWAYS:
+        done_enough(return_when, 0, 1)  # refuses a bad return_when before waiting
+    deadline = None if timeout is None else time.monotonic() + timeout
+    slice_seconds = WAIT_SLICE_SECONDS if wait_dur_sec is None else max(0.01, min(float(wait_dur_sec), 1.0))
+    bar = progress.progress_bar(len(futures), enabled=show_progressbar)
+    seen = set()
+    try:
+        while True:
+            runs = {}
+            for future in futures:
+                runs.setdefault(id(future._run), future._run)
+            finished = {key for key, run in runs.items() if run.wait(0)}
+            done = 0
+            index = 0
+            while index < len(futures):  # the list grows with the futures that calls return
+                future = futures[index]
+                index += 1
+                if not (id(future._run) in finished or future.done):
+                    continue
+                done += 1
+                if id(future) in seen:
+                    continue
+                seen.add(id(future))
+                if download_results:
+                    future._decode()
+                if future.error:
+                    if throw_except and not future._read:  # a call whose exception was read is not raised again
+                        raise future.exception(0)
+                    continue
+                returned = future._returned_futures()
+                for new in returned or ():
+                    if not any(new is known for known in futures):
+                        futures.append(new)
+            bar.update(done)
+            if done_enough(return_when, done, len(futures)):
+                break
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                raise errors.TimeoutError(
+                    f"{len(futures) - done} of {len(futures)} calls have not ended after {timeout} s; wait "
+                    "longer, or pass timeout=None")
+            pending = next(f for f in futures if not (id(f._run) in finished or f.done))
+            pending.wait(slice_seconds if remaining is None else min(slice_seconds, remaining))
+    finally:
+        bar.close()
+    done_futures = [f for f in futures if f.done]
+    not_done = [f for f in futures if not f.done]
+    return done_futures, not_done
+
+
+def get_result(fs, throw_except=True, timeout=None, threadpool_size=THREADPOOL_SIZE, wait_dur_sec=None,
+               show_progressbar=True, internal_storage=None, **_lithops_options):
+    """The results of the futures `fs` (of any executors), in call order, waiting for them: Lithops' module-level
+    get_result. The results of the futures that calls returned take the place of those calls."""
+    futures = as_future_list(fs)
+    done, _ = wait(futures, throw_except=throw_except, download_results=True, timeout=timeout,
+                   wait_dur_sec=wait_dur_sec, show_progressbar=show_progressbar)
+    return [f.result(throw_except=throw_except) for f in done if not f.futures and f._produce_output]

@@ -41,12 +41,12 @@ def _origin(stats):
     return min(s.get("host_job_create_tstamp", s.get("host_submit_tstamp", 0)) for s in stats)
 
 
-def create_timeline(stats, dst):
+def create_timeline(stats, dst, figsize=(10, 6)):
     """`<dst>_timeline.png`: one row per call, a marker at each step it passed, seconds from the first job's
-    creation. `stats` is each call's future.stats. Returns the path."""
+    creation. `stats` is each call's future.stats; `figsize` in inches. Returns the path."""
     Figure, Canvas = _matplotlib()
     origin = _origin(stats)
-    figure = Figure(figsize=(10, 6), dpi=100)
+    figure = Figure(figsize=tuple(figsize), dpi=100)
     axes = figure.add_subplot()
     for label, key, fallback in _TIMELINE_SERIES:
         points = [(s.get(key, s.get(fallback)) if fallback else s.get(key), row) for row, s in enumerate(stats)]
@@ -76,14 +76,14 @@ def concurrency(intervals, samples=CONCURRENCY_SAMPLES):
     return times, running
 
 
-def create_histogram(stats, dst):
+def create_histogram(stats, dst, figsize=(10, 6)):
     """`<dst>_histogram.png`: each call's run (worker start to end) as a horizontal segment, and the number of
-    calls running at once. Returns the path."""
+    calls running at once; `figsize` in inches. Returns the path."""
     Figure, Canvas = _matplotlib()
     origin = _origin(stats)
     intervals = [(s["worker_start_tstamp"] - origin, s["worker_end_tstamp"] - origin) for s in stats
                  if "worker_start_tstamp" in s and "worker_end_tstamp" in s]
-    figure = Figure(figsize=(10, 6), dpi=100)
+    figure = Figure(figsize=tuple(figsize), dpi=100)
     axes = figure.add_subplot()
     if intervals:
         axes.hlines(range(len(intervals)), [b for b, _ in intervals], [f for _, f in intervals], color="tab:blue",

@@ -9,6 +9,7 @@ import time
 import pytest
 
 import oraclefn
+import oraclefn.emulator
 from oraclefn import ALL_COMPLETED, ALWAYS, ANY_COMPLETED
 
 SIX_MB = 6 * 1024 * 1024
@@ -67,10 +68,13 @@ def test_a_map_of_five_thousand_calls():
 
 def test_arguments_are_bound_as_lithops_binds_them(fexec):
     assert fexec.get_result(fexec.map(add, [(1, 2), (3, 4, 5)])) == [3, 12]
-    assert fexec.get_result(fexec.map(add, [{"x": 1, "y": 2}, {"x": 1, "y": 2, "z": 3}])) == [3, 6]
+    assert fexec.get_result(fexec.map(add, [{"x": 1, "y": 2, "z": 0}, {"x": 1, "y": 2, "z": 3}])) == [3, 6]
     assert fexec.get_result(fexec.map(add, [1, 2], extra_args=(10,))) == [11, 12]
-    assert fexec.get_result(fexec.map(add, [(1, 2)], extra_args={"z": 100})) == [103]
+    assert fexec.get_result(fexec.map(add, [{"x": 1, "y": 2}], extra_args={"z": 100})) == [103]
     assert fexec.get_result(fexec.map(len, [[1, 2, 3], "four"])) == [3, 4], "a list item is one argument"
+    assert fexec.get_result(fexec.map(len, "four")) == [4], "a string is one item"
+    with pytest.raises(ValueError, match="must name every parameter"):  # as Lithops' verify_args
+        fexec.map(add, [{"x": 1, "y": 2}])
 
 
 def test_an_item_that_does_not_fit_the_function_fails_before_anything_runs(fexec):
@@ -247,13 +251,21 @@ def test_plots_are_written_and_not_blank(fexec, tmp_path):
 
 
 def test_clean_deletes_the_objects_of_finished_jobs(tmp_path):
-    with oraclefn.FunctionExecutor(config_file=oraclefn.emulator.shared().config_file) as executor:
-        futures = executor.map(double, range(3))
-        executor.get_result(futures)
-        storage = oraclefn.Storage(executor.config)
+    config_file = oraclefn.emulator.shared().config_file
+    with oraclefn.FunctionExecutor(config_file=config_file, data_cleaner=False) as executor:
+        executor.get_result(executor.map(double, range(3)))
+        storage, bucket = executor.storage, executor.bucket
         prefix = f"oraclefn.jobs/{executor.executor_id}/"
-        assert storage.list_keys(executor.bucket, prefix)
-    assert storage.list_keys(executor.bucket, prefix) == []
+        assert storage.list_keys(bucket, prefix), "data_cleaner is off: the objects stay"
+        executor.clean()
+        assert storage.list_keys(bucket, prefix) == []
+    with oraclefn.FunctionExecutor(config_file=config_file) as executor:
+        prefix = f"oraclefn.jobs/{executor.executor_id}/"
+        futures = executor.map(double, range(3))
+        executor.wait(futures, clean_jobs=False)
+        assert storage.list_keys(bucket, prefix)
+        assert executor.get_result(futures) == [0, 2, 4]
+        assert storage.list_keys(bucket, prefix) == [], "as in Lithops, get_result() cleans what it read"
 
 
 def test_the_readme_hello_runs_as_written(tmp_path):

@@ -11,7 +11,7 @@ import cloudpickle
 import pytest
 
 import oraclefn
-from oraclefn import errors, executor, futures, progress
+from oraclefn import binding, errors, executor, futures, progress
 from oraclefn.worker import calls
 
 
@@ -20,14 +20,53 @@ def add(x, y, z=0):
 
 
 @pytest.mark.parametrize("item, extra, expected", [
-    ((1, 2), None, ((1, 2), {})),
-    ({"x": 1, "y": 2}, None, ((), {"x": 1, "y": 2})),
-    (5, (6,), ((5, 6), {})),
-    ((1,), {"y": 2}, ((1,), {"y": 2})),
+    ((1, 2), None, ((), {"x": 1, "y": 2})),
+    ({"x": 1, "y": 2, "z": 3}, None, ((), {"x": 1, "y": 2, "z": 3})),
+    (5, (6,), ((), {"x": 5, "y": 6})),
+    ((1,), (2,), ((), {"x": 1, "y": 2})),
     ({"x": 1}, {"y": 2, "z": 3}, ((), {"x": 1, "y": 2, "z": 3})),
 ])
 def test_items_bind_as_in_lithops(item, extra, expected):
+    """Lithops' verify_args: each item becomes arguments by name, which the call passes by name."""
     assert executor._bind(add, item, extra) == expected
+
+
+def doubled(f):
+    def wrapper(*args, **kwargs):
+        return 2 * f(*args, **kwargs)
+    return wrapper
+
+
+@doubled
+def total(a, b, c=0, *args, d, e=5, **kwargs):
+    return sum([a, b, c, d, e, *args, *kwargs.values()])
+
+
+@pytest.mark.parametrize("item, expected", [
+    ({"a": 1, "b": 2, "d": 3}, 22),
+    ({"args": (1, 2), "d": 3}, 22),
+    ({"args": (1, 2), "d": 3, "e": 4}, 20),
+    ({"args": (1, 2), "d": 3, "f": 4}, 30),
+    ({"a": 1, "b": 2, "d": 3, "e": 6, "f": 4}, 32),
+    ({"args": (1, 2), "d": 3, "e": 6, "f": 4}, 32),
+    ({"args": (1, 2), "kwargs": {"d": 3, "e": 6, "f": 4}}, 32),
+])
+def test_a_dict_item_spreads_the_names_of_args_and_kwargs(item, expected):
+    """test_map.py's decorator case: the values named like *args and **kwargs are spread, as Lithops' worker
+    does."""
+    args, kwargs = executor._bind(total, item, None)
+    assert total(*args, **kwargs) == expected
+
+
+def with_rest(first, *rest, last=0):
+    return (first, rest, last)
+
+
+def test_positional_only_parameters_and_those_before_args_are_passed_positionally():
+    """Where Lithops would pass them by name and fail the call."""
+    assert executor._bind(len, [1, 2], None) == (([1, 2],), {})
+    args, kwargs = executor._bind(with_rest, (1, 2, 3), None)
+    assert with_rest(*args, **kwargs) == (1, (2, 3), 0)
 
 
 def test_a_list_item_is_a_single_argument():
@@ -35,10 +74,16 @@ def test_a_list_item_is_a_single_argument():
 
 
 def test_binding_errors_name_the_function_and_the_item():
-    with pytest.raises(TypeError, match=r"add\(x, y, z=0\) cannot be called with the item \{'q': 1\}"):
+    with pytest.raises(ValueError, match=r"add\(x, y, z=0\) cannot be called with the item \{'q': 1\}"):
         executor._bind(add, {"q": 1}, None)
+    with pytest.raises(ValueError, match=r"must name every parameter .*missing: \['z'\]"):
+        executor._bind(add, {"x": 1, "y": 2}, None)
+    with pytest.raises(TypeError, match=r"add\(x, y, z=0\) cannot be called with the item \(1, 2, 3, 4\)"):
+        executor._bind(add, (1, 2, 3, 4), None)
     with pytest.raises(TypeError, match="extra_args must be a tuple or a dict, not str"):
         executor._bind(add, (1, 2), "z")
+    with pytest.raises(TypeError, match="extra_args must be a tuple for the tuple item"):
+        executor._bind(add, (1,), {"y": 2})
 
 
 def test_functions_without_a_signature_are_bound_unchecked():
@@ -46,12 +91,24 @@ def test_functions_without_a_signature_are_bound_unchecked():
     assert executor._bind(max, (1, 2), None) == ((1, 2), {})
 
 
-def test_iterdata_must_be_a_collection_of_items():
+def test_iterdata_items_as_lithops_takes_them():
+    """A list, range or set holds the items; anything else (a name, a dict, a tuple) is one item."""
     assert executor._items(range(3)) == [0, 1, 2]
     assert sorted(executor._items({3, 1})) == [1, 3]
-    for wrong in ("abc", b"abc", {"x": 1}):
-        with pytest.raises(TypeError, match="wrap a single item in a list"):
-            executor._items(wrong)
+    assert executor._items([1, 2]) == [1, 2]
+    assert executor._items(iter([1, 2])) == [1, 2]
+    for single in ("abc", b"abc", {"x": 1}, (1, 2)):
+        assert executor._items(single) == [single]
+
+
+def test_futures_of_an_earlier_job_are_the_items_of_a_chained_one():
+    run = FinishedRun([calls.encode_result(1), calls.encode_result(2)], [None, None])
+    made = [futures.ResponseFuture(run, 0, "x-0"), futures.ResponseFuture(run, 1, "x-0")]
+    assert binding.chained_futures(made) == made
+    assert binding.chained_futures(tuple(made)) == made
+    assert binding.chained_futures([1, 2]) is None
+    with pytest.raises(ValueError, match="mixes futures of an earlier job with plain data"):
+        binding.chained_futures([made[0], 3])
 
 
 @pytest.mark.parametrize("return_when, done, total, enough", [

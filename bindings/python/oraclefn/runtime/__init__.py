@@ -90,7 +90,13 @@ def deploy(config, runtime=None, environment=None):
 
 def emulator_environment():
     """The environment the emulator's Python runtime needs from this process: on the emulator the worker runs
-    in this interpreter, importing this oraclefn, which must find the same library."""
+    this interpreter (ORACLEFN_PYTHON), and must import this oraclefn (PYTHONPATH, first: the package may come
+    from a checkout on this process's PYTHONPATH) and find the same library."""
+    import os
+
     from .. import library_path
 
-    return {"ORACLEFN_LIBRARY": str(library_path)}
+    package_parent = str(_HERE.parent.parent)
+    paths = [package_parent] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+                                if p and os.path.realpath(p) != os.path.realpath(package_parent)]
+    return {"ORACLEFN_LIBRARY": str(library_path), "PYTHONPATH": os.pathsep.join(paths)}
