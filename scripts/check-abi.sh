@@ -23,7 +23,9 @@ if gcc -std=c99 -Wall -Werror -Iinclude -c "$tmp/mixed.c" -o /dev/null 2>/dev/nu
 fi
 # the header's version is the library's
 printf '#include <oraclefn.h>\n#include <string.h>\nint main(void) { return strcmp(ofn_version(), OFN_VERSION) != 0; }\n' > "$tmp/version.c"
-gcc -std=c99 -Iinclude "$tmp/version.c" -L"$(dirname "$lib")" -loraclefn -Wl,-rpath,"$(dirname "$lib")" -o "$tmp/version" \
+# linked by its SONAME, which the development build does not lay down: a link in $tmp stands in
+ln -s "$lib" "$tmp/$(readelf -d "$lib" | sed -nE 's/.*SONAME.*\[(.*)\]/\1/p')"
+gcc -std=c99 -Iinclude "$tmp/version.c" -L"$(dirname "$lib")" -loraclefn -Wl,-rpath,"$tmp" -o "$tmp/version" \
     && "$tmp/version" || { echo "FAIL: OFN_VERSION differs from ofn_version()"; fail=1; }
 
 printf '#include <oraclefn.h>\nint main(void) { return ofn_version()[0] == 0; }\n' > "$tmp/tu.c"
