@@ -297,7 +297,10 @@ class FunctionExecutor:
         oraclefn.partitioner into one item per chunk of the objects they name: (items, how many each object
         became)."""
         from . import partitioner
+        from .worker import objects
 
+        if data and all(isinstance(item, dict) and objects.is_partition(item.get("obj")) for item in data):
+            return data, None  # partitioned already (by partitioner.create_partitions): one call each
         data = self._upload_local_files(data)
         return partitioner.create_partitions(self._storage, func, data, obj_chunk_size, obj_chunk_number,
                                              obj_newline)
@@ -575,6 +578,11 @@ class FunctionExecutor:
                     self._stored_functions.clear()
         self._cleaned |= finished
         self.cleaned_jobs |= {runs[run_id][1] for run_id in finished}
+        with self._lock:
+            own = {f._run.id for f in self.futures
+                   if f._run.id is None or getattr(f._run, "origin", {}).get("jobs_prefix") == self._jobs_prefix}
+            if own <= self._cleaned and not self._stored_functions and not self._local_uploads:
+                self._dirty = False
 
     def _delete_cloudobjects(self, cloudobjects):
         delete = getattr(self._storage, "delete_cloudobjects", None)
