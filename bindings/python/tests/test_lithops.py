@@ -293,6 +293,22 @@ def test_clean_force_and_job_summary(emulator):
     assert executor.storage.list_keys(executor.bucket, f"oraclefn.jobs/{executor.executor_id}/") == []
 
 
+def keeps(text, storage):
+    return storage.put_cloudobject(text.encode())
+
+
+def test_clean_deletes_the_cloudobjects_the_calls_stored(emulator):
+    with oraclefn.FunctionExecutor(config_file=emulator.config_file) as executor:
+        made = executor.get_result(executor.map(keeps, ["a", "b"]))
+        assert [executor.storage.get_cloudobject(co) for co in made] == [b"a", b"b"]
+        executor.clean(clean_cloudobjects=False)
+        assert executor.storage.get_cloudobject(made[0]) == b"a"
+        executor.clean()
+        for cloudobject in made:
+            with pytest.raises(oraclefn.StorageNoSuchKeyError):
+                executor.storage.get_cloudobject(cloudobject)
+
+
 def test_retrying_function_executor_sends_a_failed_call_again(emulator, tmp_path):
     def fails_once(x):
         marker = pathlib.Path(tmp_path) / str(x)
