@@ -30,3 +30,6 @@ for suite in bindings/python/tests Tests/conformance Tests/cli; do
     echo "-- $suite"
     .venv/bin/python -m pytest -q -p no:cacheprovider "$suite"
 done
+
+echo "== Lithops 3.8.0's own tests, through oraclefn.lithops (installs lithops into .venv for them)"
+scripts/lithops-tests.sh

@@ -563,8 +563,10 @@ class FunctionExecutor:
             for run, _ in runs.values():
                 if not run.wait(0):
                     with contextlib.suppress(errors.OracleFnError):
+                        # a job still storing its inputs would write them after the delete
+                        getattr(run, "wait_prepared", lambda timeout: True)(FORCE_CLEAN_SECONDS)
                         run.cancel()
-                        run.wait(FORCE_CLEAN_SECONDS)  # a job still being prepared would write after the delete
+                        run.wait(FORCE_CLEAN_SECONDS)
         finished = {run_id for run_id, (run, _) in runs.items() if force or on_exit or run.wait(0)} - self._cleaned
         everything_ended = all_futures and all(f.done for f in futures)
         if (everything_ended or on_exit) and (finished or self._stored_functions or clean_fn):
