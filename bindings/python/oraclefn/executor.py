@@ -26,7 +26,7 @@ from .binding import bind_items, chained_futures, is_object_processing_function,
 from .config import Config, load_config, locate_config, parse_config
 from .engine import Engine
 from .futures import ALL_COMPLETED, ANY_COMPLETED, ALWAYS, THREADPOOL_SIZE, DeferredRun, FuturesList, JobInfo, \
-    JobRun, ResponseFuture, done_enough
+    JobRun, ResponseFuture
 from .storage import Storage
 from .worker import calls
 
