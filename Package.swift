@@ -33,10 +33,11 @@ let package = Package(
             name: "OFCABI",
             dependencies: ["OFConfig", "OFSigning", "OFServices", "OFEngine", "COraclefnTypes"],
             linkerSettings: [
-                // Export only ofn_* and give the library a SONAME (SwiftPM sets none).
+                // Export only ofn_* and give the library a SONAME, liboraclefn.so.<major> (SwiftPM sets none);
+                // scripts/install.sh installs it as liboraclefn.so.<version> with the usual symlinks.
                 .unsafeFlags([
                     "-Xlinker", "--version-script=\(Context.packageDirectory)/scripts/oraclefn.map",
-                    "-Xlinker", "-soname=liboraclefn.so",
+                    "-Xlinker", "-soname=liboraclefn.so.0",
                 ]),
             ]
         ),

@@ -30,6 +30,7 @@ import json
 import os
 import pathlib
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -128,8 +129,12 @@ def find_binaries(bin_dir):
 def build_c_client(binaries, work):
     output = work / "engine_bench"
     library = binaries["liboraclefn.so"].parent
+    # the program looks for the library's SONAME (liboraclefn.so.<major>) at run time: a link to it beside the program
+    dynamic = subprocess.run(["readelf", "-d", str(binaries["liboraclefn.so"])], check=True, capture_output=True, text=True).stdout
+    soname = re.search(r"\(SONAME\).*\[(.*)\]", dynamic)
+    (work / (soname.group(1) if soname else "liboraclefn.so")).symlink_to(binaries["liboraclefn.so"])
     subprocess.run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-pedantic", "-Werror", f"-I{REPOSITORY / 'include'}",
-                    str(HERE / "engine_bench.c"), f"-L{library}", "-loraclefn", f"-Wl,-rpath,{library}", "-o", str(output)],
+                    str(HERE / "engine_bench.c"), f"-L{library}", "-loraclefn", f"-Wl,-rpath,{work}", "-o", str(output)],
                    check=True)
     return output
 

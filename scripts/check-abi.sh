@@ -41,11 +41,14 @@ if ! diff -u "$tmp/declared" "$tmp/exports"; then
     echo "FAIL: exported symbols (+) differ from declared functions (-)"; fail=1
 fi
 if grep -rn '@_cdecl' Sources/OFCABI; then echo "FAIL: export with @c, not @_cdecl"; fail=1; fi
+# The SONAME carries the major version: a new major is a new SONAME, side by side with the old.
+version=$(scripts/version.sh)
+want="liboraclefn.so.${version%%.*}"
 soname=$(readelf -d "$lib" | sed -nE 's/.*SONAME.*\[(.*)\]/\1/p')
-[ "$soname" = "liboraclefn.so" ] || { echo "FAIL: SONAME is '$soname', want liboraclefn.so"; fail=1; }
+[ "$soname" = "$want" ] || { echo "FAIL: SONAME is '$soname', want $want (liboraclefn.so.<major> of $version)"; fail=1; }
 if readelf -d "$lib" | grep -E 'NEEDED.*lib(Foundation|FoundationNetworking|FoundationXML|_FoundationICU)\.so'; then
     echo "FAIL: liboraclefn.so links full Foundation"; fail=1
 fi
 
-[ $fail = 0 ] && echo "ABI check: $(wc -l < "$tmp/exports") symbols exported and declared, header in sync, SONAME set: OK"
+[ $fail = 0 ] && echo "ABI check: $(wc -l < "$tmp/exports") symbols exported and declared, header in sync, SONAME $soname: OK"
 exit $fail

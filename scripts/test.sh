@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: XCTest, the ABI check, the C smoke tests (also under
-# valgrind), and pytest (the Python package and the emulator conformance suite).
+# valgrind), pytest (the Python package and the emulator conformance suite),
+# Lithops 3.8.0's own tests through oraclefn.lithops (scripts/lithops-tests.sh),
+# and scripts/test-ship.sh (the wheel and the C SDK, with the Swift toolchain hidden).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -31,5 +33,8 @@ for suite in bindings/python/tests Tests/conformance Tests/cli; do
     .venv/bin/python -m pytest -q -p no:cacheprovider "$suite"
 done
 
-echo "== Lithops 3.8.0's own tests, through oraclefn.lithops (installs lithops into .venv for them)"
-scripts/lithops-tests.sh
+echo "== Lithops 3.8.0's own tests, through oraclefn.lithops"
+scripts/lithops-tests.sh -q 2>&1 | grep -v "^oraclefn DEBUG"
+
+echo "== ship"
+scripts/test-ship.sh

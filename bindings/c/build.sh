@@ -8,6 +8,10 @@ bin=$(cd ../.. && swift build -c "$config" --show-bin-path)
 mkdir -p build
 flags=(-std=c99 -Wall -Wextra -pedantic -Werror -g -I../../include)
 link=(-L"$bin" -loraclefn -Wl,-rpath,"$bin")
+# The library's SONAME is liboraclefn.so.<major>, the name the programs look for at run time: link it to the
+# build's liboraclefn.so, as scripts/install.sh does in an installed SDK.
+soname=$(readelf -d "$bin/liboraclefn.so" | sed -nE 's/.*SONAME.*\[(.*)\]/\1/p')
+[ "$soname" = liboraclefn.so ] || ln -sf liboraclefn.so "$bin/$soname"
 gcc "${flags[@]}" tests/smoke.c "${link[@]}" -ljansson -lpthread -o build/smoke
 gcc "${flags[@]}" tests/storage_smoke.c "${link[@]}" -ljansson -lpthread -o build/storage_smoke
 gcc "${flags[@]}" tests/engine_smoke.c "${link[@]}" -lpthread -o build/engine_smoke

@@ -74,7 +74,8 @@ public struct ImageCatalog: Sendable, Equatable {
         return "python3"
     }
 
-    /// The `oraclefn-fdk` executable: `ORACLEFN_FDK_HANDLER`, else next to the running executable.
+    /// The `oraclefn-fdk` executable: `ORACLEFN_FDK_HANDLER`, else next to the running executable (a build
+    /// folder, the Python package), else in `../libexec/oraclefn/` from it (the C SDK's `scripts/install.sh`).
     public static func locateNativeHandler(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String? {
@@ -82,8 +83,12 @@ public struct ImageCatalog: Sendable, Equatable {
         guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
             return nil
         }
-        let candidate = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("oraclefn-fdk").path
-        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+        let folder = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        let candidates = [
+            folder.appendingPathComponent("oraclefn-fdk").path,
+            folder.deletingLastPathComponent().appendingPathComponent("libexec/oraclefn/oraclefn-fdk").path,
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }
 
