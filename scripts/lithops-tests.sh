@@ -2,7 +2,8 @@
 # Runs Lithops 3.8.0's own test suite on oraclefn: `import lithops` resolves to oraclefn through
 # oraclefn.lithops.install() (the pytest plugin Tests/lithops/lithops_emulator.py calls it), and the tests run
 # against `oraclefn-cli emulator`, which the plugin starts for the session unless `--config FILE` names another
-# target. Lithops itself is installed into the venv for its test files only (they ship in its wheel).
+# target. Lithops itself is installed into the venv for its test files only (they ship in its wheel). Offline,
+# the plugin serves generated stand-ins for the data set test_map_reduce.py downloads (see the plugin).
 #
 #   scripts/lithops-tests.sh                 # the 69 tests of issue 13, minus Tests/lithops/deselected.txt
 #   scripts/lithops-tests.sh -x -k map       # extra arguments go to pytest

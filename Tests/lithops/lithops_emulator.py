@@ -16,16 +16,17 @@ their results with the words of what was uploaded, so any text does. LITHOPS_TES
 real download, =offline the stand-ins.
 """
 import atexit
+import email.message
+import io
 import os
 import pathlib
-import sys
-
-import io
 import random
 import socket
-import email.message
+import sys
 import urllib.request
 import urllib.response
+
+import yaml  # Lithops' own dependency
 
 import oraclefn.lithops
 
@@ -52,8 +53,9 @@ def pytest_configure(config):
         # stopped at exit, after the executors' own exit hooks (registered later, so run first) have cleaned up
         atexit.register(_stop)
         path = pathlib.Path(emulator.state_directory) / "lithops_tests_config.yaml"
-        text = pathlib.Path(emulator.config_file).read_text()
-        path.write_text(text.rstrip("\n") + f"\n  storage_bucket: {BUCKET}\n")
+        sections = yaml.safe_load(pathlib.Path(emulator.config_file).read_text())
+        sections.setdefault("oracle_oss", {})["storage_bucket"] = BUCKET
+        path.write_text(yaml.safe_dump(sections))
         config.option.config = str(path)
     _make_bucket(config.option.config)
 
@@ -131,6 +133,7 @@ def _make_bucket(config_file):
 
 def pytest_report_header(config):
     dataset = "generated stand-ins (offline)" if _dataset_offline() else "downloaded"
-    return [f"test_map_reduce data set: {dataset}",f"lithops: oraclefn {oraclefn.__version__} through oraclefn.lithops.install(); "
+    return [f"test_map_reduce data set: {dataset}",
+            f"lithops: oraclefn {oraclefn.__version__} through oraclefn.lithops.install(); "
             f"config {getattr(config.option, 'config', None)}",
             f"oraclefn package: {os.path.dirname(oraclefn.__file__)}"]

@@ -26,7 +26,7 @@ from .binding import bind_items, chained_futures, is_object_processing_function,
 from .config import Config, load_config, locate_config, parse_config
 from .engine import Engine
 from .futures import ALL_COMPLETED, ANY_COMPLETED, ALWAYS, THREADPOOL_SIZE, DeferredRun, FuturesList, JobInfo, \
-    JobRun, ResponseFuture, done_enough
+    JobRun, ResponseFuture
 from .storage import Storage
 from .worker import calls
 
@@ -103,6 +103,7 @@ class FunctionExecutor:
         self._stored_functions = set()
         self._local_uploads = {}
         self._cleaned = set()
+        self._cloudobjects_cleaned = set()
         #: whether the bucket may hold objects of this executor's that clean() has not deleted
         self._dirty = False
         self._last_call = None
@@ -297,7 +298,10 @@ class FunctionExecutor:
         oraclefn.partitioner into one item per chunk of the objects they name: (items, how many each object
         became)."""
         from . import partitioner
+        from .worker import objects
 
+        if data and all(isinstance(item, dict) and objects.is_partition(item.get("obj")) for item in data):
+            return data, None  # partitioned already (by partitioner.create_partitions): one call each
         data = self._upload_local_files(data)
         return partitioner.create_partitions(self._storage, func, data, obj_chunk_size, obj_chunk_number,
                                              obj_newline)
@@ -536,35 +540,40 @@ class FunctionExecutor:
     def clean(self, fs=None, cs=None, clean_cloudobjects=True, clean_fn=False, force=False, on_exit=False):
         """Deletes the objects (inputs, statuses, outputs, stored functions) of this executor's finished jobs
         among `fs` (default: all) from the bucket; jobs still running are left alone unless `force` (which stops
-        them first). `cs`: cloudobjects to delete (with no `fs`, only those). `clean_fn`: the stored functions
-        too. `on_exit`: as at exit, every job (quietly). `clean_cloudobjects` is accepted for Lithops' sake: the
-        cloudobjects a job made are deleted by naming them in `cs`."""
+        them first). `clean_cloudobjects`: also the cloudobjects their calls stored (storage.put_cloudobject).
+        `cs`: cloudobjects to delete (with no `fs`, only those). `clean_fn`: the stored functions too. `on_exit`:
+        as at exit, every job (quietly)."""
         if cs:
             self._delete_cloudobjects(cs)
             if not fs:
                 return
-        if not self._dirty:
-            return
         futures = list(self._futures_of(fs))
         runs = {}
         for future in futures:
             run = future._run
             if run.id is not None and getattr(run, "origin", {}).get("jobs_prefix") == self._jobs_prefix:
                 runs.setdefault(run.id, (run, future.job_key))
+        if self._dirty:
+            self._clean_jobs(futures, runs, fs is None, clean_fn, force, on_exit)
+        if clean_cloudobjects:
+            self._delete_job_cloudobjects({run_id for run_id, (run, _) in runs.items() if run.wait(0)})
+
+    def _clean_jobs(self, futures, runs, all_futures, clean_fn, force, on_exit):
         if force:
             for run, _ in runs.values():
                 if not run.wait(0):
                     with contextlib.suppress(errors.OracleFnError):
+                        # a job still storing its inputs would write them after the delete
+                        getattr(run, "wait_prepared", lambda timeout: True)(FORCE_CLEAN_SECONDS)
                         run.cancel()
-                        run.wait(FORCE_CLEAN_SECONDS)  # a job still being prepared would write after the delete
+                        run.wait(FORCE_CLEAN_SECONDS)
         finished = {run_id for run_id, (run, _) in runs.items() if force or on_exit or run.wait(0)} - self._cleaned
-        everything_ended = fs is None and all(f.done for f in futures)
+        everything_ended = all_futures and all(f.done for f in futures)
         if (everything_ended or on_exit) and (finished or self._stored_functions or clean_fn):
             self._delete_prefix(self._jobs_prefix)
             with self._lock:
                 self._stored_functions.clear()
                 self._local_uploads.clear()
-                self._dirty = any(not f.done for f in futures)
         else:
             for run_id in finished:
                 self._delete_prefix(f"{self._jobs_prefix}{run_id}/")
@@ -575,6 +584,11 @@ class FunctionExecutor:
                     self._stored_functions.clear()
         self._cleaned |= finished
         self.cleaned_jobs |= {runs[run_id][1] for run_id in finished}
+        with self._lock:
+            own = {f._run.id for f in self.futures
+                   if f._run.id is None or getattr(f._run, "origin", {}).get("jobs_prefix") == self._jobs_prefix}
+            if own <= self._cleaned and not self._stored_functions and not self._local_uploads:
+                self._dirty = False
 
     def _delete_cloudobjects(self, cloudobjects):
         delete = getattr(self._storage, "delete_cloudobjects", None)
@@ -586,6 +600,15 @@ class FunctionExecutor:
             by_bucket.setdefault(cloudobject.bucket, []).append(cloudobject.key)
         for bucket, keys in by_bucket.items():
             self._storage.delete_objects(bucket, keys)
+
+    def _delete_job_cloudobjects(self, run_ids):
+        """The cloudobjects the calls of these jobs stored with storage.put_cloudobject() (named after the call:
+        <TEMP_PREFIX>/<job id>-<call id>/...), as Lithops' clean_cloudobjects deletes them."""
+        from .storage import TEMP_PREFIX
+
+        for run_id in sorted(run_ids - self._cloudobjects_cleaned):
+            self._delete_prefix(f"{TEMP_PREFIX}/{run_id}-")
+            self._cloudobjects_cleaned.add(run_id)
 
     def _delete_prefix(self, prefix):
         self._storage.delete_objects(self.bucket, self._storage.list_keys(self.bucket, prefix))

@@ -180,10 +180,15 @@ class JobRun:
                     return None  # a job that failed as a whole has no details of its calls
             return self._details[index]
 
-    def wait_prepared(self):
-        """Waits until the job has stored its manifest (or ended), so that another process can attach to it."""
+    def wait_prepared(self, timeout=None):
+        """Waits until the job has stored its inputs and manifest and sent its first invocation (or ended), so that
+        another process can attach to it; False when `timeout` seconds passed first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         while not self.job.wait(0) and not self.job.stats.get("invocations"):
+            if deadline is not None and time.monotonic() > deadline:
+                return False
             self.job.wait(CALL_POLL_SECONDS)
+        return True
 
 
 class EndedRun:
@@ -907,8 +912,9 @@ def wait(fs, throw_except=True, return_when=ALL_COMPLETED, download_results=Fals
                 raise errors.TimeoutError(
                     f"{len(futures) - done} of {len(futures)} calls have not ended after {timeout} s; wait "
                     "longer, or pass timeout=None")
-            pending = next(f for f in futures if not (id(f._run) in finished or f.done))
-            pending.wait(slice_seconds if remaining is None else min(slice_seconds, remaining))
+            pending = next((f for f in futures if not (id(f._run) in finished or f.done)), None)
+            if pending is not None:  # else the last calls ended meanwhile: count again
+                pending.wait(slice_seconds if remaining is None else min(slice_seconds, remaining))
     finally:
         bar.close()
     done_futures = [f for f in futures if f.done]

@@ -260,6 +260,22 @@ def test_pickling_a_function_of_this_module_embeds_its_code():
     assert pickle.loads(by_value)(1, 2) == 3
 
 
+def test_include_and_exclude_modules_choose_what_travels_by_value():
+    """Lithops' include_modules (None: nothing; a list: those) and exclude_modules."""
+    def registered():
+        return set(cloudpickle.list_registry_pickle_by_value())
+
+    with executor._pickled_by_value(add):
+        assert __name__ in registered() and "oraclefn._shipped" in registered()
+    with executor._pickled_by_value(add, include_modules=None):
+        assert __name__ not in registered()
+    with executor._pickled_by_value(add, exclude_modules=[__name__]):
+        assert __name__ not in registered()
+    with executor._pickled_by_value(len, include_modules=[__name__]):
+        assert __name__ in registered()
+    assert __name__ not in registered()
+
+
 def test_config_arguments_are_checked():
     with pytest.raises(TypeError, match="pass a file path as config_file="):
         executor._resolve_config("lithops.yaml", None, {})

@@ -22,6 +22,15 @@ LOCK = threading.Lock()
 
 
 @pytest.fixture(scope="module")
+def emulator():
+    """An emulator of this module's own: its jobs deploy the Python runtime, which changes what `hello` answers on
+    the session's shared one."""
+    from emulator_process import running_emulator
+    with running_emulator() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
 def fexec(emulator):
     with oraclefn.FunctionExecutor(config_file=emulator.config_file) as executor:
         yield executor
@@ -68,6 +77,11 @@ def echo_env(name):
 
 def memory(_):
     return os.environ.get("FN_MEMORY")
+
+
+def where_oraclefn_is(_):
+    import oraclefn
+    return oraclefn.__file__
 
 
 # -- futures that travel (issue 13: "passing futures as inputs gives 'ctypes objects containing pointers cannot be
@@ -128,6 +142,12 @@ def test_module_level_wait_and_get_result_take_futures_of_several_executors(emul
         done, not_done = oraclefn.wait(mine + theirs)
         assert len(done) == 2 and not not_done
         assert oraclefn.get_result(mine + theirs) == [2, 4]
+
+
+def test_the_worker_on_an_emulator_imports_the_client_s_oraclefn(fexec):
+    """Issue 13: a Python that finds oraclefn through PYTHONPATH runs its jobs with that oraclefn (the emulator's
+    oraclefn/python image runs this interpreter, which would otherwise import an installed one, or none)."""
+    assert fexec.get_result(fexec.map(where_oraclefn_is, [0])) == [oraclefn.__file__]
 
 
 # -- clear errors (issue 13: "a function that cannot be pickled, an argument that cannot ... each gets a clear error
@@ -271,6 +291,22 @@ def test_clean_force_and_job_summary(emulator):
     executor.clean(force=True)
     assert len(executor.cleaned_jobs) >= 1
     assert executor.storage.list_keys(executor.bucket, f"oraclefn.jobs/{executor.executor_id}/") == []
+
+
+def keeps(text, storage):
+    return storage.put_cloudobject(text.encode())
+
+
+def test_clean_deletes_the_cloudobjects_the_calls_stored(emulator):
+    with oraclefn.FunctionExecutor(config_file=emulator.config_file) as executor:
+        made = executor.get_result(executor.map(keeps, ["a", "b"]))
+        assert [executor.storage.get_cloudobject(co) for co in made] == [b"a", b"b"]
+        executor.clean(clean_cloudobjects=False)
+        assert executor.storage.get_cloudobject(made[0]) == b"a"
+        executor.clean()
+        for cloudobject in made:
+            with pytest.raises(oraclefn.StorageNoSuchKeyError):
+                executor.storage.get_cloudobject(cloudobject)
 
 
 def test_retrying_function_executor_sends_a_failed_call_again(emulator, tmp_path):
