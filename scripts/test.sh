@@ -34,7 +34,7 @@ for suite in bindings/python/tests Tests/conformance Tests/cli; do
 done
 
 echo "== Lithops 3.8.0's own tests, through oraclefn.lithops"
-scripts/lithops-tests.sh -q 2>&1 | grep -v "^oraclefn DEBUG"
+scripts/lithops-tests.sh 2>&1 | grep -v "^oraclefn DEBUG"
 
 echo "== ship"
 scripts/test-ship.sh
