@@ -122,7 +122,8 @@ extension StorageCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "ls", abstract: "List the objects of a bucket (under a prefix), or the buckets of the compartment.")
+            commandName: "ls", abstract: "List the objects of a bucket (under a prefix), or the buckets of the compartment.",
+            aliases: ["list"])  // Lithops' spelling
 
         @Argument(help: "The bucket (default: the buckets themselves are listed).")
         var bucket: String?
@@ -152,7 +153,8 @@ extension StorageCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "rm", abstract: "Delete objects by name, or every object under a prefix.")
+        static let configuration = CommandConfiguration(
+            commandName: "rm", abstract: "Delete objects by name, or every object under a prefix.", aliases: ["delete"])  // Lithops' spelling
 
         @Argument(help: "The bucket.")
         var bucket: String

@@ -34,6 +34,8 @@ def test_make_put_list_get_and_remove(cli, config, bucket, home):
     assert text.stdout.splitlines()[1].split()[::2] == [str(len(data)), "dir/data.bin"]
     buckets = cli("storage", "ls", "-c", config, "--json")
     assert bucket in buckets.json()
+    as_lithops = cli("storage", "list", bucket, "-c", config, "--json")  # Lithops' spelling of ls
+    assert as_lithops.code == 0 and as_lithops.json() == listed.json(), as_lithops
 
     target = home / "copy.bin"
     got = cli("storage", "get", bucket, "dir/data.bin", "-o", target, "-c", config)
@@ -45,7 +47,7 @@ def test_make_put_list_get_and_remove(cli, config, bucket, home):
     by_name = cli("storage", "get", bucket, "note.txt", "-c", config)
     assert by_name.code == 0 and (home / "note.txt").read_text() == "note"
 
-    removed = cli("storage", "rm", bucket, "note.txt", "-c", config, "--json")
+    removed = cli("storage", "delete", bucket, "note.txt", "-c", config, "--json")  # Lithops' spelling of rm
     assert removed.json() == {"bucket": bucket, "deleted": 1}
     by_prefix = cli("storage", "rm", bucket, "--prefix", "dir/", "-c", config)
     assert by_prefix.stdout == f"Deleted 1 objects from {bucket}\n"
