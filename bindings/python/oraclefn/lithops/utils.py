@@ -4,6 +4,7 @@ import uuid
 
 from ..binding import chained_futures as _chained_futures, format_data, is_object_processing_function, \
     iterdata_items as _as_iterdata_list, verify_args
+from .. import partitioner as _partitioner
 from ..futures import FuturesList, as_future_list as _as_future_list
 from ..worker import calls as _calls
 
@@ -54,25 +55,11 @@ def sizeof_fmt(num, suffix="B"):
     return "%.1f%s%s" % (num, "Yi", suffix)
 
 
-_URL_SCHEME_ALIASES = {"cos": "ibm_cos", "s3": "aws_s3", "oci": "oracle_oss"}
-
-
 def split_object_url(obj_url):
     """(storage backend, bucket, prefix, object name) of a data URL such as oracle_oss://bucket/prefix/name; a URL
-    ending in '/' names a folder (no object name)."""
-    if "://" in obj_url:
-        backend, path = obj_url.split("://", 1)
-    else:
-        backend, path = None, obj_url
-    backend = _URL_SCHEME_ALIASES.get(backend, backend)
-    bucket, full_key = path.split("/", 1) if "/" in path else (path, "")
-    if full_key.endswith("/"):
-        prefix, name = full_key[:-1], ""
-    elif "/" in full_key:
-        prefix, name = full_key.rsplit("/", 1)
-    else:
-        prefix, name = "", full_key
-    return backend, bucket, prefix, name
+    ending in '/' names a folder (no object name). The partitioner's reading, with Lithops' `oci` scheme too."""
+    backend, bucket, prefix, name = _partitioner.split_object_url(obj_url)
+    return ("oracle_oss" if backend == "oci" else backend), bucket, prefix, name
 
 
 def split_path(path):
