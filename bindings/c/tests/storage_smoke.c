@@ -241,6 +241,12 @@ static void test_namespace(ofn_storage *s) {
 static void test_bad_arguments(ofn_config *config, ofn_session *session) {
     ofn_storage *s = NULL;
     ofn_buf buf = OFN_BUF_INIT;
+    ofn_session *other = NULL;
+    check(ofn_session_new(NULL, config) == OFN_EINVALID, "session: out NULL");
+    check(ofn_session_new(&other, NULL) == OFN_EINVALID && other == NULL, "session: config NULL");
+    check(ofn_session_new(&other, (ofn_config *)(void *)session) == OFN_EINVALID && other == NULL
+              && strstr(last_message(), "another kind"), "session: a session is not a config: %s", last_message());
+    ofn_session_free(NULL);
     check(ofn_storage_new(NULL, session) == OFN_EINVALID, "out NULL");
     check(ofn_storage_new(&s, NULL) == OFN_EINVALID && s == NULL, "session NULL");
     check(ofn_storage_new(&s, (ofn_session *)(void *)config) == OFN_EINVALID && s == NULL && strstr(last_message(), "another kind"),
