@@ -8,7 +8,7 @@ extension ObjectStore {
     /// - Parameter baseURL: where the emulator is reached (`http://host:port`), for `fullPath`.
     func createPreauthenticatedRequest(
         namespace: String, bucket name: String, _ details: CreatePreauthenticatedRequestDetails, baseURL: String
-    ) throws(OCIError) -> PreauthenticatedRequestResource {
+    ) throws(OCIError) -> PreauthenticatedRequestSummary {
         _ = try self.existingBucket(namespace: namespace, name)
         guard let requestName = details.name, !requestName.isEmpty else { throw .missingParameter("name is mandatory: name the pre-authenticated request.") }
         let kinds = PreauthenticatedAccess.allCases.map(\.rawValue).joined(separator: ", ")
@@ -42,16 +42,12 @@ extension ObjectStore {
             id: UUID().uuidString.lowercased(), name: requestName, objectName: details.objectName,
             bucketListingAction: details.bucketListingAction, accessType: access, timeExpires: timeExpires, timeCreated: now,
             tokenDigest: Digest.sha256Hex(token))
-        var requests = self.buckets[name]?.preauthenticatedRequests ?? [:]
-        requests[record.id] = record
-        try self.persist { [requests] in try $0.save(preauthenticatedRequests: Array(requests.values), bucket: name) }
-        self.buckets[name]?.preauthenticatedRequests = requests
+        try self.setPreauthenticatedRequest(record, id: record.id, bucket: name)
         let accessUri = PreauthenticatedPath.accessUri(token: token, namespace: namespace, bucket: name, objectName: details.objectName, access: access)
-        let summary = record.summary
-        return PreauthenticatedRequestResource(
-            id: summary.id, name: summary.name, accessUri: accessUri, objectName: summary.objectName,
-            bucketListingAction: summary.bucketListingAction, accessType: summary.accessType, timeExpires: summary.timeExpires,
-            timeCreated: summary.timeCreated, fullPath: baseURL + accessUri)
+        var created = record.summary
+        created.accessUri = accessUri
+        created.fullPath = baseURL + accessUri
+        return created
     }
 
     /// Expired requests are listed too, as OCI lists them until it removes them.
@@ -68,10 +64,7 @@ extension ObjectStore {
 
     func deletePreauthenticatedRequest(namespace: String, bucket name: String, id: String) throws(OCIError) {
         _ = try self.existingRequest(namespace: namespace, bucket: name, id: id)
-        var requests = self.buckets[name]?.preauthenticatedRequests ?? [:]
-        requests[id] = nil
-        try self.persist { [requests] in try $0.save(preauthenticatedRequests: Array(requests.values), bucket: name) }
-        self.buckets[name]?.preauthenticatedRequests = requests
+        try self.setPreauthenticatedRequest(nil, id: id, bucket: name)
     }
 
     /// The live request a PAR URL's token belongs to, if it allows this use; else the same 404 for unknown,
@@ -86,6 +79,14 @@ extension ObjectStore {
         let allowed = path.object.isEmpty ? (!write && record.listsObjects) : record.grants(object: path.object, write: write)
         guard allowed else { throw PreauthenticatedPath.notFound }
         return record
+    }
+
+    /// Adds, replaces or (with nil) removes one request, on disk first.
+    private func setPreauthenticatedRequest(_ record: PreauthenticatedRequestRecord?, id: String, bucket name: String) throws(OCIError) {
+        var requests = self.buckets[name]?.preauthenticatedRequests ?? [:]
+        requests[id] = record
+        try self.persist { [requests] in try $0.save(preauthenticatedRequests: Array(requests.values), bucket: name) }
+        self.buckets[name]?.preauthenticatedRequests = requests
     }
 
     private func existingRequest(namespace: String, bucket name: String, id: String) throws(OCIError) -> PreauthenticatedRequestRecord {

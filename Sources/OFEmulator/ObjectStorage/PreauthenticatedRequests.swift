@@ -38,9 +38,9 @@ struct PreauthenticatedRequestRecord: Codable, Sendable, Equatable {
 
     var summary: PreauthenticatedRequestSummary {
         PreauthenticatedRequestSummary(
-            id: self.id, name: self.name, objectName: self.objectName, bucketListingAction: self.bucketListingAction,
+            id: self.id, name: self.name, accessUri: nil, objectName: self.objectName, bucketListingAction: self.bucketListingAction,
             accessType: self.accessType.rawValue, timeExpires: Identifiers.timestamp(self.timeExpires),
-            timeCreated: Identifiers.timestamp(self.timeCreated))
+            timeCreated: Identifiers.timestamp(self.timeCreated), fullPath: nil)
     }
 
     var listsObjects: Bool { self.bucketListingAction == "ListObjects" }
@@ -55,28 +55,18 @@ struct PreauthenticatedRequestRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// GetPreauthenticatedRequest's and ListPreauthenticatedRequests' entries.
+/// A pre-authenticated request as the API shows it: GetPreauthenticatedRequest's and ListPreauthenticatedRequests'
+/// entries, and CreatePreauthenticatedRequest's answer, the only one with the URL that carries the token.
 struct PreauthenticatedRequestSummary: Codable, Sendable, Equatable {
     var id: String
     var name: String
+    var accessUri: String?
     var objectName: String?
     var bucketListingAction: String?
     var accessType: String
     var timeExpires: String
     var timeCreated: String
-}
-
-/// CreatePreauthenticatedRequest's answer: the summary with the URL that carries the token.
-struct PreauthenticatedRequestResource: Codable, Sendable, Equatable {
-    var id: String
-    var name: String
-    var accessUri: String
-    var objectName: String?
-    var bucketListingAction: String?
-    var accessType: String
-    var timeExpires: String
-    var timeCreated: String
-    var fullPath: String
+    var fullPath: String?
 }
 
 /// The parts of a pre-authenticated URL, `/p/{token}/n/{namespace}/b/{bucket}/o/{object}`.
