@@ -25,16 +25,17 @@ final class ObjectStoreActionsTests: XCTestCase {
             namespace: ns, bucket: "b",
             CreatePreauthenticatedRequestDetails(name: "share", objectName: "dir/a b", accessType: "ObjectReadWrite", timeExpires: expires),
             baseURL: "http://127.0.0.1:1")
-        XCTAssertEqual(created.fullPath, "http://127.0.0.1:1" + created.accessUri)
-        XCTAssertTrue(created.accessUri.hasSuffix("/n/testns/b/b/o/dir/a%20b"), created.accessUri)
-        let path = try PreauthenticatedPath(path: created.accessUri)
+        let accessUri = try XCTUnwrap(created.accessUri)
+        XCTAssertEqual(created.fullPath, "http://127.0.0.1:1" + accessUri)
+        XCTAssertTrue(accessUri.hasSuffix("/n/testns/b/b/o/dir/a%20b"), accessUri)
+        let path = try PreauthenticatedPath(path: accessUri)
         XCTAssertEqual(path.object, "dir/a b")
 
         let grant = try await store.authorize(path, write: true)
         XCTAssertEqual(grant.id, created.id)
-        let otherObject = try PreauthenticatedPath(path: created.accessUri.replacingOccurrences(of: "a%20b", with: "c"))
+        let otherObject = try PreauthenticatedPath(path: accessUri.replacingOccurrences(of: "a%20b", with: "c"))
         await assertOCIError(try await store.authorize(otherObject, write: false), status: 404, code: "NotAuthorizedOrNotFound", mentions: "pre-authenticated")
-        await assertOCIError(try await store.authorize(try PreauthenticatedPath(path: created.accessUri.replacingOccurrences(of: "/n/testns/b/b/o/dir/a%20b", with: "/n/testns/b/b/o/")), write: false),
+        await assertOCIError(try await store.authorize(try PreauthenticatedPath(path: accessUri.replacingOccurrences(of: "/n/testns/b/b/o/dir/a%20b", with: "/n/testns/b/b/o/")), write: false),
                              status: 404, code: "NotAuthorizedOrNotFound", mentions: "expired")
 
         clock.advance(59)
@@ -70,7 +71,8 @@ final class ObjectStoreActionsTests: XCTestCase {
                 XCTAssertTrue(error.message.contains(mention), "\(error.message) does not mention \(mention)")
             }
         }
-        XCTAssertEqual(try await store.listPreauthenticatedRequests(namespace: ns, bucket: "b", objectNamePrefix: nil), [])
+        let listed = try await store.listPreauthenticatedRequests(namespace: ns, bucket: "b", objectNamePrefix: nil)
+        XCTAssertEqual(listed, [])
     }
 
     func testPreauthenticatedPathsOtherThanObjectURLsAreNotFound() {
@@ -94,7 +96,8 @@ final class ObjectStoreActionsTests: XCTestCase {
 
         let request = try await store.copyObject(namespace: ns, bucket: "b", CopyObjectDetails(
             sourceObjectName: "dst", destinationRegion: "anywhere", destinationNamespace: ns, destinationBucket: "b", destinationObjectName: "copy"))
-        XCTAssertEqual(try await store.workRequest(id: request.id), request)
+        let kept = try await store.workRequest(id: request.id)
+        XCTAssertEqual(kept, request)
         let copy = try await store.objectInfo(namespace: ns, bucket: "b", object: "copy")
         XCTAssertEqual([copy.metadata, copy.tier] as [AnyHashable], [["k": "v"], StorageTier.standard])  // the bucket's tier
         await assertOCIError(
@@ -103,7 +106,8 @@ final class ObjectStoreActionsTests: XCTestCase {
             status: 404, code: "NamespaceNotFound", mentions: "elsewhere")
 
         try await store.updateStorageTier(namespace: ns, bucket: "b", UpdateObjectStorageTierDetails(objectName: "copy", storageTier: "InfrequentAccess"))
-        XCTAssertEqual(try await store.objectInfo(namespace: ns, bucket: "b", object: "copy").tier, .infrequentAccess)
+        let moved = try await store.objectInfo(namespace: ns, bucket: "b", object: "copy")
+        XCTAssertEqual(moved.tier, .infrequentAccess)
         await assertOCIError(
             try await store.updateStorageTier(namespace: ns, bucket: "b", UpdateObjectStorageTierDetails(objectName: "copy", storageTier: "Archive")),
             status: 400, code: "InvalidParameter", mentions: "Archive")
@@ -123,7 +127,7 @@ final class ObjectStoreActionsTests: XCTestCase {
             _ = try await store.renameObject(namespace: ns, bucket: "b", RenameObjectDetails(sourceName: "o", newName: "renamed"))
             accessUri = try await store.createPreauthenticatedRequest(
                 namespace: ns, bucket: "b", CreatePreauthenticatedRequestDetails(name: "p", objectName: "renamed", accessType: "ObjectRead", timeExpires: expires),
-                baseURL: "").accessUri
+                baseURL: "").accessUri ?? ""
             let removed = try await store.createPreauthenticatedRequest(
                 namespace: ns, bucket: "b", CreatePreauthenticatedRequestDetails(name: "q", accessType: "AnyObjectRead", timeExpires: expires), baseURL: "")
             try await store.deletePreauthenticatedRequest(namespace: ns, bucket: "b", id: removed.id)
@@ -134,8 +138,10 @@ final class ObjectStoreActionsTests: XCTestCase {
         }
         let reopened = try ObjectStore(namespace: ns, tenancy: "ocid1.tenancy.oc1..t", disk: ObjectStateDirectory(stateDirectory: directory))
         _ = try await reopened.authorize(try PreauthenticatedPath(path: accessUri), write: false)
-        XCTAssertEqual(try await reopened.listPreauthenticatedRequests(namespace: ns, bucket: "b", objectNamePrefix: nil).map(\.name), ["p"])
-        XCTAssertEqual(try await reopened.objectInfo(namespace: ns, bucket: "b", object: "renamed").tier, .infrequentAccess)
+        let requestNames = try await reopened.listPreauthenticatedRequests(namespace: ns, bucket: "b", objectNamePrefix: nil).map(\.name)
+        XCTAssertEqual(requestNames, ["p"])
+        let renamed = try await reopened.objectInfo(namespace: ns, bucket: "b", object: "renamed")
+        XCTAssertEqual(renamed.tier, .infrequentAccess)
         await assertOCIError(try await reopened.objectInfo(namespace: ns, bucket: "b", object: "o"), status: 404, code: "ObjectNotFound", mentions: "o")
         let (policy, etag) = try await reopened.lifecyclePolicy(namespace: ns, bucket: "b")
         XCTAssertEqual(policy.items.map(\.name), ["r"])

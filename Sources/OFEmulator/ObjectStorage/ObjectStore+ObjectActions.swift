@@ -88,7 +88,8 @@ extension ObjectStore {
         guard let objectName = details.objectName, !objectName.isEmpty else { throw .missingParameter("objectName is mandatory: name the object to move.") }
         guard let text = details.storageTier else { throw .missingParameter("storageTier is mandatory: Standard or InfrequentAccess.") }
         let tier = try StorageTier.parse(text, field: "storageTier")
-        guard var (info, bytes) = objects[objectName] else { throw Self.objectNotFound(objectName, bucket: name) }
+        guard let (current, bytes) = objects[objectName] else { throw Self.objectNotFound(objectName, bucket: name) }
+        var info = current
         if let versionId = details.versionId, versionId != (info.versionId ?? info.etag) {
             throw Self.noSuchVersion(versionId, of: objectName)
         }

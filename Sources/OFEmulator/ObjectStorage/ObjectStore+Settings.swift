@@ -44,19 +44,19 @@ extension ObjectStore {
 
     func namespaceMetadata(namespace: String) throws(OCIError) -> NamespaceMetadata {
         try self.check(namespace: namespace)
-        return self.namespaceMetadata
+        return self.keptNamespaceMetadata
     }
 
     func updateNamespaceMetadata(namespace: String, _ details: UpdateNamespaceMetadataDetails) throws(OCIError) -> NamespaceMetadata {
         try self.check(namespace: namespace)
-        var metadata = self.namespaceMetadata
+        var metadata = self.keptNamespaceMetadata
         for (field, value) in [("defaultS3CompartmentId", details.defaultS3CompartmentId), ("defaultSwiftCompartmentId", details.defaultSwiftCompartmentId)] {
             if value?.isEmpty == true { throw .invalidParameter("\(field) must not be empty: give a compartment OCID, or leave it out.") }
         }
         metadata.defaultS3CompartmentId = details.defaultS3CompartmentId ?? metadata.defaultS3CompartmentId
         metadata.defaultSwiftCompartmentId = details.defaultSwiftCompartmentId ?? metadata.defaultSwiftCompartmentId
         try self.persist { try $0.save(namespaceMetadata: metadata) }
-        self.namespaceMetadata = metadata
+        self.keptNamespaceMetadata = metadata
         return metadata
     }
 

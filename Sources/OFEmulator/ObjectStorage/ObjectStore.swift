@@ -27,7 +27,7 @@ actor ObjectStore {
     let clock: @Sendable () -> Date
     let disk: ObjectStateDirectory?
     var buckets: [String: Bucket] = [:]
-    var namespaceMetadata: NamespaceMetadata
+    var keptNamespaceMetadata: NamespaceMetadata
     /// By id; CopyObject's, kept for GetWorkRequest.
     var workRequests: [String: ObjectWorkRequest] = [:]
 
@@ -37,7 +37,7 @@ actor ObjectStore {
         self.namespace = namespace
         self.clock = clock
         self.disk = disk
-        self.namespaceMetadata = try disk?.loadNamespaceMetadata()
+        self.keptNamespaceMetadata = try disk?.loadNamespaceMetadata()
             ?? NamespaceMetadata(namespace: namespace, defaultS3CompartmentId: tenancy, defaultSwiftCompartmentId: tenancy)
         for loaded in try disk?.load() ?? [] {
             var bucket = Bucket(resource: loaded.bucket, lifecyclePolicy: loaded.lifecyclePolicy)
