@@ -224,17 +224,24 @@ final class EmulatorHTTPTests: XCTestCase {
         XCTAssertEqual(stored.text, "hello")
     }
 
-    func testStateDirectoryKeepsObjectsAcrossARestart() async throws {
+    func testStateDirectoryKeepsObjectsAndPreauthenticatedRequestsAcrossARestart() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ofn-http-state-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let first = try await self.start { $0.stateDirectory = directory }
         try await self.createBucket(first, "kept")
-        _ = try await first.send(.put, "/n/oraclefn/b/kept/o/note", body: Array("still here".utf8))
+        _ = try await first.send(.put, "/n/oraclefn/b/kept/o/note", body: Array("still here".utf8), headers: ["storage-tier": "InfrequentAccess"])
+        let expires = Identifiers.timestamp(Date().addingTimeInterval(3600))
+        let created = try await first.json(.post, "/n/oraclefn/b/kept/p", ["name": "share", "objectName": "note", "accessType": "ObjectRead", "timeExpires": expires])
+        let accessUri = try XCTUnwrap((try created.json() as? [String: Any])?["accessUri"] as? String, created.text)
         for emulator in self.emulators { await emulator.stop() }
         self.emulators = []
         let second = try await self.start { $0.stateDirectory = directory }
         let read = try await second.send(.get, "/n/oraclefn/b/kept/o/note")
         XCTAssertEqual(read.text, "still here")
+        XCTAssertEqual(read.header("storage-tier"), "InfrequentAccess")
+        let shared = try await second.sendRaw(.get, accessUri, headers: [:], body: nil)
+        XCTAssertEqual(shared.status, 200, shared.text)
+        XCTAssertEqual(shared.text, "still here")
     }
 
     // MARK: Functions management
