@@ -97,6 +97,12 @@ enum StorageTier: String, Codable, Sendable, CaseIterable {
         }
         throw .invalidParameter("\(field) '\(text)' is not a storage tier; use Standard or InfrequentAccess.")
     }
+
+    /// `parse` for an optional field: nil when not given.
+    static func parse(given text: String?, field: String) throws(OCIError) -> StorageTier? {
+        guard let text else { return nil }
+        return try self.parse(text, field: field)
+    }
 }
 
 struct RenameObjectDetails: Codable, Sendable {

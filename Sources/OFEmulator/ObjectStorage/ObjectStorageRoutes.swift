@@ -266,7 +266,7 @@ struct ObjectStorageRoutes: Sendable {
             contentLanguage: request.headers[.contentLanguage], contentDisposition: request.headers[.contentDisposition],
             cacheControl: request.headers[.cacheControl],
             metadata: ObjectStore.userMetadata(Dictionary(metadata, uniquingKeysWith: { _, last in last })),
-            storageTier: try request.headers[named: "storage-tier"].map { (text) throws(OCIError) in try StorageTier.parse(text, field: "storage-tier") } ?? .standard
+            storageTier: try StorageTier.parse(given: request.headers[named: "storage-tier"], field: "storage-tier") ?? .standard
         )
     }
 

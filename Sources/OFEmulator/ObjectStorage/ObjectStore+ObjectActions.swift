@@ -52,7 +52,7 @@ extension ObjectStore {
         try Self.checkWrite(
             existing: destination.objects[destinationName]?.info, ifMatch: details.destinationObjectIfMatchETag,
             ifNoneMatch: details.destinationObjectIfNoneMatchETag)
-        let tier = try details.destinationObjectStorageTier.map { (text) throws(OCIError) in try StorageTier.parse(text, field: "destinationObjectStorageTier") }
+        let tier = try StorageTier.parse(given: details.destinationObjectStorageTier, field: "destinationObjectStorageTier")
         let now = self.clock()
         var copy = info
         copy.name = destinationName

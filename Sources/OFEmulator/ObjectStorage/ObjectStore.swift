@@ -182,7 +182,7 @@ actor ObjectStore {
         _ = try self.existingBucket(namespace: namespace, name)
         guard let objectName = details.object else { throw .missingParameter("object is mandatory: name the object the upload will create.") }
         try Self.validate(objectName: objectName)
-        let tier = try details.storageTier.map { (text) throws(OCIError) in try StorageTier.parse(text, field: "storageTier") } ?? .standard
+        let tier = try StorageTier.parse(given: details.storageTier, field: "storageTier") ?? .standard
         let resource = MultipartUploadResource(
             namespace: namespace, bucket: name, object: objectName, uploadId: UUID().uuidString.lowercased(),
             timeCreated: Identifiers.timestamp(self.clock()), storageTier: tier.rawValue
