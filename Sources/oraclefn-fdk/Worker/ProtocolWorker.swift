@@ -111,7 +111,8 @@ struct ProtocolWorker: Sendable {
             group.addTask {
                 try? await Task.sleep(for: .milliseconds(Int64(limit * 1000)))
                 guard !Task.isCancelled else { return nil }
-                return .failure(FunctionError(type: "TimeoutError", message: "the call ran past its execution timeout of \(limit) s and was stopped"))
+                let seconds = limit == limit.rounded() && limit < 1e15 ? String(Int64(limit)) : String(limit)
+                return .failure(FunctionError(type: "TimeoutError", message: "the call ran past its execution timeout of \(seconds) s and was stopped"))
             }
             for await case let result? in group {
                 group.cancelAll()

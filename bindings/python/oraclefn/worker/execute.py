@@ -105,7 +105,7 @@ def run(data, functions, read_object, clock=time.time, call_id=None, job_id=None
                 value = function(*args, **kwargs)
             outcome = None
         except _Stopped:
-            value, outcome = None, TimeoutError(f"the call ran past its execution timeout of {timeout} s and was stopped")
+            value, outcome = None, TimeoutError(f"the call ran past its execution timeout of {timeout:g} s and was stopped")
         except BaseException as raised:  # the user's SystemExit or KeyboardInterrupt ends the call, not the worker
             value, outcome = None, raised
     function_end = clock()
