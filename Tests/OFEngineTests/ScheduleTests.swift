@@ -193,7 +193,9 @@ final class ScheduleTests: XCTestCase {
     func testAttachedJobsWaitOneCallTimeoutForWhatWasAcceptedAndSendTheRestAtOnce() {
         var schedule = InvocationSchedule.attached(totalCalls: 6, chunksize: 2, limits: limits(callTimeout: 30), now: 100, acceptedInvocations: 2)
         XCTAssertEqual(schedule.takenPrefix, 2)
-        XCTAssertEqual(schedule.nextSend(now: 100)?.calls, [4, 5], "the invocation the dead process never had accepted goes out at once")
+        let fresh = schedule.nextSend(now: 100)
+        XCTAssertEqual(fresh?.calls, [4, 5], "the invocation the dead process never had accepted goes out at once")
+        XCTAssertEqual(fresh?.attempt, 2, "as a later attempt: the dead process may have sent it")
         XCTAssertNil(schedule.nextSend(now: 100))
         XCTAssertEqual(schedule.nextWakeUp, 130)
         schedule.callFinished(0)

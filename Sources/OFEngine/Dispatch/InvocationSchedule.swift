@@ -125,10 +125,12 @@ struct InvocationSchedule: Sendable {
         var schedule = InvocationSchedule(totalCalls: totalCalls, chunksize: chunksize, limits: limits)
         let accepted = min(max(0, acceptedInvocations), schedule.invocations.count)
         schedule.nextFresh = accepted
+        // the other process may have sent any of them: each send from here is a later attempt, so a worker
+        // skips a call an earlier invocation ran to its end
+        for number in schedule.invocations.indices { schedule.invocations[number].sends = 1 }
         for number in 0..<accepted {
             // sent by the other process at some time before: taken as sent now, which is the safe side
-            schedule.invocations[number].state = .running(attempt: 0, sentAt: now, deadline: now + limits.callTimeout)
-            schedule.invocations[number].sends = 1
+            schedule.invocations[number].state = .running(attempt: 1, sentAt: now, deadline: now + limits.callTimeout)
             schedule.deadlines.insert(number, due: now + limits.callTimeout)
             schedule.active += 1
             schedule.taken[number] = true
