@@ -131,8 +131,11 @@ extern ofn_status ofn_engine_new(ofn_engine **out, ofn_session *session) OFN_WAR
 /// function) over `count` inputs. `options_json` (NULL for the defaults) is
 /// a JSON object with any of: "mode" ("detached" or "sync"), "format"
 /// ("envelope", the job protocol, or "raw": each input is the body of its own
-/// sync call), "max_workers", "chunksize", "call_timeout" (seconds), "retries",
-/// "throttle_retries", "bucket", "jobs_prefix". `progress` (may be NULL) is
+/// sync call), "max_workers", "chunksize", "call_timeout" (seconds),
+/// "execution_timeout" (seconds a call may run before its worker stops it),
+/// "at_least_once" (true: a call may be sent again while an earlier
+/// invocation of it may still run), "retries", "throttle_retries", "bucket",
+/// "jobs_prefix". `progress` (may be NULL) is
 /// called with `user_data` as calls end. Returns at once; free the job with
 /// ofn_job_free().
 /// On OFN_OK *out is a new ofn_job, the caller's: free it with ofn_job_free(); on an error it is NULL.

@@ -477,8 +477,11 @@ SWIFT_EXTERN ofn_status ofn_job_stats_json(ofn_buf * _Nullable out_, void * _Nul
 /// function) over <code>count</code> inputs. <code>options_json</code> (NULL for the defaults) is
 /// a JSON object with any of: “mode” (“detached” or “sync”), “format”
 /// (“envelope”, the job protocol, or “raw”: each input is the body of its own
-/// sync call), “max_workers”, “chunksize”, “call_timeout” (seconds), “retries”,
-/// “throttle_retries”, “bucket”, “jobs_prefix”. <code>progress</code> (may be NULL) is
+/// sync call), “max_workers”, “chunksize”, “call_timeout” (seconds),
+/// “execution_timeout” (seconds a call may run before its worker stops it),
+/// “at_least_once” (true: a call may be sent again while an earlier
+/// invocation of it may still run), “retries”, “throttle_retries”, “bucket”,
+/// “jobs_prefix”. <code>progress</code> (may be NULL) is
 /// called with <code>user_data</code> as calls end. Returns at once; free the job with
 /// ofn_job_free().
 SWIFT_EXTERN ofn_status ofn_job_submit(void * _Nullable * _Nullable out_, void * _Nullable engine, char const * _Nullable function, ofn_bytes const * _Nullable inputs, ptrdiff_t count, char const * _Nullable optionsJSON, ofn_progress_fn _Nullable progress, void * _Nullable userData) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;

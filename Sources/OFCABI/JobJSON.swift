@@ -4,8 +4,8 @@ import OFEngine
 
 enum JobOptionsJSON {
     static let keys = [
-        "mode", "format", "max_workers", "chunksize", "call_timeout", "retries", "throttle_retries", "bucket",
-        "jobs_prefix",
+        "mode", "format", "max_workers", "chunksize", "call_timeout", "execution_timeout", "at_least_once", "retries",
+        "throttle_retries", "bucket", "jobs_prefix",
     ]
 
     static func parse(_ text: String?) throws -> MapOptions {
@@ -33,17 +33,11 @@ enum JobOptionsJSON {
             case "chunksize": options.chunksize = try positive(v, key)
             case "retries": options.retries = try count(v, key)
             case "throttle_retries": options.throttleRetries = try count(v, key)
-            case "call_timeout":
-                let seconds: Double
-                switch v {
-                case .int(let n): seconds = Double(n)
-                case .double(let d): seconds = d
-                default: throw CError.invalid("option \"call_timeout\" must be a number of seconds")
-                }
-                guard seconds > 0, seconds <= 86_400 else {
-                    throw CError.invalid("option \"call_timeout\" is \(seconds); give 0 < seconds <= 86400")
-                }
-                options.callTimeout = .milliseconds(Int64(seconds * 1000))
+            case "call_timeout": options.callTimeout = try seconds(v, key)
+            case "execution_timeout": options.executionTimeout = try seconds(v, key)
+            case "at_least_once":
+                guard case .bool(let b) = v else { throw CError.invalid("option \"at_least_once\" must be true or false") }
+                options.atLeastOnce = b
             case "bucket": options.bucket = try nonEmpty(v, key)
             case "jobs_prefix": options.jobsPrefix = try nonEmpty(v, key)
             default:
@@ -51,6 +45,19 @@ enum JobOptionsJSON {
             }
         }
         return options
+    }
+
+    private static func seconds(_ v: ConfigValue, _ key: String) throws -> Duration {
+        let seconds: Double
+        switch v {
+        case .int(let n): seconds = Double(n)
+        case .double(let d): seconds = d
+        default: throw CError.invalid("option \"\(key)\" must be a number of seconds")
+        }
+        guard seconds > 0, seconds <= 86_400 else {
+            throw CError.invalid("option \"\(key)\" is \(seconds); give 0 < seconds <= 86400")
+        }
+        return .milliseconds(Int64(seconds * 1000))
     }
 
     private static func count(_ v: ConfigValue, _ key: String) throws -> Int {

@@ -19,8 +19,17 @@ public struct MapOptions: Sendable, Equatable {
     /// Calls per invocation; default `oracle_f.worker_processes`.
     public var chunksize: Int?
     /// How long an invocation may take before it counts as lost: a sync answer, or a detached call's status
-    /// after it was accepted. Default `oracle_f.runtime_timeout` + 30 s.
+    /// after it was accepted. Default `executionTimeout` + 30 s when that is set, else `oracle_f.runtime_timeout`
+    /// + 30 s.
     public var callTimeout: Duration?
+    /// How long each call may run: the worker stops a call that runs longer and reports a `TimeoutError` as
+    /// its function error (Lithops' `timeout`). Nil: only the function's own timeout stops it.
+    public var executionTimeout: Duration?
+    /// At-least-once delivery: a call whose invocation may still be running (accepted, or sent without an
+    /// answer, less than the function's timeout ago) is sent again once `callTimeout` passes without its
+    /// result. Off by default: a call then runs at most once at a time, and one past its call timeout fails
+    /// as timed out unless the function can no longer be running it.
+    public var atLeastOnce = false
     /// Times a call is invoked again after its invocation failed (5xx other than 503, a lost connection, a
     /// worker that died or never reported). Default the larger of `lithops.retries` and 3.
     public var retries: Int?

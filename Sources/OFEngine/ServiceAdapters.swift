@@ -84,7 +84,9 @@ struct FunctionsAdapter: FunctionDirectory {
         guard let invokeEndpoint = found.invokeEndpoint, !invokeEndpoint.isEmpty else {
             throw EngineError(.service, "function \(found.displayName) (\(found.id)) has no invoke endpoint; deploy it again")
         }
-        return FunctionTarget(id: found.id, invokeEndpoint: invokeEndpoint)
+        return FunctionTarget(
+            id: found.id, invokeEndpoint: invokeEndpoint, timeoutSeconds: found.timeoutInSeconds,
+            detachedTimeoutSeconds: found.detachedModeTimeoutInSeconds)
     }
 
     private func named(_ name: String) async throws -> Function {

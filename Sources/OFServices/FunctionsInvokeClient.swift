@@ -96,7 +96,10 @@ public struct FunctionsInvokeClient: Sendable {
         try checkPayload(size: body.count)
         var headers: HTTPHeaders = ["fn-invoke-type": mode.rawValue, "content-type": contentType, "accept": "*/*"]
         if let requestId { headers.set("opc-request-id", requestId) }
-        return HTTPRequest(method: "POST", url: url, headers: headers, body: .bytes(body), readTimeout: readTimeout)
+        var request = HTTPRequest(method: "POST", url: url, headers: headers, body: .bytes(body), readTimeout: readTimeout)
+        // a function may run for a request whose answer was lost: whether to send it again is the caller's call
+        request.resendable = false
+        return request
     }
 
     /// Signs and starts one attempt of an invocation made by `request(...)`, without waiting: for callers that

@@ -220,8 +220,9 @@ final class Transfer: @unchecked Sendable {
         }
     }
 
+    /// libcurl rewinds the body only to send the request again on a fresh connection.
     fileprivate func seekUpload(to offset: Int) -> Bool {
-        guard offset >= 0, offset <= request.body.count else { return false }
+        guard request.resendable, offset >= 0, offset <= request.body.count else { return false }
         uploadOffset = offset
         return true
     }
@@ -270,6 +271,8 @@ final class Transfer: @unchecked Sendable {
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM,
             CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS:
             return make(.tls, "\(what): TLS failed (\(detail)); if the server uses a private or self-signed certificate, give its CA certificate as a PEM file (ca_file)", sent: false)
+        case CURLE_SEND_FAIL_REWIND where !request.resendable:
+            return make(.connectionLost, "\(what): the connection broke after the request was sent (\(detail)); it was not sent again, as the server may have acted on it", sent: true)
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM:
             return make(.connectionLost, "\(what): the connection broke (\(detail)); the request may be retried")
         default:

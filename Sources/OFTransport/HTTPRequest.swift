@@ -14,6 +14,10 @@ public struct HTTPRequest: Sendable {
     /// Connect timeout, read timeout and TLS for this request instead of the client's: one client serves
     /// services whose configuration sections may set them apart.
     public var transport: TransportConfiguration?
+    /// Whether libcurl may send the request again by itself when a reused connection dies before any answer
+    /// came. False for a request the server may have acted on that must not run twice (an invocation): the
+    /// transfer then fails as a lost connection and the caller decides.
+    public var resendable = true
 
     public init(
         method: String, url: String, headers: HTTPHeaders = [:], body: RequestBody = .empty,

@@ -82,14 +82,40 @@ final class EngineJobTests: XCTestCase {
         XCTAssertEqual(job.stats.retries, 1)
     }
 
-    func testDetachedCallWithoutStatusIsInvokedAgainAfterTheCallTimeout() async throws {
+    func testDetachedCallWithoutStatusIsNotInvokedAgainWhileItMayStillRun() async throws {
         let engine = try fixture.engine()
         let job = try engine.map(
             function: fixture.worker.id, inputs: [Array("!crash".utf8)], options: MapOptions(callTimeout: .seconds(1), retries: 1))
         let jobFinished = await job.finished(within: .seconds(60))
         XCTAssertTrue(jobFinished)
         guard case .failure(let reason)? = job.results?.first?.outcome else { return XCTFail("the call did not fail") }
+        XCTAssertTrue(reason.hasPrefix("timed out: no status came within 1 s") && reason.contains("not invoked again"), reason)
+        XCTAssertEqual(job.stats.invocations, 1, "the function's own timeout had not passed")
+    }
+
+    func testAtLeastOnceInvokesADetachedCallWithoutStatusAgainAfterTheCallTimeout() async throws {
+        let engine = try fixture.engine()
+        var options = MapOptions(callTimeout: .seconds(1), retries: 1)
+        options.atLeastOnce = true
+        let job = try engine.map(function: fixture.worker.id, inputs: [Array("!crash".utf8)], options: options)
+        let jobFinished = await job.finished(within: .seconds(60))
+        XCTAssertTrue(jobFinished)
+        guard case .failure(let reason)? = job.results?.first?.outcome else { return XCTFail("the call did not fail") }
         XCTAssertTrue(reason.contains("no status came within 1 s") && reason.contains("after 2 attempts"), reason)
+        XCTAssertEqual(job.stats.invocations, 2)
+    }
+
+    func testTheWorkerStopsACallPastItsExecutionTimeout() async throws {
+        let engine = try fixture.engine()
+        var options = MapOptions()
+        options.executionTimeout = .milliseconds(300)
+        let job = try engine.map(function: fixture.worker.id, inputs: [Array("!sleep 20000 late".utf8), Array("!sleep 1 soon".utf8)], options: options)
+        let jobFinished = await job.finished(within: .seconds(60))
+        XCTAssertTrue(jobFinished)
+        guard case .functionError(let error)? = job.results?.first?.outcome else { return XCTFail("the slow call was not stopped: \(String(describing: job.results?.first?.outcome))") }
+        XCTAssertEqual(error.type, "TimeoutError")
+        XCTAssertTrue(error.message.contains("execution timeout of 0.3 s"), error.message)
+        XCTAssertEqual(job.results?.last?.outcome, .value(Array("soon".utf8)))
         XCTAssertEqual(job.stats.invocations, 2)
     }
 

@@ -106,13 +106,21 @@ final class ProtocolTests: XCTestCase {
                      outputInlineLimit: 0, submitted: 0),
             Envelope(jobId: awkward, mode: .sync, calls: [EnvelopeCall(callId: "00000", input: .inline([7]))], storage: nil,
                      submitted: 1e-7),
+            Envelope(jobId: "j", mode: .detached, calls: [], storage: StorageLocation(endpoint: nil, namespace: "n", bucket: "b", prefix: "p/"),
+                     submitted: 5, attempt: 3, executionTimeout: 2.5),
         ]
         for envelope in envelopes {
             let text = envelope.jsonBytes
             XCTAssertEqual(try JSONDecoder().decode(Envelope.self, from: Data(text)), envelope, String(decoding: text, as: UTF8.self))
             let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text)) as? [String: Any])
             XCTAssertEqual(object["storage"] == nil, envelope.storage == nil, "no storage key without storage")
+            XCTAssertEqual(object["execution_timeout"] == nil, envelope.executionTimeout == nil, "no execution_timeout key without a limit")
         }
+        // an envelope of an engine before attempts and execution timeouts reads as a first send without a limit
+        let older = #"{"oraclefn":1,"job_id":"j","mode":"sync","calls":[],"output_inline_limit":0,"submitted":0}"#
+        let read = try JSONDecoder().decode(Envelope.self, from: Data(older.utf8))
+        XCTAssertEqual(read.attempt, 1)
+        XCTAssertNil(read.executionTimeout)
         let first = String(decoding: envelopes[0].jsonBytes, as: UTF8.self)
         XCTAssertTrue(first.hasPrefix("{\"oraclefn\":1,\"job_id\":\"0123456789abcdef\",\"mode\":\"detached\",\"calls\":[{\"call_id\":\"00000\",\"input\":{\"inline\":\"aGVsbG8=\"}}"), first)
         XCTAssertTrue(first.contains("\\u0001\\u001f"), "control characters are escaped: \(first)")
@@ -150,7 +158,9 @@ final class ProtocolTests: XCTestCase {
         guard case .throttled = InvokeVerdict(answer(503, "FunctionInvokeServiceUnavailable"), mode: .detached, format: .envelope) else {
             return XCTFail("503 is a throttle")
         }
-        XCTAssertEqual(InvokeVerdict(answer(500, "InternalServerError"), mode: .sync, format: .envelope), .failed(reason: "HTTP 500 InternalServerError: m"))
+        XCTAssertEqual(
+            InvokeVerdict(answer(500, "InternalServerError"), mode: .sync, format: .envelope), .notRun(reason: "HTTP 500 InternalServerError: m"),
+            "the invoke service failed before the function ran")
         XCTAssertEqual(
             InvokeVerdict(answer(502, "FunctionInvokeExecutionFailed"), mode: .sync, format: .envelope),
             .failed(reason: "HTTP 502 FunctionInvokeExecutionFailed: m"), "a worker that died is tried again")
@@ -166,7 +176,13 @@ final class ProtocolTests: XCTestCase {
         XCTAssertTrue(image.message.contains("fix its image"), image.message)
         XCTAssertTrue(key.message.contains("check the API key"), key.message)
         let lost = TransportError(kind: .connectionLost, description: "the connection broke", requestSent: true)
-        XCTAssertEqual(InvokeVerdict(.failure(lost), mode: .sync, format: .envelope), .failed(reason: "the invocation got no answer: the connection broke"))
+        XCTAssertEqual(
+            InvokeVerdict(.failure(lost), mode: .sync, format: .envelope), .unanswered(reason: "the invocation got no answer: the connection broke"),
+            "the function may run")
+        let refused = TransportError(kind: .connectFailed, description: "connection refused", requestSent: false)
+        XCTAssertEqual(
+            InvokeVerdict(.failure(refused), mode: .detached, format: .envelope), .failed(reason: "the invocation could not be sent: connection refused"),
+            "nothing reached the service: sent again like any failed attempt")
         XCTAssertEqual(InvokeVerdict(.failure(TransportError.cancelled), mode: .sync, format: .envelope), .cancelled)
     }
 

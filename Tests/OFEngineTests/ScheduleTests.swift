@@ -78,10 +78,11 @@ final class ScheduleTests: XCTestCase {
         let retried = drain(&schedule, now: 0.1)
         XCTAssertEqual(retried.map(\.invocation), [0, 1, 2, 3])
         XCTAssertEqual(retried.map(\.attempt), [2, 2, 2, 2])
-        // a refusal of an invocation sent after the decrease halves the window again
+        // a refusal of an invocation sent after the decrease would halve the window again, but the service was
+        // seen running 4 at once (the sync answers above): the window stays there
         XCTAssertTrue(schedule.end(0, attempt: 2, .throttled(reason: "HTTP 503", retryAfter: 2), now: 0.2, random: 0).isEmpty)
-        XCTAssertEqual(schedule.window.limit, 2)
-        XCTAssertEqual(schedule.window.lowest, 2)
+        XCTAssertEqual(schedule.window.limit, 4)
+        XCTAssertEqual(schedule.window.lowest, 4)
         // Retry-After is honoured over a shorter backoff
         for number in [1, 2, 3] {
             XCTAssertTrue(schedule.end(number, attempt: 2, .answered(unanswered: []), now: 0.3, random: 0).isEmpty)
@@ -92,13 +93,48 @@ final class ScheduleTests: XCTestCase {
 
     func testSuccessesGrowTheWindowBackToMaxWorkers() {
         var window = ConcurrencyWindow(maximum: 10)
-        window.refused(sentEpoch: 0)
+        window.refused(sentEpoch: 0, now: 0)
         XCTAssertEqual(window.limit, 5)
-        window.refused(sentEpoch: 0)
+        window.refused(sentEpoch: 0, now: 0)
         XCTAssertEqual(window.limit, 5, "a refusal from before the decrease does not count again")
-        for _ in 0..<200 { window.succeeded() }
+        for _ in 0..<200 { window.succeeded(running: 1, now: 1) }
         XCTAssertEqual(window.limit, 10)
         XCTAssertEqual(window.lowest, 5)
+    }
+
+    func testALoadLimitedServiceSettlesTheWindowAtItsLimit() {
+        // the service runs at most 12 at once and refuses the rest, as OCI does by memory
+        var window = ConcurrencyWindow(maximum: 300)
+        var now = 0.0
+        for _ in 0..<50 {
+            for running in 1...12 { window.succeeded(running: running, now: now) }
+            window.refused(sentEpoch: window.epoch, now: now)
+            now += 0.1
+        }
+        XCTAssertEqual(window.limit, 12, "halved from 300 down to what the service was seen running, and no lower")
+        XCTAssertEqual(window.lowest, 12)
+    }
+
+    func testRandomRefusalsDoNotShrinkTheWindowBelowWhatTheServiceRuns() {
+        // a tenth of the sends refused whatever runs: the service takes as many as the window sends
+        var window = ConcurrencyWindow(maximum: 200)
+        var now = 0.0
+        for round in 0..<1_000 {
+            window.succeeded(running: window.limit, now: now)
+            if round % 10 == 0 { window.refused(sentEpoch: window.epoch, now: now) }
+            now += 0.01
+        }
+        XCTAssertEqual(window.limit, 200)
+        XCTAssertEqual(window.lowest, 200)
+    }
+
+    func testWhatTheServiceRanLongAgoNoLongerHoldsTheWindowUp() {
+        var window = ConcurrencyWindow(maximum: 64)
+        window.succeeded(running: 64, now: 0)
+        window.refused(sentEpoch: 0, now: 1)
+        XCTAssertEqual(window.limit, 64, "64 ran at once a second ago")
+        window.refused(sentEpoch: 0, now: 2 * ConcurrencyWindow.memory + 1)
+        XCTAssertEqual(window.limit, 32, "two memory periods later only the refusal counts")
     }
 
     func testThrottledTooOftenFailsWithAReason() {
@@ -157,7 +193,9 @@ final class ScheduleTests: XCTestCase {
     func testAttachedJobsWaitOneCallTimeoutForWhatWasAcceptedAndSendTheRestAtOnce() {
         var schedule = InvocationSchedule.attached(totalCalls: 6, chunksize: 2, limits: limits(callTimeout: 30), now: 100, acceptedInvocations: 2)
         XCTAssertEqual(schedule.takenPrefix, 2)
-        XCTAssertEqual(schedule.nextSend(now: 100)?.calls, [4, 5], "the invocation the dead process never had accepted goes out at once")
+        let fresh = schedule.nextSend(now: 100)
+        XCTAssertEqual(fresh?.calls, [4, 5], "the invocation the dead process never had accepted goes out at once")
+        XCTAssertEqual(fresh?.attempt, 2, "as a later attempt: the dead process may have sent it")
         XCTAssertNil(schedule.nextSend(now: 100))
         XCTAssertEqual(schedule.nextWakeUp, 130)
         schedule.callFinished(0)
@@ -200,5 +238,82 @@ final class ScheduleTests: XCTestCase {
         var taken: [String] = []
         while let item = queue.popDue(now: 10) { taken.append(item) }
         XCTAssertEqual(taken, ["a", "b1", "b2", "c"])
+    }
+
+    // MARK: - At most once at a time
+
+    private func atMostOnce(callTimeout: Double, mayRunFor: Double?, resendWhileRunning: Bool = false) -> InvocationSchedule.Limits {
+        var limits = limits(callTimeout: callTimeout)
+        limits.mayRunFor = mayRunFor
+        limits.resendWhileRunning = resendWhileRunning
+        return limits
+    }
+
+    func testASendWithoutAnAnswerIsNotSentAgainWhileItMayRun() {
+        var schedule = InvocationSchedule(totalCalls: 1, chunksize: 1, limits: atMostOnce(callTimeout: 30, mayRunFor: 30))
+        guard let send = schedule.nextSend(now: 0) else { return XCTFail("nothing sent") }
+        XCTAssertTrue(schedule.end(send.invocation, attempt: 1, .unanswered(reason: "the invocation got no answer: connection lost"), now: 1, random: 0).isEmpty)
+        XCTAssertEqual(schedule.active, 1, "it may run: it keeps its place")
+        XCTAssertEqual(schedule.sending, 0)
+        XCTAssertNil(schedule.nextSend(now: 29))
+        XCTAssertTrue(schedule.expire(now: 29, random: 0).isEmpty)
+        XCTAssertEqual(schedule.nextWakeUp, 30)
+        // no status by the time it can no longer run: sent again, as a failed attempt
+        XCTAssertTrue(schedule.expire(now: 30, random: 0).isEmpty)
+        XCTAssertEqual(schedule.retried, 1)
+        XCTAssertEqual(schedule.nextSend(now: 100)?.attempt, 2)
+    }
+
+    func testAStatusThatComesAfterALostAnswerFinishesTheCall() {
+        var schedule = InvocationSchedule(totalCalls: 1, chunksize: 1, limits: atMostOnce(callTimeout: 30, mayRunFor: 30))
+        guard let send = schedule.nextSend(now: 0) else { return XCTFail("nothing sent") }
+        _ = schedule.end(send.invocation, attempt: 1, .unanswered(reason: "connection lost"), now: 1, random: 0)
+        schedule.callFinished(0)
+        XCTAssertTrue(schedule.isDrained)
+        XCTAssertTrue(schedule.expire(now: 100, random: 0).isEmpty)
+        XCTAssertEqual(schedule.sent, 1, "run once")
+    }
+
+    func testACallPastItsTimeoutThatMayStillRunFailsAsTimedOut() {
+        // the user's timeout is 10 s; the function may run for 330 s
+        var schedule = InvocationSchedule(totalCalls: 1, chunksize: 1, limits: atMostOnce(callTimeout: 10, mayRunFor: 330))
+        guard let send = schedule.nextSend(now: 0) else { return XCTFail("nothing sent") }
+        _ = schedule.end(send.invocation, attempt: 1, .accepted, now: 0.5, random: 0)
+        let failed = schedule.expire(now: 10.5, random: 0)
+        XCTAssertEqual(failed.map(\.call), [0])
+        XCTAssertTrue(failed[0].reason.hasPrefix("timed out: no status came within 10 s"), failed[0].reason)
+        XCTAssertTrue(failed[0].reason.contains("not invoked again"), failed[0].reason)
+        XCTAssertEqual(schedule.sent, 1)
+        XCTAssertTrue(schedule.isDrained)
+    }
+
+    func testAtLeastOnceSendsAgainAtOnce() {
+        var schedule = InvocationSchedule(
+            totalCalls: 1, chunksize: 1, limits: atMostOnce(callTimeout: 10, mayRunFor: 330, resendWhileRunning: true))
+        guard let send = schedule.nextSend(now: 0) else { return XCTFail("nothing sent") }
+        _ = schedule.end(send.invocation, attempt: 1, .accepted, now: 0, random: 0)
+        XCTAssertTrue(schedule.expire(now: 10, random: 0).isEmpty)
+        XCTAssertEqual(schedule.nextSend(now: 20)?.attempt, 2)
+        XCTAssertTrue(schedule.end(0, attempt: 2, .unanswered(reason: "connection lost"), now: 20, random: 0).isEmpty)
+        XCTAssertEqual(schedule.nextSend(now: 40)?.attempt, 3, "a send without an answer is a failed attempt")
+    }
+
+    func testTheServiceNotRunningAnInvocationSpendsNoRetryAndKeepsTheWindow() {
+        var schedule = InvocationSchedule(totalCalls: 1, chunksize: 1, limits: limits(maxWorkers: 8, retries: 0, throttleRetries: 5))
+        for attempt in 1...5 {
+            guard let send = schedule.nextSend(now: Double(attempt) * 10) else { return XCTFail("attempt \(attempt) not sent") }
+            XCTAssertTrue(schedule.end(send.invocation, attempt: attempt, .notRun(reason: "HTTP 500 InternalServerError"), now: Double(attempt) * 10, random: 0).isEmpty)
+        }
+        XCTAssertEqual(schedule.window.limit, 8)
+        guard let last = schedule.nextSend(now: 100) else { return XCTFail("not sent") }
+        let failed = schedule.end(last.invocation, attempt: 6, .notRun(reason: "HTTP 500 InternalServerError"), now: 100, random: 0)
+        XCTAssertTrue(failed.first?.reason.contains("did not run its invocation 6 times") ?? false, "\(failed)")
+    }
+
+    func testTheFunctionsTimeoutBoundsHowLongAnInvocationMayRun() {
+        let target = FunctionTarget(id: "ocid1.fnfunc.oc1..f", invokeEndpoint: "http://127.0.0.1:1", timeoutSeconds: 120, detachedTimeoutSeconds: 3600)
+        XCTAssertEqual(target.mayRunFor(.sync), 150)
+        XCTAssertEqual(target.mayRunFor(.detached), 3630)
+        XCTAssertNil(FunctionTarget(id: "f", invokeEndpoint: "http://127.0.0.1:1").mayRunFor(.sync))
     }
 }

@@ -1,17 +1,29 @@
 import OFServices
 import OFTransport
 
-/// The function a job invokes: its OCID and the endpoint its invocations go to.
+/// The function a job invokes: its OCID, the endpoint its invocations go to, and how long the service lets it run.
 public struct FunctionTarget: Sendable, Equatable {
     public let id: String
     public let invokeEndpoint: String
+    /// The function's `timeoutInSeconds` (sync calls) and `detachedModeTimeoutInSeconds`, when known.
+    public let timeoutSeconds: Int?
+    public let detachedTimeoutSeconds: Int?
     /// Made once, as every invocation uses it.
     let invokeURL: String
 
-    public init(id: String, invokeEndpoint: String) {
+    public init(id: String, invokeEndpoint: String, timeoutSeconds: Int? = nil, detachedTimeoutSeconds: Int? = nil) {
         self.id = id
         self.invokeEndpoint = invokeEndpoint
+        self.timeoutSeconds = timeoutSeconds
+        self.detachedTimeoutSeconds = detachedTimeoutSeconds
         invokeURL = FunctionsInvokeClient.invokeURL(invokeEndpoint: invokeEndpoint, functionId: id)
+    }
+
+    /// Seconds after its send that an invocation in `mode` may still run: the service stops the function at its
+    /// timeout; the margin covers starting it and seeing its status. Nil when the function's timeout is unknown.
+    func mayRunFor(_ mode: InvokeMode) -> Double? {
+        let timeout = mode == .detached ? detachedTimeoutSeconds ?? timeoutSeconds : timeoutSeconds
+        return timeout.map { Double($0) + MapOptions.callTimeoutMargin.secondsValue }
     }
 }
 
@@ -28,6 +40,8 @@ struct InvocationBuilder: Sendable {
     let storage: StorageLocation?
     /// A sync invocation may run this long before its request is abandoned.
     let callTimeout: Duration
+    /// Seconds a call may run before its worker stops it (`MapOptions.executionTimeout`).
+    var executionTimeout: Double? = nil
 
     /// Which of `calls` travel inline in an envelope, in order: an input travels inline when it is at most
     /// `inlineInputLimit` bytes and the envelope stays under `envelopeLimit`; the others are read from storage.
@@ -55,7 +69,7 @@ struct InvocationBuilder: Sendable {
             body = inputs[call]
             contentType = "application/octet-stream"
         case .envelope:
-            body = try envelopeBody(calls: calls, submitted: submitted)
+            body = try envelopeBody(calls: calls, attempt: attempt, submitted: submitted)
             contentType = "application/json"
         }
         do {
@@ -68,7 +82,7 @@ struct InvocationBuilder: Sendable {
         }
     }
 
-    private func envelopeBody(calls: [Int], submitted: Double) throws(EngineError) -> [UInt8] {
+    private func envelopeBody(calls: [Int], attempt: Int, submitted: Double) throws(EngineError) -> [UInt8] {
         let inline = Self.inlined(calls) { call in inputs.flatMap { $0.indices.contains(call) ? $0[call].count : nil } }
         var entries: [EnvelopeCall] = []
         entries.reserveCapacity(calls.count)
@@ -81,7 +95,10 @@ struct InvocationBuilder: Sendable {
                 throw EngineError(.configuration, "input \(call) is too large to travel inline and the job has no stored inputs; give the job a bucket (oracle_oss.storage_bucket or the bucket option)")
             }
         }
-        return Envelope(jobId: jobId, mode: mode, calls: entries, storage: storage, submitted: submitted).jsonBytes
+        return Envelope(
+            jobId: jobId, mode: mode, calls: entries, storage: storage, submitted: submitted, attempt: attempt,
+            executionTimeout: executionTimeout
+        ).jsonBytes
     }
 
     /// An opc-request-id naming the job, the invocation's first call and the attempt, for finding the

@@ -6,8 +6,11 @@ import OFTransport
 /// Calls are grouped into invocations of `chunksize` consecutive calls. An invocation holds one of the
 /// window's places from when it is sent until its calls are answered (sync) or their statuses are seen
 /// (detached), as a Lithops worker holds one of `max_workers`. A refusal (429, 503) sends it again after a
-/// jittered backoff and shrinks the window; a failed attempt sends its unfinished calls again until the retry
-/// budget is spent; every call leaves as finished (`callFinished`) or with a reason it failed.
+/// jittered backoff and may shrink the window; a failed attempt sends its unfinished calls again until the
+/// retry budget is spent; every call leaves as finished (`callFinished`) or with a reason it failed.
+///
+/// At most once at a time: a call is not sent again while an earlier invocation of it may still run (it was
+/// accepted, or sent without an answer, less than `mayRunFor` ago), unless `resendWhileRunning` asks for it.
 struct InvocationSchedule: Sendable {
     struct Limits: Sendable, Equatable {
         var maxWorkers: Int
@@ -15,6 +18,11 @@ struct InvocationSchedule: Sendable {
         var throttleRetries: Int
         /// Seconds an invocation may run: a sync answer, or a detached call's status after it was accepted.
         var callTimeout: Double
+        /// Seconds after its send that an invocation may still run on the service: the function's own timeout
+        /// and a margin. Nil when unknown: taken to be `callTimeout`.
+        var mayRunFor: Double?
+        /// Send calls again while an earlier invocation of them may still run (at-least-once delivery).
+        var resendWhileRunning = false
         /// Invoke requests waiting for their answer at once, at most: a detached job with a large window sends at
         /// the pace its answers come back instead of opening a connection per invocation.
         var maxRequestsInFlight = Int.max
@@ -24,10 +32,11 @@ struct InvocationSchedule: Sendable {
 
     enum State: Sendable, Equatable {
         case waiting
-        /// Sent as its `attempt`-th send, in the window's `epoch`; a sync invocation stays here until answered.
-        case sending(attempt: Int, epoch: Int)
-        /// Accepted (detached) and expected to report by `deadline`.
-        case running(attempt: Int, deadline: Double)
+        /// Sent as its `attempt`-th send at `sentAt`, in the window's `epoch`; a sync invocation stays here until
+        /// answered.
+        case sending(attempt: Int, epoch: Int, sentAt: Double)
+        /// Accepted (detached), or sent without an answer, and expected to report by `deadline`.
+        case running(attempt: Int, sentAt: Double, deadline: Double)
         case ended
     }
 
@@ -38,6 +47,8 @@ struct InvocationSchedule: Sendable {
         var sends = 0
         var failedAttempts = 0
         var throttles = 0
+        /// Why its last send got no answer, while it waits for a status that may still come.
+        var lastFailure: String?
     }
 
     /// How an attempt ended, as the driver read the answer.
@@ -48,7 +59,12 @@ struct InvocationSchedule: Sendable {
         case answered(unanswered: [Int])
         /// 429 or 503.
         case throttled(reason: String, retryAfter: Double?)
-        /// Worth another attempt: a lost connection, a 5xx, a worker that died.
+        /// The service answered that it did not run the invocation (500): sent again like a refusal, without
+        /// shrinking the window.
+        case notRun(reason: String)
+        /// Sent, and no answer came (a lost connection, a request past its timeout): it may run.
+        case unanswered(reason: String)
+        /// Worth another attempt: a worker that died, a 5xx after the function ran.
         case failed(reason: String)
         /// Final for these calls: another attempt would end the same way.
         case rejected(reason: String)
@@ -109,9 +125,12 @@ struct InvocationSchedule: Sendable {
         var schedule = InvocationSchedule(totalCalls: totalCalls, chunksize: chunksize, limits: limits)
         let accepted = min(max(0, acceptedInvocations), schedule.invocations.count)
         schedule.nextFresh = accepted
+        // the other process may have sent any of them: each send from here is a later attempt, so a worker
+        // skips a call an earlier invocation ran to its end
+        for number in schedule.invocations.indices { schedule.invocations[number].sends = 1 }
         for number in 0..<accepted {
-            schedule.invocations[number].state = .running(attempt: 0, deadline: now + limits.callTimeout)
-            schedule.invocations[number].sends = 1
+            // sent by the other process at some time before: taken as sent now, which is the safe side
+            schedule.invocations[number].state = .running(attempt: 1, sentAt: now, deadline: now + limits.callTimeout)
             schedule.deadlines.insert(number, due: now + limits.callTimeout)
             schedule.active += 1
             schedule.taken[number] = true
@@ -125,7 +144,7 @@ struct InvocationSchedule: Sendable {
 
     /// Whether `attempt` is the current send of invocation `number`, still waiting for its answer.
     func isSending(_ number: Int, attempt: Int) -> Bool {
-        guard invocations.indices.contains(number), case .sending(attempt, _) = invocations[number].state else { return false }
+        guard invocations.indices.contains(number), case .sending(attempt, _, _) = invocations[number].state else { return false }
         return true
     }
 
@@ -133,20 +152,20 @@ struct InvocationSchedule: Sendable {
     mutating func nextSend(now: Double) -> Send? {
         guard hasRoom else { return nil }
         while let number = retryQueue.popDue(now: now) {
-            if invocations[number].state == .waiting, !invocations[number].calls.isEmpty { return send(number) }
+            if invocations[number].state == .waiting, !invocations[number].calls.isEmpty { return send(number, now: now) }
         }
         while nextFresh < invocations.count {
             let number = nextFresh
             nextFresh += 1
-            if invocations[number].state == .waiting, !invocations[number].calls.isEmpty { return send(number) }
+            if invocations[number].state == .waiting, !invocations[number].calls.isEmpty { return send(number, now: now) }
         }
         return nil
     }
 
-    private mutating func send(_ number: Int) -> Send {
+    private mutating func send(_ number: Int, now: Double) -> Send {
         invocations[number].sends += 1
         let attempt = invocations[number].sends
-        invocations[number].state = .sending(attempt: attempt, epoch: window.epoch)
+        invocations[number].state = .sending(attempt: attempt, epoch: window.epoch, sentAt: now)
         active += 1
         sending += 1
         sent += 1
@@ -156,18 +175,18 @@ struct InvocationSchedule: Sendable {
     /// Applies how attempt `attempt` of invocation `number` ended. An answer to an attempt that is no longer
     /// current (its calls finished meanwhile) changes nothing. Returns the calls that failed for good, with why.
     mutating func end(_ number: Int, attempt: Int, _ end: AttemptEnd, now: Double, random: Double) -> [(call: Int, reason: String)] {
-        guard invocations.indices.contains(number), case .sending(attempt, let epoch) = invocations[number].state else { return [] }
+        guard invocations.indices.contains(number), case .sending(attempt, let epoch, let sentAt) = invocations[number].state else { return [] }
         switch end {
         case .accepted:
-            window.succeeded()
+            // this one and those accepted before it that have not reported: what the service runs at once
+            window.succeeded(running: active - sending + 1, now: now)
             accepted += 1
             sending -= 1
             markTaken(number)
-            invocations[number].state = .running(attempt: attempt, deadline: now + limits.callTimeout)
-            deadlines.insert(number, due: now + limits.callTimeout)
+            run(number, attempt: attempt, sentAt: sentAt, deadline: now + limits.callTimeout)
             return []
         case .answered(let unanswered):
-            window.succeeded()
+            window.succeeded(running: active, now: now)
             accepted += 1
             markTaken(number)
             let missing = unanswered.filter { invocations[number].calls.contains($0) }
@@ -179,7 +198,7 @@ struct InvocationSchedule: Sendable {
             }
             return failedAttempt(number, reason: "the answer left these calls out", now: now, random: random)
         case .throttled(let reason, let retryAfter):
-            window.refused(sentEpoch: epoch)
+            window.refused(sentEpoch: epoch, now: now)
             release(number)
             throttled += 1
             invocations[number].throttles += 1
@@ -189,6 +208,26 @@ struct InvocationSchedule: Sendable {
             }
             let backoff = limits.throttleBackoff.delay(afterAttempt: throttles, random: random).secondsValue
             requeue(number, due: now + max(backoff, retryAfter ?? 0))
+            return []
+        case .notRun(let reason):
+            release(number)
+            invocations[number].throttles += 1
+            let refusals = invocations[number].throttles
+            guard refusals <= limits.throttleRetries else {
+                return giveUp(number, reason: "the service did not run its invocation \(refusals) times (\(reason))")
+            }
+            retried += 1
+            requeue(number, due: now + limits.throttleBackoff.delay(afterAttempt: refusals, random: random).secondsValue)
+            return []
+        case .unanswered(let reason):
+            guard !limits.resendWhileRunning else {
+                release(number)
+                return failedAttempt(number, reason: reason, now: now, random: random)
+            }
+            // it may run and report: wait for its status as for an accepted one, keeping its place
+            sending -= 1
+            invocations[number].lastFailure = reason
+            run(number, attempt: attempt, sentAt: sentAt, deadline: max(now, sentAt + limits.callTimeout))
             return []
         case .failed(let reason):
             release(number)
@@ -212,16 +251,29 @@ struct InvocationSchedule: Sendable {
         }
     }
 
-    /// Running invocations past their deadline count as failed attempts. Returns the calls that failed for good.
+    /// Running invocations past their deadline: sent again when they can no longer run (or at-least-once
+    /// delivery allows it), else their calls fail as timed out. Returns the calls that failed for good.
     mutating func expire(now: Double, random: Double) -> [(call: Int, reason: String)] {
         var failed: [(call: Int, reason: String)] = []
         while let number = deadlines.popDue(now: now) {
-            guard case .running(_, let deadline) = invocations[number].state, deadline <= now else { continue }
+            guard case .running(_, let sentAt, let deadline) = invocations[number].state, deadline <= now else { continue }
             release(number)
-            let timeout = Int(limits.callTimeout.rounded())
-            failed += failedAttempt(number, reason: "no status came within \(timeout) s of the invocation being accepted", now: now, random: random)
+            let timeout = Self.seconds(limits.callTimeout)
+            let what = invocations[number].lastFailure.map { "\($0), and no result came within \(timeout)" }
+                ?? "no status came within \(timeout) of the invocation being accepted"
+            invocations[number].lastFailure = nil
+            if now < sentAt + (limits.mayRunFor ?? limits.callTimeout), !limits.resendWhileRunning {
+                let bound = Self.seconds(limits.mayRunFor ?? limits.callTimeout)
+                failed += giveUp(number, reason: "timed out: \(what); it was not invoked again, as it may still run for up to \(bound) after it was sent. Raise the timeout, or allow at-least-once delivery to send it again at once")
+            } else {
+                failed += failedAttempt(number, reason: what, now: now, random: random)
+            }
         }
         return failed
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value < 10 && value != value.rounded() ? "\(value) s" : "\(Int(value.rounded())) s"
     }
 
     /// Ends every invocation (cancellation, a job-wide error) and returns the calls that were unfinished.
@@ -277,6 +329,11 @@ struct InvocationSchedule: Sendable {
         retried += 1
         requeue(number, due: now + limits.failureBackoff.delay(afterAttempt: failures, random: random).secondsValue)
         return []
+    }
+
+    private mutating func run(_ number: Int, attempt: Int, sentAt: Double, deadline: Double) {
+        invocations[number].state = .running(attempt: attempt, sentAt: sentAt, deadline: deadline)
+        deadlines.insert(number, due: deadline)
     }
 
     private mutating func requeue(_ number: Int, due: Double) {

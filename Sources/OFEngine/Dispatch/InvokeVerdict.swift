@@ -11,6 +11,10 @@ enum InvokeVerdict: Sendable, Equatable {
     case functionFailed(FunctionError)
     /// 429 or 503: send again later, with fewer in flight.
     case throttled(reason: String, retryAfter: Double?)
+    /// 500: the service did not run it; worth sending again, like a refusal.
+    case notRun(reason: String)
+    /// Sent, without an answer: it may run.
+    case unanswered(reason: String)
     /// Worth another attempt.
     case failed(reason: String)
     /// Final for the invocation's calls.
@@ -26,8 +30,11 @@ enum InvokeVerdict: Sendable, Equatable {
         case .failure(let error as TransportError) where error.kind == .cancelled || error.kind == .shutdown:
             self = .cancelled
             return
+        case .failure(let error as TransportError) where !error.requestSent:
+            self = .failed(reason: "the invocation could not be sent: \(error.description)")
+            return
         case .failure(let error as TransportError):
-            self = .failed(reason: "the invocation got no answer: \(error.description)")
+            self = .unanswered(reason: "the invocation got no answer: \(error.description)")
             return
         case .failure(let error as EngineError):
             self = .rejected(reason: error.message)
@@ -67,6 +74,9 @@ enum InvokeVerdict: Sendable, Equatable {
                 httpStatus: response.status, code: error.code, opcRequestId: error.requestId))
         case 500...599 where Self.finalAnswers.contains(error.code ?? ""):
             self = .rejected(reason: error.summary)
+        case 500:
+            // the invoke service failed before the function: 502 and 504 are what a function that ran gives
+            self = .notRun(reason: error.summary)
         case 500...599:
             self = .failed(reason: error.summary)
         default:

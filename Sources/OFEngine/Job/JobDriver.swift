@@ -156,12 +156,14 @@ final class JobDriver: @unchecked Sendable {
     private func begin(_ job: PreparedJob) {
         prepared = job
         calls = CallTable(count: job.totalCalls)
+        var limits = spec.limits
+        if case .success(let builder) = job.builder { limits.mayRunFor = builder.target.mayRunFor(job.mode) }
         switch spec.start {
         case .new:
-            schedule = InvocationSchedule(totalCalls: job.totalCalls, chunksize: job.chunksize, limits: spec.limits)
+            schedule = InvocationSchedule(totalCalls: job.totalCalls, chunksize: job.chunksize, limits: limits)
         case .attach:
             schedule = .attached(
-                totalCalls: job.totalCalls, chunksize: job.chunksize, limits: spec.limits, now: services.clock.monotonic(),
+                totalCalls: job.totalCalls, chunksize: job.chunksize, limits: limits, now: services.clock.monotonic(),
                 acceptedInvocations: job.acceptedInvocations)
             mark.written = job.acceptedInvocations
         }
@@ -220,6 +222,10 @@ final class JobDriver: @unchecked Sendable {
             end = .answered(unanswered: [])
         case .throttled(let reason, let retryAfter):
             end = .throttled(reason: reason, retryAfter: retryAfter)
+        case .notRun(let reason):
+            end = .notRun(reason: reason)
+        case .unanswered(let reason):
+            end = .unanswered(reason: reason)
         case .failed(let reason):
             end = .failed(reason: reason)
         case .rejected(let reason):

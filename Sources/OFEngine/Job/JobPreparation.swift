@@ -68,7 +68,8 @@ enum JobPreparation {
         }
         let builder = InvocationBuilder(
             jobId: spec.jobId, mode: spec.mode, format: spec.format, target: target, inputs: inputs,
-            storedInputs: stored, storage: storage, callTimeout: .seconds(spec.limits.callTimeout))
+            storedInputs: stored, storage: storage, callTimeout: .seconds(spec.limits.callTimeout),
+            executionTimeout: spec.executionTimeout)
         return PreparedJob(totalCalls: inputs.count, chunksize: spec.chunksize, mode: spec.mode, storage: storage, builder: .success(builder))
     }
 
@@ -98,7 +99,8 @@ enum JobPreparation {
             let target = try await functions.target(for: manifest.functionId)
             builder = .success(InvocationBuilder(
                 jobId: spec.jobId, mode: manifest.mode, format: .envelope, target: target, inputs: nil,
-                storedInputs: manifest.inputs, storage: manifest.storage, callTimeout: .seconds(spec.limits.callTimeout)))
+                storedInputs: manifest.inputs, storage: manifest.storage, callTimeout: .seconds(spec.limits.callTimeout),
+                executionTimeout: spec.executionTimeout))
         } catch {
             builder = .failure(error)
         }

@@ -31,6 +31,8 @@ struct JobSpec: Sendable {
     let format: MapOptions.CallFormat
     let chunksize: Int
     let limits: InvocationSchedule.Limits
+    /// Seconds a call may run before its worker stops it; nil: the function's own timeout.
+    let executionTimeout: Double?
     /// The job's bucket, when it has one.
     let bucket: String?
     let layout: JobLayout

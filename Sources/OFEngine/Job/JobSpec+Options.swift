@@ -24,7 +24,11 @@ extension JobSpec {
         guard chunksize >= 1 else {
             throw EngineError(.invalidArgument, "chunksize is \(chunksize); give at least 1 call per invocation")
         }
-        let callTimeout = options.callTimeout ?? .seconds(configuration.functions.runtimeTimeout) + MapOptions.callTimeoutMargin
+        if let executionTimeout = options.executionTimeout, executionTimeout <= .zero {
+            throw EngineError(.invalidArgument, "executionTimeout is \(executionTimeout); give a positive duration")
+        }
+        let callTimeout = options.callTimeout
+            ?? (options.executionTimeout ?? .seconds(configuration.functions.runtimeTimeout)) + MapOptions.callTimeoutMargin
         guard callTimeout > .zero else {
             throw EngineError(.invalidArgument, "callTimeout is \(callTimeout); give a positive duration")
         }
@@ -53,9 +57,10 @@ extension JobSpec {
         // a sync request lasts as long as its function runs, so only the window bounds those
         let limits = InvocationSchedule.Limits(
             maxWorkers: maxWorkers, retries: retries, throttleRetries: options.throttleRetries, callTimeout: callTimeout.secondsValue,
-            maxRequestsInFlight: mode == .sync ? maxWorkers : MapOptions.detachedRequestsInFlight)
+            resendWhileRunning: options.atLeastOnce, maxRequestsInFlight: mode == .sync ? maxWorkers : MapOptions.detachedRequestsInFlight)
         return JobSpec(
-            jobId: jobId, function: function, mode: mode, format: format, chunksize: chunksize, limits: limits, bucket: bucket,
+            jobId: jobId, function: function, mode: mode, format: format, chunksize: chunksize, limits: limits,
+            executionTimeout: options.executionTimeout?.secondsValue, bucket: bucket,
             layout: JobLayout(jobsPrefix: options.jobsPrefix, jobId: jobId), storageEndpoint: configuration.storage.endpoint,
             start: start)
     }

@@ -42,6 +42,12 @@ extension Envelope {
         json.integer(outputInlineLimit)
         json.raw(",\"submitted\":")
         json.number(submitted)
+        json.raw(",\"attempt\":")
+        json.integer(attempt)
+        if let executionTimeout {
+            json.raw(",\"execution_timeout\":")
+            json.number(executionTimeout)
+        }
         json.raw("}")
         return json.bytes
     }

@@ -237,15 +237,22 @@ public struct Envelope: Sendable, Equatable, Codable {
     public var outputInlineLimit: Int
     /// The engine's clock when it sent the invocation, seconds since the epoch.
     public var submitted: Double
+    /// Which send of these calls this is, from 1. A worker given a later one skips a detached call whose status
+    /// exists: an earlier invocation ran it.
+    public var attempt: Int
+    /// Seconds each call may run before the worker stops it and reports a `TimeoutError`; nil: no limit but the
+    /// function's own timeout.
+    public var executionTimeout: Double?
 
     enum CodingKeys: String, CodingKey {
-        case oraclefn, mode, calls, storage, submitted
-        case jobId = "job_id", outputInlineLimit = "output_inline_limit"
+        case oraclefn, mode, calls, storage, submitted, attempt
+        case jobId = "job_id", outputInlineLimit = "output_inline_limit", executionTimeout = "execution_timeout"
     }
 
     public init(
         jobId: String, mode: InvokeMode, calls: [EnvelopeCall], storage: StorageLocation?,
-        outputInlineLimit: Int = JobProtocol.outputInlineLimit, submitted: Double
+        outputInlineLimit: Int = JobProtocol.outputInlineLimit, submitted: Double, attempt: Int = 1,
+        executionTimeout: Double? = nil
     ) {
         self.oraclefn = JobProtocol.version
         self.jobId = jobId
@@ -254,6 +261,22 @@ public struct Envelope: Sendable, Equatable, Codable {
         self.storage = storage
         self.outputInlineLimit = outputInlineLimit
         self.submitted = submitted
+        self.attempt = attempt
+        self.executionTimeout = executionTimeout
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        oraclefn = try container.decode(Int.self, forKey: .oraclefn)
+        jobId = try container.decode(String.self, forKey: .jobId)
+        mode = try container.decode(InvokeMode.self, forKey: .mode)
+        calls = try container.decode([EnvelopeCall].self, forKey: .calls)
+        storage = try container.decodeIfPresent(StorageLocation.self, forKey: .storage)
+        outputInlineLimit = try container.decode(Int.self, forKey: .outputInlineLimit)
+        submitted = try container.decode(Double.self, forKey: .submitted)
+        // envelopes of engines before these fields: a first send, without a limit
+        attempt = try container.decodeIfPresent(Int.self, forKey: .attempt) ?? 1
+        executionTimeout = try container.decodeIfPresent(Double.self, forKey: .executionTimeout)
     }
 }
 

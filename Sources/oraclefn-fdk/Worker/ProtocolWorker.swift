@@ -6,6 +6,7 @@ import OFTransport
 protocol WorkerStorage: Sendable {
     func get(_ name: String, range: Range<Int>?) async throws -> [UInt8]
     func put(_ name: String, _ bytes: [UInt8]) async throws
+    func exists(_ name: String) async throws -> Bool
 }
 
 /// The native worker (`oraclefn-fdk worker`, image `oraclefn/worker`): follows the job protocol
@@ -58,9 +59,10 @@ struct ProtocolWorker: Sendable {
             return Answer(status: 502, body: Array("oraclefn worker: a detached envelope must give the job's storage".utf8))
         }
         let info = WorkerInfo(fnCallId: fnCallId, host: host, pid: pid, cold: cold)
-        let outcomes = await withTaskGroup(of: (Int, Result<CallStatus, WorkerError>).self) { group in
+        let outcomes = await withTaskGroup(of: (Int, Result<CallStatus, WorkerError>)?.self) { group in
             for (position, call) in envelope.calls.enumerated() {
                 group.addTask {
+                    if await self.ranBefore(call, of: envelope, storage: jobStorage) { return nil }
                     let status = await self.run(call, of: envelope, storage: jobStorage, info: info, workerStart: workerStart)
                     guard envelope.mode == .detached, let jobStorage, let location = envelope.storage else { return (position, .success(status)) }
                     // the status goes last, as soon as the call has ended: once it exists, its output does
@@ -73,7 +75,7 @@ struct ProtocolWorker: Sendable {
                 }
             }
             var outcomes = [Result<CallStatus, WorkerError>?](repeating: nil, count: envelope.calls.count)
-            for await (position, outcome) in group { outcomes[position] = outcome }
+            for await case let (position, outcome)? in group { outcomes[position] = outcome }
             return outcomes.compactMap { $0 }
         }
         var statuses: [CallStatus] = []
@@ -91,6 +93,32 @@ struct ProtocolWorker: Sendable {
             return Answer(status: 200, body: [UInt8](try JSONEncoder().encode(answer)))
         } catch {
             return Answer(status: 502, body: Array("oraclefn worker: cannot encode the answer: \(error)".utf8))
+        }
+    }
+
+    /// Whether an earlier invocation ran this detached call to its end: its status exists. Only a later send
+    /// asks; a check that fails runs the call, as the engine counts a call once.
+    private func ranBefore(_ call: EnvelopeCall, of envelope: Envelope, storage: (any WorkerStorage)?) async -> Bool {
+        guard envelope.mode == .detached, envelope.attempt > 1, let storage, let location = envelope.storage else { return false }
+        return (try? await storage.exists(JobLayout(prefix: location.prefix).status(call.callId))) ?? false
+    }
+
+    /// Runs the call's directive; past `limit` seconds it is stopped and fails with a `TimeoutError`.
+    private static func run(_ input: [UInt8], within limit: Double?) async -> Result<[UInt8], FunctionError> {
+        guard let limit else { return await WorkerDirective(input: input).run() }
+        return await withTaskGroup(of: Result<[UInt8], FunctionError>?.self) { group in
+            group.addTask { await WorkerDirective(input: input).run() }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(Int64(limit * 1000)))
+                guard !Task.isCancelled else { return nil }
+                let seconds = limit == limit.rounded() && limit < 1e15 ? String(Int64(limit)) : String(limit)
+                return .failure(FunctionError(type: "TimeoutError", message: "the call ran past its execution timeout of \(seconds) s and was stopped"))
+            }
+            for await case let result? in group {
+                group.cancelAll()
+                return result
+            }
+            return .failure(FunctionError(type: "TimeoutError", message: "the call was stopped"))
         }
     }
 
@@ -118,7 +146,7 @@ struct ProtocolWorker: Sendable {
             }
         }
         timings.functionStart = clock()
-        let result = await WorkerDirective(input: input).run()
+        let result = await Self.run(input, within: envelope.executionTimeout)
         timings.functionEnd = clock()
         switch result {
         case .failure(let error):

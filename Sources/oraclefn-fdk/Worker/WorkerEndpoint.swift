@@ -72,4 +72,13 @@ private struct BucketStorage: WorkerStorage {
     func put(_ name: String, _ bytes: [UInt8]) async throws {
         try await client.putObject(bucket: bucket, name: name, body: .bytes(bytes))
     }
+
+    func exists(_ name: String) async throws -> Bool {
+        do {
+            _ = try await client.headObject(bucket: bucket, name: name)
+            return true
+        } catch let error as ServiceError where error.httpStatus == 404 {
+            return false
+        }
+    }
 }

@@ -107,6 +107,22 @@ static void test_function_error_and_details(void) {
     ofn_job_free(job);
 }
 
+static void test_execution_timeout(void) {
+    ofn_bytes inputs[2] = { { "!sleep 20000 late", 17 }, { "soon", 4 } };
+    ofn_job *job = NULL;
+    ofn_buf out = OFN_BUF_INIT;
+    check(ofn_job_submit(&job, engine, function_id, inputs, 2, "{\"mode\": \"sync\", \"execution_timeout\": 0.5}", NULL, NULL)
+              == OFN_OK, "submit: %s", last_message());
+    if (!job) return;
+    check(ofn_job_wait(job, 60000) == OFN_OK, "wait");
+    ofn_status st = ofn_job_result(&out, job, 0);
+    check(st == OFN_EFUNCTION && strstr(last_message(), "execution timeout of 0.5 s"), "a call past its execution timeout: %d %s",
+          st, last_message());
+    check(ofn_job_result(&out, job, 1) == OFN_OK && out.size == 4 && memcmp(out.ptr, "soon", 4) == 0, "the quick call");
+    ofn_buf_dispose(&out);
+    ofn_job_free(job);
+}
+
 static void test_cancel(void) {
     ofn_bytes inputs[6];
     char options[320];
@@ -146,6 +162,10 @@ static void test_bad_arguments(void) {
     check(ofn_job_submit(&job, engine, function_id, &one, 1, "{\"colour\": 1}", NULL, NULL) == OFN_EINVALID
           && strstr(last_message(), "colour"), "unknown option: %s", last_message());
     check(ofn_job_submit(&job, NULL, function_id, &one, 1, NULL, NULL, NULL) == OFN_EINVALID, "NULL engine");
+    check(ofn_job_submit(&job, engine, function_id, &one, 1, "{\"execution_timeout\": -1}", NULL, NULL) == OFN_EINVALID
+          && strstr(last_message(), "\"execution_timeout\" is -1"), "negative execution_timeout: %s", last_message());
+    check(ofn_job_submit(&job, engine, function_id, &one, 1, "{\"at_least_once\": 1}", NULL, NULL) == OFN_EINVALID
+          && strstr(last_message(), "true or false"), "at_least_once not a boolean: %s", last_message());
     {
         /* the largest max_workers runs (bounded by the engine), rather than trapping the host process */
         char options[512];
@@ -242,6 +262,7 @@ int main(int argc, char **argv) {
     pthread_join(a, NULL);
     pthread_join(b, NULL);
     test_function_error_and_details();
+    test_execution_timeout();
     test_cancel();
     test_bad_arguments();
     test_hello_and_runtimes(session);

@@ -7,8 +7,8 @@ import threading
 from . import _lib, errors
 from .config import Config, load_config
 
-_OPTION_NAMES = ("mode", "format", "max_workers", "chunksize", "call_timeout", "retries", "throttle_retries",
-                 "bucket", "jobs_prefix")
+_OPTION_NAMES = ("mode", "format", "max_workers", "chunksize", "call_timeout", "execution_timeout", "at_least_once",
+                 "retries", "throttle_retries", "bucket", "jobs_prefix")
 
 
 def _options_json(options):
@@ -57,8 +57,10 @@ class Engine(_lib.HandleOwner):
         over `inputs` (bytes or str each) and returns the Job at once.
 
         Options: mode ("detached" or "sync"), format ("envelope" or "raw"),
-        max_workers, chunksize, call_timeout (seconds), retries,
-        throttle_retries, bucket, jobs_prefix. `progress(done, failed, total)`
+        max_workers, chunksize, call_timeout (seconds), execution_timeout
+        (seconds a call may run before its worker stops it), at_least_once
+        (send a call again while an earlier invocation of it may still run),
+        retries, throttle_retries, bucket, jobs_prefix. `progress(done, failed, total)`
         is called on a library thread as calls end."""
         data = [x.encode("utf-8") if isinstance(x, str) else bytes(x) for x in inputs]
         array = (_lib.Bytes * len(data))()

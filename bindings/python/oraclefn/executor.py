@@ -173,7 +173,8 @@ class FunctionExecutor:
 
         `chunksize`: calls per invocation. `extra_env`: environment variables the calls see. `runtime_memory`:
         MB of the function the calls run in (on the emulator deployed as needed; on Oracle Functions deployed by
-        `oraclefn runtime deploy --memory`). `timeout`: seconds one invocation may take before it counts as lost.
+        `oraclefn runtime deploy --memory`). `timeout`: seconds a call may run; the worker then stops it and its
+        future raises TimeoutError.
         `include_modules`/`exclude_modules`: the modules that travel by value with the function (default: the
         user's module it comes from; None: none). A function with an `obj` parameter maps over objects: items
         name a bucket, a prefix, keys or URLs, split in chunks by `obj_chunk_size` or `obj_chunk_number` on
@@ -357,7 +358,7 @@ class FunctionExecutor:
             reference = self._function_reference(serialize.pickle_function(shipped, func))
             inputs = serialize.encode_calls(reference, bound, func)
         options = {"mode": self._mode, "bucket": self.bucket, "jobs_prefix": self._jobs_prefix,
-                   "chunksize": chunksize or self.config["lithops"].get("chunksize"), "call_timeout": timeout}
+                   "chunksize": chunksize or self.config["lithops"].get("chunksize"), "execution_timeout": timeout}
         job = self._engine.map(function, inputs, **options)
         return JobRun(job, created, self._origin)
 

@@ -231,9 +231,29 @@ def crash_the_first_time(marker):
 
 
 def test_a_call_whose_worker_dies_is_retried(fexec, tmp_path):
-    future = fexec.map(crash_the_first_time, [str(tmp_path / "crashed")], timeout=3)[0]
-    assert future.result(timeout=120) == "survived"
-    assert future.stats["attempts"] == 2
+    # a sync invocation learns at once that its worker died (502), so the call cannot still be running
+    with oraclefn.FunctionExecutor(invoke_mode="sync") as sync:
+        future = sync.map(crash_the_first_time, [str(tmp_path / "crashed")])[0]
+        assert future.result(timeout=120) == "survived"
+        assert future.stats["attempts"] == 2
+
+
+def sleep_and_record(path, seconds):
+    """A slow call with a side effect: one line in `path` per run."""
+    with open(path, "a") as runs:
+        runs.write("ran\n")
+    time.sleep(seconds)
+    return "finished"
+
+
+def test_a_call_past_its_timeout_is_stopped_and_never_run_again(fexec, tmp_path):
+    runs = tmp_path / "runs"
+    future = fexec.call_async(sleep_and_record, (str(runs), 30), timeout=1)
+    with pytest.raises(TimeoutError, match="execution timeout of 1 s"):
+        future.result(timeout=120)
+    assert future.error
+    time.sleep(2)
+    assert runs.read_text() == "ran\n", "started once, as Lithops starts it"
 
 
 def test_plots_are_written_and_not_blank(fexec, tmp_path):

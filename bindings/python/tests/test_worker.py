@@ -49,6 +49,8 @@ def function(emulator, config):
         compartment_id=config["tenancy"], display_name="worker-tests", subnet_ids=["ocid1.subnet.oc1..test"])).data
     return management.create_function(MODELS.CreateFunctionDetails(
         display_name="python", application_id=app.id, memory_in_mbs=256, timeout_in_seconds=60,
+        # the worker under test is the package these tests import, wherever the interpreter would find another
+        config={"PYTHONPATH": os.path.dirname(os.path.dirname(oraclefn.__file__))},
         source_details=MODELS.CreateContainerImageFunctionSourceDetails(image="iad.ocir.io/oraclefn/python:3.11"))).data
 
 
@@ -268,3 +270,69 @@ def test_a_metadata_request_is_answered_with_what_the_runtime_is(invoke):
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
     assert json.loads(body) == {"oraclefn": 1, "worker": "python", "python_version": python,
                                 "version": oraclefn.__version__}
+
+
+@pytest.fixture(scope="module")
+def native_invoke(emulator, config, function):
+    """Envelopes to a function running the native worker (`oraclefn/worker`), in the same application."""
+    management = oci.functions.FunctionsManagementClient(config, service_endpoint=emulator.url)
+    native = management.create_function(MODELS.CreateFunctionDetails(
+        display_name="native", application_id=function.application_id, memory_in_mbs=128, timeout_in_seconds=60,
+        source_details=MODELS.CreateContainerImageFunctionSourceDetails(image="oraclefn/worker:1"))).data
+    client = oci.functions.FunctionsInvokeClient(
+        config, service_endpoint=native.invoke_endpoint, circuit_breaker_strategy=oci.circuit_breaker.NoCircuitBreakerStrategy())
+
+    def send(body, mode):
+        answer = client.invoke_function(native.id, invoke_function_body=json.dumps(body), fn_invoke_type=mode)
+        return answer.status, answer.data.content
+
+    return send
+
+
+def recorded(path, value):
+    """A call with a side effect: one line in `path` per run."""
+    with open(path, "a") as runs:
+        runs.write(f"{value}\n")
+    return value
+
+
+@pytest.mark.parametrize("worker", ["python", "native"])
+def test_a_later_send_skips_the_calls_an_earlier_one_ran(objects, invoke, native_invoke, worker, tmp_path):
+    send = invoke if worker == "python" else native_invoke
+    runs = tmp_path / "runs"
+
+    def payload(value):
+        return inline(python_input(recorded, str(runs), value) if worker == "python" else value.encode())
+
+    job_id = new_job_id()
+    first = envelope(objects, job_id, [payload("first")])
+    assert send(first, "detached")[0] == 202
+    [status] = wait_for_statuses(objects, job_id, 1)
+    # the engine did not see that status in time and sends the call again, with one more call
+    again = envelope(objects, job_id, [payload("again"), payload("new")])
+    again["attempt"] = 2
+    assert send(again, "detached")[0] == 202
+    statuses = wait_for_statuses(objects, job_id, 2)
+    assert statuses[0] == status, "the call that had run was not run again"
+    if worker == "python":
+        assert output_of(objects, statuses[1]) == "new"
+        assert runs.read_text().split() == ["first", "new"]
+    else:
+        assert base64.b64decode(statuses[1]["output"]["inline"]) == b"new"
+
+
+@pytest.mark.parametrize("worker", ["python", "native"])
+def test_a_call_past_its_execution_timeout_is_stopped(objects, invoke, native_invoke, worker):
+    send = invoke if worker == "python" else native_invoke
+    slow = python_input(time.sleep, 30) if worker == "python" else b"!sleep 30000 late"
+    quick = python_input(square, 3) if worker == "python" else b"quick"
+    body = envelope(objects, new_job_id(), [inline(slow), inline(quick)], mode="sync", with_storage=False)
+    body["execution_timeout"] = 0.5
+    started = time.monotonic()
+    status, answer = send(body, "sync")
+    stopped, done = json.loads(answer)["results"]
+    assert status == 200 and time.monotonic() - started < 20
+    assert not stopped["ok"] and stopped["error"]["type"] == "TimeoutError"
+    assert "execution timeout of 0.5 s" in stopped["error"]["message"]
+    assert done["ok"]
+

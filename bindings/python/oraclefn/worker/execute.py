@@ -7,7 +7,9 @@ import io
 import json
 import os
 import pickle
+import signal
 import sys
+import threading
 import time
 import traceback
 
@@ -79,9 +81,10 @@ class CallRun:
         self.function_end = function_end
 
 
-def run(data, functions, read_object, clock=time.time, call_id=None, job_id=None):
+def run(data, functions, read_object, clock=time.time, call_id=None, job_id=None, timeout=None):
     """Runs the Python call encoded in `data`; never raises for anything the call does. `call_id` ("00003") is the
-    call's place in its job: a function with an `id` parameter gets it as a number, as in Lithops."""
+    call's place in its job: a function with an `id` parameter gets it as a number, as in Lithops. Past `timeout`
+    seconds the call is stopped and fails with a TimeoutError."""
     try:
         reference, args, kwargs = calls.decode_call(data)
         function = functions.function(reference, read_object)
@@ -98,8 +101,11 @@ def run(data, functions, read_object, clock=time.time, call_id=None, job_id=None
             _job_environment(job, session):
         try:
             args, kwargs = inject.prepare(function, args, kwargs, _call_index(call_id), job)
-            value = function(*args, **kwargs)
+            with _stopped_after(timeout):
+                value = function(*args, **kwargs)
             outcome = None
+        except _Stopped:
+            value, outcome = None, TimeoutError(f"the call ran past its execution timeout of {timeout:g} s and was stopped")
         except BaseException as raised:  # the user's SystemExit or KeyboardInterrupt ends the call, not the worker
             value, outcome = None, raised
     function_end = clock()
@@ -114,6 +120,34 @@ def run(data, functions, read_object, clock=time.time, call_id=None, job_id=None
                                               "pickled: "),
                        logs=kept.getvalue(), function_start=function_start, function_end=function_end)
     return CallRun(output=output, logs=kept.getvalue(), function_start=function_start, function_end=function_end)
+
+
+class _Stopped(BaseException):
+    """Raised into a call that ran past its execution timeout; a BaseException, so `except Exception` in the
+    function does not swallow it."""
+
+
+@contextlib.contextmanager
+def _stopped_after(timeout):
+    """Raises _Stopped into the code it wraps after `timeout` seconds, with SIGALRM: the FDK runs handlers on the
+    main thread. Elsewhere (a worker run from a thread) the engine's call timeout is the only bound."""
+    if not timeout or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _Stopped()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    # a process may inherit SIGALRM blocked from whatever started it
+    blocked = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _call_index(call_id):

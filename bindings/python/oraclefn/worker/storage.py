@@ -29,6 +29,16 @@ class Bucket:
             raise StorageError(f"cannot read {name} from bucket {self._bucket}: {_describe(error)}") from None
         return answer.data.content
 
+    def exists(self, name):
+        """Whether the object is there."""
+        try:
+            self._client.head_object(self._namespace, self._bucket, name)
+            return True
+        except Exception as error:
+            if getattr(error, "status", None) == 404:
+                return False
+            raise StorageError(f"cannot look for {name} in bucket {self._bucket}: {_describe(error)}") from None
+
     def put(self, name, data):
         try:
             self._client.put_object(self._namespace, self._bucket, name, data)

@@ -49,6 +49,8 @@ class Worker:
             return 502, f"oraclefn worker: cannot reach the job's storage: {error}".encode()
         statuses = []
         for position, call in enumerate(envelope["calls"]):
+            if self._ran_before(envelope, call, bucket):
+                continue
             started = received if position == 0 else self._clock()
             entry = self._run(envelope, call, bucket, worker, started)
             if envelope["mode"] == "detached":
@@ -62,6 +64,17 @@ class Worker:
             return 200, json.dumps({"oraclefn": protocol.VERSION, "calls": len(statuses)}).encode()
         answer = protocol.sync_answer(envelope, self._fit_sync_answer(envelope, statuses, bucket))
         return 200, json.dumps(answer, separators=(",", ":")).encode()
+
+    @staticmethod
+    def _ran_before(envelope, call, bucket):
+        """Whether an earlier invocation ran this detached call to its end: its status exists. Only a later send
+        asks; a check that fails runs the call, as the engine counts a call once."""
+        if envelope["mode"] != "detached" or envelope.get("attempt", 1) <= 1:
+            return False
+        try:
+            return bucket.exists(protocol.status_name(envelope["storage"]["prefix"], call["call_id"]))
+        except StorageError:
+            return False
 
     def _run(self, envelope, call, bucket, worker, started):
         timings = {"worker_start": started}
@@ -80,7 +93,8 @@ class Worker:
             return ended(error=protocol.error("InputUnavailable", f"cannot read the input of call {call['call_id']}: {error}"))
         try:
             run = execute.run(data, self._functions, lambda name: self._read(bucket, name), clock=self._clock,
-                              call_id=call["call_id"], job_id=envelope["job_id"])
+                              call_id=call["call_id"], job_id=envelope["job_id"],
+                              timeout=envelope.get("execution_timeout"))
         except Exception as error:  # a defect of the worker itself: the call fails, the worker lives on
             return ended(error=protocol.error("WorkerError", f"the worker failed running the call: {error}",
                                               traceback.format_exc()))
