@@ -164,7 +164,9 @@ final class ScheduleTests: XCTestCase {
         XCTAssertEqual(second.attempt, 2)
         let failed = schedule.end(second.invocation, attempt: 2, .failed(reason: "HTTP 500 InternalServerError"), now: 11, random: 0)
         XCTAssertEqual(failed.map(\.call), [0, 2])
-        XCTAssertEqual(failed.first?.reason, "HTTP 500 InternalServerError (after 2 attempts)")
+        XCTAssertEqual(
+            failed.first?.reason,
+            "HTTP 500 InternalServerError (after 2 attempts; before: 1× no status came within 10 s of the invocation being accepted)")
         XCTAssertTrue(schedule.isDrained)
     }
 
@@ -315,5 +317,15 @@ final class ScheduleTests: XCTestCase {
         XCTAssertEqual(target.mayRunFor(.sync), 150)
         XCTAssertEqual(target.mayRunFor(.detached), 3630)
         XCTAssertNil(FunctionTarget(id: "f", invokeEndpoint: "http://127.0.0.1:1").mayRunFor(.sync))
+    }
+
+    func testAGivenUpCallSaysWhatEachAttemptMet() {
+        XCTAssertEqual(
+            InvocationSchedule.summary(of: [
+                "HTTP 502 FunctionInvokeExecutionFailed: died (opc-request-id A)", "no status came within 35 s",
+                "HTTP 502 FunctionInvokeExecutionFailed: died (opc-request-id B)",
+            ]),
+            "2× HTTP 502 FunctionInvokeExecutionFailed: died; 1× no status came within 35 s")
+        XCTAssertEqual(InvocationSchedule.summary(of: []), "")
     }
 }

@@ -49,6 +49,8 @@ struct InvocationSchedule: Sendable {
         var throttles = 0
         /// Why its last send got no answer, while it waits for a status that may still come.
         var lastFailure: String?
+        /// What its failed attempts before the last one met.
+        var earlierFailures: [String] = []
     }
 
     /// How an attempt ended, as the driver read the answer.
@@ -323,12 +325,30 @@ struct InvocationSchedule: Sendable {
         let failures = invocations[number].failedAttempts
         guard failures <= limits.retries else {
             let attempts = failures == 1 ? "its only attempt" : "\(failures) attempts"
+            let earlier = Self.summary(of: invocations[number].earlierFailures)
             let advice = limits.retries == 0 ? "; allow retries to try again" : ""
-            return giveUp(number, reason: "\(reason) (after \(attempts)\(advice))")
+            return giveUp(number, reason: "\(reason) (after \(attempts)\(earlier.isEmpty ? "" : "; before: \(earlier)")\(advice))")
         }
+        invocations[number].earlierFailures.append(reason)
         retried += 1
         requeue(number, due: now + limits.failureBackoff.delay(afterAttempt: failures, random: random).secondsValue)
         return []
+    }
+
+    /// What earlier attempts met, each kind once with how often, in the order first met: "2× HTTP 500 ...; 1× ...".
+    /// Request ids are left out, so the same answer counts as one kind.
+    static func summary(of failures: [String]) -> String {
+        var kinds: [String] = []
+        var counts: [String: Int] = [:]
+        for failure in failures {
+            var kind = failure
+            if let start = kind.firstRange(of: " (opc-request-id "), let end = kind[start.upperBound...].firstIndex(of: ")") {
+                kind.removeSubrange(start.lowerBound...end)
+            }
+            if counts[kind] == nil { kinds.append(kind) }
+            counts[kind, default: 0] += 1
+        }
+        return kinds.map { "\(counts[$0] ?? 0)× \($0)" }.joined(separator: "; ")
     }
 
     private mutating func run(_ number: Int, attempt: Int, sentAt: Double, deadline: Double) {
