@@ -276,10 +276,12 @@ actor ObjectStore {
 
     /// The POSIX error behind a Foundation file error (which wraps it as its underlying error), if any.
     private static func posixCode(of error: any Error) -> POSIXErrorCode? {
-        var next: NSError? = error as NSError
+        var next: (any Error)? = error
         while let current = next {
-            if current.domain == NSPOSIXErrorDomain { return POSIXErrorCode(rawValue: Int32(current.code)) }
-            next = current.userInfo[NSUnderlyingErrorKey] as? NSError
+            if let posix = current as? POSIXError { return posix.code }
+            let wrapped = current as NSError
+            if wrapped.domain == NSPOSIXErrorDomain { return POSIXErrorCode(rawValue: Int32(wrapped.code)) }
+            next = wrapped.userInfo[NSUnderlyingErrorKey] as? any Error
         }
         return nil
     }

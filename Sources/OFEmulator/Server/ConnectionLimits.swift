@@ -36,7 +36,7 @@ public struct ConnectionLimits: Sendable, Equatable {
     /// The process's soft limit on open descriptors, nil when it is unlimited or cannot be read.
     static func descriptorLimit() -> Int? {
         var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != RLIM_INFINITY else { return nil }
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
         return Int(clamping: limit.rlim_cur)
     }
 }

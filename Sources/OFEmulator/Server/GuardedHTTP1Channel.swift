@@ -56,12 +56,23 @@ final class RefuseConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     typealias OutboundOut = ByteBuffer
 
     private let refusal: ConnectionCounts.Refusal
+    private var answered = false
 
     init(refusal: ConnectionCounts.Refusal) {
         self.refusal = refusal
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { self.refuse(context) }
+    }
+
     func channelActive(context: ChannelHandlerContext) {
+        self.refuse(context)
+    }
+
+    private func refuse(_ context: ChannelHandlerContext) {
+        guard !self.answered else { return }
+        self.answered = true
         let error = OCIError(status: .serviceUnavailable, code: "TooManyConnections", message: self.refusal.message)
         let body = error.body
         var answer = ByteBuffer()
