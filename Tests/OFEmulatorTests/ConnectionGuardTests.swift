@@ -65,8 +65,7 @@ final class ConnectionGuardTests: XCTestCase {
 
     func testTheBodyTimeoutRunsFromTheLastByte() {
         var clock = ConnectionClock(now: at(0))
-        clock.bytesArrived(at: at(1))
-        clock.headRead(at: at(1))
+        clock.receiveHead(at: at(1))
         clock.bodyRead(at: at(4))
         clock.bytesArrived(at: at(6))
         XCTAssertEqual(clock.deadline(limits)?.at, at(26))
@@ -75,8 +74,7 @@ final class ConnectionGuardTests: XCTestCase {
 
     func testNoDeadlineWhileAnswering() {
         var clock = ConnectionClock(now: at(0))
-        clock.bytesArrived(at: at(1))
-        clock.headRead(at: at(1))
+        clock.receiveHead(at: at(1))
         clock.endRead(at: at(2))
         XCTAssertNil(clock.deadline(limits), "an invocation may run for minutes")
         clock.bytesArrived(at: at(3))
@@ -88,8 +86,7 @@ final class ConnectionGuardTests: XCTestCase {
 
     func testKeepAliveRestartsAfterEachAnswer() {
         var clock = ConnectionClock(now: at(0))
-        clock.bytesArrived(at: at(1))
-        clock.headRead(at: at(1))
+        clock.receiveHead(at: at(1))
         clock.endRead(at: at(1))
         clock.answerSent(at: at(50))
         XCTAssertEqual(clock.deadline(limits)?.at, at(80))
@@ -98,8 +95,7 @@ final class ConnectionGuardTests: XCTestCase {
 
     func testAnAnswerBeforeTheBodyLeavesTheBodyTimeoutRunning() {
         var clock = ConnectionClock(now: at(0))
-        clock.bytesArrived(at: at(1))
-        clock.headRead(at: at(1))
+        clock.receiveHead(at: at(1))
         clock.answerSent(at: at(2))
         XCTAssertEqual(clock.deadline(limits)?.expiry, .body)
         clock.outputClosed(at: at(2))
@@ -107,5 +103,13 @@ final class ConnectionGuardTests: XCTestCase {
         XCTAssertEqual(clock.deadline(limits)?.expiry, .linger)
         clock.bodyRead(at: at(3))
         XCTAssertEqual(clock.deadline(limits)?.expiry, .linger, "what a closing connection still receives does not extend it")
+    }
+}
+
+private extension ConnectionClock {
+    /// A request's head arriving in one read.
+    mutating func receiveHead(at now: NIODeadline) {
+        self.bytesArrived(at: now)
+        self.headRead(at: now)
     }
 }
