@@ -8,7 +8,8 @@ import OFSigning
 /// unsigned upload is refused without `100 Continue` and without holding its body; an accepted request's body is
 /// then collected (up to `maxBodyBytes`) and checked against the signed `content-length` and `x-content-sha256`.
 /// The identity endpoints that OCI serves without a signature (instance metadata, X.509 federation) pass through to
-/// routes that check what OCI checks there.
+/// routes that check what OCI checks there, and so do pre-authenticated request URLs (`/p/...`), whose token is
+/// their credential (checked by their routes, with the body limit kept).
 struct SignatureMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
 
@@ -22,23 +23,18 @@ struct SignatureMiddleware: RouterMiddleware {
             try await Self.continueIfExpected(request, context: context)
             return try await next(request, context)
         }
+        var request = request
+        if request.uri.path.hasPrefix(PreauthenticatedPath.prefix) {
+            _ = try await self.collectBody(of: &request, context: context)
+            return try await next(request, context)
+        }
         let signed: SignedHeaders
         switch self.verifier.verifyHeaders(method: request.method.rawValue, target: request.head.path ?? "/", headers: Self.headers(of: request)) {
         case .success(let verified): signed = verified
         case .failure(let failure):
             throw OCIError.notAuthenticated(failure.description).closingConnection(if: RequestParts.announcesBody(request.headers))
         }
-        if let length = RequestParts.contentLength(request.headers), length > self.maxBodyBytes {
-            throw self.tooLarge.closingConnection()
-        }
-        try await Self.continueIfExpected(request, context: context)
-        var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: self.maxBodyBytes)
-        } catch is NIOTooManyBytesError {
-            throw self.tooLarge.closingConnection()
-        }
+        let body = try await self.collectBody(of: &request, context: context)
         if case .failure(let failure) = signed.checkBody(Array(body.readableBytesView)) {
             throw OCIError.notAuthenticated(failure.description)
         }
@@ -46,6 +42,20 @@ struct SignatureMiddleware: RouterMiddleware {
         context.keyId = signed.keyId
         context.principal = self.principal(signed.keyId)
         return try await next(request, context)
+    }
+
+    /// The body of an admitted request, at most `maxBodyBytes`: a larger `Content-Length` is refused before the
+    /// body is asked for.
+    private func collectBody(of request: inout Request, context: Context) async throws -> ByteBuffer {
+        if let length = RequestParts.contentLength(request.headers), length > self.maxBodyBytes {
+            throw self.tooLarge.closingConnection()
+        }
+        try await Self.continueIfExpected(request, context: context)
+        do {
+            return try await request.collectBody(upTo: self.maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw self.tooLarge.closingConnection()
+        }
     }
 
     private var tooLarge: OCIError {
