@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import OFSigning
 import ServiceLifecycle
@@ -30,6 +31,8 @@ public struct EmulatorOptions: Sendable {
     public var catalog: ImageCatalog
     public var faults = FaultSettings.none
     public var runner = RunnerSettings()
+    /// Caps on connections and how long a client may take to send a request, or hold a connection idle.
+    public var connections = ConnectionLimits()
     /// The largest request body accepted (PutObject, UploadPart ...); larger ones get 413.
     public var maxRequestBodyBytes = 512 * 1024 * 1024
     /// How far a request's date may be from the emulator's clock (OCI allows 5 minutes).
@@ -112,7 +115,9 @@ public final class Emulator: Sendable {
         let (bound, boundContinuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let application = Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+            server: HTTPServerBuilder { [connections = options.connections] responder in
+                GuardedHTTP1Channel(responder: responder, limits: connections)
+            },
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in boundContinuation.yield(.success(channel.localAddress?.port ?? 0)) },
             logger: logger

@@ -80,6 +80,18 @@ public struct SignatureVerifier: Sendable {
     public func verify(method: String, target: String, headers: [(String, String)], body: [UInt8], requireHost: Bool = true)
         -> Result<String, VerificationFailure>
     {
+        self.verifyHeaders(method: method, target: target, headers: headers, requireHost: requireHost).flatMap { signed in
+            signed.checkBody(body).map { signed.keyId }
+        }
+    }
+
+    /// The first half of `verify`, before any byte of the body is read: the signature over the headers, the keyId
+    /// and the date. A server answers a failure without reading (or asking with `100 Continue` for) the body, then
+    /// checks the body of an accepted request against the signed `content-length` and `x-content-sha256` with
+    /// ``SignedHeaders/checkBody(_:)``.
+    public func verifyHeaders(method: String, target: String, headers: [(String, String)], requireHost: Bool = true)
+        -> Result<SignedHeaders, VerificationFailure>
+    {
         let headers = Self.combined(headers)
         guard let authorizationValue = headers["authorization"] else {
             return .failure(VerificationFailure(.missingAuthorization, "The request has no Authorization header: sign it with an API key (OCI HTTP signature version 1)."))
@@ -111,15 +123,14 @@ public struct SignatureVerifier: Sendable {
         if let failure = checkDate(headers[dateHeader] ?? "", name: dateHeader) {
             return .failure(failure)
         }
-        if let failure = Self.checkBody(body, headers: headers, signedHeaders: authorization.signedHeaders) {
-            return .failure(failure)
-        }
         guard let signature = Base64.decode(authorization.signature),
               key.verify(signature: signature, data: Array(signingString.utf8))
         else {
             return .failure(VerificationFailure(.badSignature, "The signature does not match the request: it was changed after signing (path, query order, headers or body), or signed with a key other than the one registered for keyId \(Self.describe(keyId: authorization.keyId))."))
         }
-        return .success(authorization.keyId)
+        let signedLength = authorization.signedHeaders.contains("content-length") ? headers["content-length"] ?? "" : nil
+        let signedDigest = authorization.signedHeaders.contains("x-content-sha256") ? headers["x-content-sha256"] ?? "" : nil
+        return .success(SignedHeaders(keyId: authorization.keyId, contentLength: signedLength, contentSHA256: signedDigest))
     }
 
     private func checkDate(_ value: String, name: String) -> VerificationFailure? {
@@ -133,18 +144,6 @@ public struct SignatureVerifier: Sendable {
         return nil
     }
 
-    private static func checkBody(_ body: [UInt8], headers: [String: String], signedHeaders: [String]) -> VerificationFailure? {
-        if signedHeaders.contains("content-length"), headers["content-length"] != String(body.count) {
-            return VerificationFailure(.contentLengthMismatch, "The content-length header \"\(headers["content-length"] ?? "")\" does not match the \(body.count)-byte body.")
-        }
-        if signedHeaders.contains("x-content-sha256") {
-            guard let digest = Digest.sha256(body), headers["x-content-sha256"] == Base64.encode(digest) else {
-                return VerificationFailure(.bodyHashMismatch, "The x-content-sha256 header does not match the body: the body changed after signing, or the hash is not base64(SHA-256(body)).")
-            }
-        }
-        return nil
-    }
-
     /// Lowercase names; repeated headers joined with ", " in order, as draft-cavage prescribes.
     private static func combined(_ headers: [(String, String)]) -> [String: String] {
         var result = [String: String]()
@@ -153,5 +152,27 @@ public struct SignatureVerifier: Sendable {
             result[key] = result[key].map { $0 + ", " + value } ?? value
         }
         return result
+    }
+}
+
+/// A request whose signature over its headers is valid: who signed it, and what it promised about its body.
+public struct SignedHeaders: Sendable, Equatable {
+    public let keyId: String
+    /// The `content-length` value, when it is among the signed headers.
+    let contentLength: String?
+    /// The `x-content-sha256` value, when it is among the signed headers.
+    let contentSHA256: String?
+
+    /// The body against the signed `content-length` and `x-content-sha256`, if they were signed.
+    public func checkBody(_ body: [UInt8]) -> Result<Void, VerificationFailure> {
+        if let contentLength, contentLength != String(body.count) {
+            return .failure(VerificationFailure(.contentLengthMismatch, "The content-length header \"\(contentLength)\" does not match the \(body.count)-byte body."))
+        }
+        if let contentSHA256 {
+            guard let digest = Digest.sha256(body), contentSHA256 == Base64.encode(digest) else {
+                return .failure(VerificationFailure(.bodyHashMismatch, "The x-content-sha256 header does not match the body: the body changed after signing, or the hash is not base64(SHA-256(body))."))
+            }
+        }
+        return .success(())
     }
 }

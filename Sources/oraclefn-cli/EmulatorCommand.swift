@@ -53,13 +53,33 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("concurrency-mb"), help: "Memory one function's concurrent calls may use together: it runs at most this / memoryInMBs calls at once; more get 429 (OCI's tenancy-wide default is 61440).")
     var concurrencyMB = RunnerSettings().concurrencyBudgetMB
 
-    @Option(name: .customLong("idle-timeout"), help: "Seconds a handler with no call is kept hot before it is stopped.")
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a handler with no call is kept hot before it is stopped (for connections, see --connection-idle-timeout).")
     var idleTimeoutSeconds = Int(RunnerSettings().idleTimeout.components.seconds)
 
     @Option(name: .customLong("token-lifetime"), help: "Seconds the session tokens it issues live (the [SESSION] profile's, federation and refresh tokens).")
     var tokenLifetime = EmulatorOptions(trustedKeys: [:]).tokenLifetime
 
+    @Option(name: .customLong("max-connections"), help: "Connections held at once from all clients (lowered to fit the descriptor limit); more get 503 and are closed.")
+    var maxConnections = ConnectionLimits().maxConnections
+
+    @Option(name: .customLong("max-connections-per-client"), help: "Connections held at once from one client address; more get 503 and are closed.")
+    var maxConnectionsPerClient = ConnectionLimits().maxConnectionsPerClient
+
+    @Option(name: .customLong("header-timeout"), help: "Seconds a client has to send a request's head, from its first byte; then 408 and the connection is closed.")
+    var headerTimeoutSeconds = Self.seconds(ConnectionLimits().headerTimeout)
+
+    @Option(name: .customLong("body-timeout"), help: "Seconds a request's body may go without a byte arriving before the connection is closed.")
+    var bodyTimeoutSeconds = Self.seconds(ConnectionLimits().bodyTimeout)
+
+    @Option(name: .customLong("connection-idle-timeout"), help: "Seconds a connection may wait for its next request before it is closed.")
+    var connectionIdleTimeoutSeconds = Self.seconds(ConnectionLimits().idleTimeout)
+
     func validate() throws {
+        guard self.maxConnections > 0 else { throw ValidationError("--max-connections must be a positive number, e.g. 4096.") }
+        guard self.maxConnectionsPerClient > 0 else { throw ValidationError("--max-connections-per-client must be a positive number, e.g. 1024.") }
+        for (name, value) in [("--header-timeout", self.headerTimeoutSeconds), ("--body-timeout", self.bodyTimeoutSeconds), ("--connection-idle-timeout", self.connectionIdleTimeoutSeconds)] {
+            guard value > 0, value.isFinite else { throw ValidationError("\(name) must be a positive number of seconds, e.g. 30.") }
+        }
         guard self.concurrencyMB > 0 else { throw ValidationError("--concurrency-mb must be a positive number of MB, e.g. 4096.") }
         guard self.idleTimeoutSeconds > 0 else { throw ValidationError("--idle-timeout must be a positive number of seconds, e.g. 30.") }
         guard self.tokenLifetime > 0 else { throw ValidationError("--token-lifetime must be a positive number of seconds, e.g. 3600.") }
@@ -97,6 +117,11 @@ struct EmulatorCommand: AsyncParsableCommand {
         options.runner.concurrencyBudgetMB = self.concurrencyMB
         options.runner.idleTimeout = .seconds(self.idleTimeoutSeconds)
         options.tokenLifetime = self.tokenLifetime
+        options.connections.maxConnections = self.maxConnections
+        options.connections.maxConnectionsPerClient = self.maxConnectionsPerClient
+        options.connections.headerTimeout = .seconds(self.headerTimeoutSeconds)
+        options.connections.bodyTimeout = .seconds(self.bodyTimeoutSeconds)
+        options.connections.idleTimeout = .seconds(self.connectionIdleTimeoutSeconds)
         let emulator = Emulator(options: options)
         _ = try await emulator.start()
         try generated?.writeConfiguration(url: emulator.url, namespace: self.namespace)
@@ -128,6 +153,11 @@ struct EmulatorCommand: AsyncParsableCommand {
     /// One line on stdout, flushed at once: scripts read the first line to learn the URL.
     private static func say(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// A duration as the seconds an option shows for its default.
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private static func temporaryDirectory() throws -> String {

@@ -167,6 +167,45 @@ final class ObjectStoreTests: XCTestCase {
         XCTAssertEqual(objectNames, ["a/b c/ü"])
     }
 
+    /// OCI allows bucket names of 256 characters; "bucket-" and such a name is longer than a file name may be.
+    func testBucketNamesTooLongForAFileNameAreKeptAcrossRestarts() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ofn-state-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let names = [248, 249, 256].map { String(repeating: "n", count: $0) }
+        do {
+            let store = try ObjectStore(namespace: ns, disk: ObjectStateDirectory(stateDirectory: directory))
+            for name in names {
+                _ = try await store.createBucket(namespace: ns, CreateBucketDetails(name: name, compartmentId: compartment), createdBy: "")
+                _ = try await store.putObject(namespace: ns, bucket: name, object: "o", bytes: Array(name.utf8), properties: ObjectProperties(), contentMD5: nil, ifMatch: nil, ifNoneMatch: nil)
+            }
+        }
+        let folders = try FileManager.default.contentsOfDirectory(atPath: directory + "/objectstorage")
+        XCTAssertTrue(folders.contains("bucket-" + names[0]), "a name that fits stays readable on disk")
+        XCTAssertTrue(folders.allSatisfy { $0.utf8.count <= ObjectStateDirectory.maxFileNameBytes })
+        let reopened = try ObjectStore(namespace: ns, disk: ObjectStateDirectory(stateDirectory: directory))
+        let listed = try await reopened.listBuckets(namespace: ns, compartmentId: compartment).map(\.name)
+        XCTAssertEqual(Set(listed), Set(names))
+        for name in names {
+            let (_, bytes) = try await reopened.object(namespace: ns, bucket: name, object: "o")
+            XCTAssertEqual(bytes, Array(name.utf8))
+            try await reopened.deleteObject(namespace: ns, bucket: name, object: "o", ifMatch: nil)
+            try await reopened.deleteBucket(namespace: ns, name: name, ifMatch: nil)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory + "/objectstorage"), [])
+    }
+
+    /// A name the file system refuses cannot be stored by sending it again: 400, not a 500 clients retry.
+    func testANameTheFileSystemRefusesIsA400() throws {
+        let tooLong = FileManager.default.temporaryDirectory.appendingPathComponent(String(repeating: "x", count: 300))
+        XCTAssertThrowsError(try Data([1]).write(to: tooLong)) { error in
+            let answer = ObjectStore.stateDirectoryFailure(error, root: "/state")
+            XCTAssertEqual(answer.status.code, 400, "\(error)")
+            XCTAssertTrue(answer.message.contains("too long"), answer.message)
+        }
+        let elsewhere = ObjectStore.stateDirectoryFailure(CocoaError(.fileWriteNoPermission), root: "/state")
+        XCTAssertEqual(elsewhere.status.code, 500)
+    }
+
     func testUnreadableStateDirectoryIsReported() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ofn-state-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -85,6 +85,31 @@ final class SignatureVerifierTests: XCTestCase {
         assertRejected(request, by: try verifier(for: try vector("post_invoke_json_body")), .contentLengthMismatch)
     }
 
+    /// A server checks the headers before reading a byte of the body, then the body against what was signed.
+    func testHeadersAreVerifiedWithoutTheBodyAndTheBodyAfter() throws {
+        let vector = try vector("post_invoke_json_body")
+        let request = try receivedRequest(vector)
+        let verifier = try verifier(for: vector)
+        let signed = try verifier.verifyHeaders(method: request.method, target: request.target, headers: request.headers).get()
+        XCTAssertEqual(signed.keyId, vector.keyId)
+        XCTAssertNoThrow(try signed.checkBody(request.body).get())
+        var tampered = request.body
+        tampered[0] ^= 1
+        XCTAssertEqual(signed.checkBody(tampered).failureReason, .bodyHashMismatch)
+        XCTAssertEqual(signed.checkBody(request.body + [0x20]).failureReason, .contentLengthMismatch)
+
+        var unsigned = request
+        unsigned.set("authorization", nil)
+        let refused = verifier.verifyHeaders(method: unsigned.method, target: unsigned.target, headers: unsigned.headers)
+        XCTAssertEqual(refused.failureReason, .missingAuthorization)
+    }
+
+    func testAnUnsignedBodyNeedsNoCheck() throws {
+        let (request, verifier) = try signedRequest(method: "PUT", url: "https://h/n/ns/b/bk/o/data.bin", body: [1, 2, 3])
+        let signed = try verifier.verifyHeaders(method: request.method, target: request.target, headers: request.headers).get()
+        XCTAssertNoThrow(try signed.checkBody(Array(repeating: 9, count: 10)).get(), "PutObject signs neither the length nor the hash")
+    }
+
     func testRejectsABitFlippedSignature() throws {
         let vector = try vector("post_invoke_json_body")
         var request = try receivedRequest(vector)
@@ -242,5 +267,12 @@ final class SignatureVerifierTests: XCTestCase {
         }
         XCTAssertFalse(failure.description.contains(vector.signature))
         XCTAssertTrue(failure.description.contains("x-content-sha256"))
+    }
+}
+
+private extension Result where Failure == VerificationFailure {
+    var failureReason: VerificationFailure.Reason? {
+        if case .failure(let failure) = self { return failure.reason }
+        return nil
     }
 }

@@ -5,6 +5,7 @@ The binary is $ORACLEFN_CLI, else `oraclefn-cli` in `swift build --show-bin-path
 import contextlib
 import os
 import pathlib
+import resource
 import selectors
 import signal
 import subprocess
@@ -24,8 +25,10 @@ def cli_path():
 
 
 class RunningEmulator:
-    def __init__(self, url, config_file, state_directory=None):
+    def __init__(self, url, config_file, state_directory=None, pid=None):
         self.url = url
+        #: the emulator's process id (its memory is read from /proc/PID/status)
+        self.pid = pid
         #: the Lithops configuration the emulator generated (its key is the one it trusts)
         self.config_file = config_file
         #: its --state folder, where it writes oci_config, sessions/SESSION/ and resource_principal/
@@ -45,11 +48,12 @@ class RunningEmulator:
 
 
 @contextlib.contextmanager
-def running_emulator(*arguments, config_file=None, startup_seconds=30):
+def running_emulator(*arguments, config_file=None, startup_seconds=30, descriptor_limit=None):
     """Runs `oraclefn-cli emulator --port 0 --state <temporary dir> ARGUMENTS`; yields a RunningEmulator.
 
     With `config_file` it trusts that Lithops configuration's key (`--config`); without, it has no configuration
-    of its own to find, so it generates a key and a configuration."""
+    of its own to find, so it generates a key and a configuration. `descriptor_limit` lowers its soft
+    RLIMIT_NOFILE, as on a machine with the common default of 1024."""
     with tempfile.TemporaryDirectory(prefix="oraclefn-conformance-") as home:
         environment = {key: value for key, value in os.environ.items() if key != "LITHOPS_CONFIG_FILE"}
         environment["HOME"] = home
@@ -60,13 +64,14 @@ def running_emulator(*arguments, config_file=None, startup_seconds=30):
             [cli_path(), "emulator", "--port", "0", "--state", state,
              *(["--config", str(config_file)] if config_file else []), *arguments],
             cwd=home, env=environment, stdout=subprocess.PIPE,
+            preexec_fn=(lambda: _limit_descriptors(descriptor_limit)) if descriptor_limit else None,
         )
         try:
             lines = _first_lines(process, 2, startup_seconds)
             second = "trusting the API key of " if config_file else "configuration: "
             if len(lines) < 2 or not lines[0].startswith("listening on ") or not lines[1].startswith(second):
                 raise RuntimeError(f"the emulator did not start; it printed {lines!r}")
-            yield RunningEmulator(lines[0].split()[-1], str(config_file) if config_file else lines[1].split(": ", 1)[1], state)
+            yield RunningEmulator(lines[0].split()[-1], str(config_file) if config_file else lines[1].split(": ", 1)[1], state, process.pid)
         finally:
             process.send_signal(signal.SIGTERM)
             try:
@@ -74,6 +79,11 @@ def running_emulator(*arguments, config_file=None, startup_seconds=30):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def _limit_descriptors(limit):
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
 
 
 def _first_lines(process, count, timeout):

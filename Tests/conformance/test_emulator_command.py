@@ -48,3 +48,12 @@ def test_state_directory_keeps_objects_across_a_restart(test_config_file, tmp_pa
                 assert client.get_object("oraclefn", "kept", "notes/1.txt").data.content == b"written before the restart"
         finally:
             assert stop(process) == 0, "SIGTERM is a clean stop"
+
+
+def test_connection_limits_that_are_not_positive_are_refused(tmp_path):
+    for option, value in (("--max-connections", "0"), ("--max-connections-per-client", "-1"),
+                          ("--header-timeout", "0"), ("--body-timeout", "-5"), ("--connection-idle-timeout", "nan")):
+        process = start(f"{option}={value}", home=tmp_path)
+        _, errors = process.communicate(timeout=30)
+        assert process.returncode != 0, option
+        assert option.encode() in errors and b"positive" in errors, (option, errors)

@@ -287,8 +287,29 @@ actor ObjectStore {
         do {
             try write(disk)
         } catch {
-            throw .internalError("The emulator could not write its state directory \(disk.root.path): \(error). Check that it is writable and has space.")
+            throw Self.stateDirectoryFailure(error, root: disk.root.path)
         }
+    }
+
+    /// A failed write to the state directory as the client sees it: a name the file system cannot take is the
+    /// request's fault, and sending it again cannot succeed (400); anything else is the emulator's (500).
+    static func stateDirectoryFailure(_ error: any Error, root: String) -> OCIError {
+        if Self.posixCode(of: error) == .ENAMETOOLONG {
+            return .invalidParameter("The emulator cannot store this name in its state directory \(root): the file system refuses it as too long (\(error)). Use a shorter bucket or object name, or run the emulator without --state.")
+        }
+        return .internalError("The emulator could not write its state directory \(root): \(error). Check that it is writable and has space.")
+    }
+
+    /// The POSIX error behind a Foundation file error (which wraps it as its underlying error), if any.
+    private static func posixCode(of error: any Error) -> POSIXErrorCode? {
+        var next: (any Error)? = error
+        while let current = next {
+            if let posix = current as? POSIXError { return posix.code }
+            let wrapped = current as NSError
+            if wrapped.domain == NSPOSIXErrorDomain { return POSIXErrorCode(rawValue: Int32(wrapped.code)) }
+            next = wrapped.userInfo[NSUnderlyingErrorKey] as? any Error
+        }
+        return nil
     }
 
     func check(namespace: String) throws(OCIError) {

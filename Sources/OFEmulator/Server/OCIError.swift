@@ -7,11 +7,21 @@ public struct OCIError: Error, Sendable, Equatable, CustomStringConvertible {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// Whether the answer ends the connection (`Connection: close`): for a request whose body was left unread or
+    /// could not be parsed, since what follows on the connection is no longer a request's start.
+    public private(set) var closesConnection = false
 
     public init(status: HTTPResponse.Status, code: String, message: String) {
         self.status = status
         self.code = code
         self.message = message
+    }
+
+    /// The same error, answered with `Connection: close` when `condition` holds.
+    func closingConnection(if condition: Bool = true) -> OCIError {
+        var error = self
+        error.closesConnection = error.closesConnection || condition
+        return error
     }
 
     public var description: String { "\(self.status.code) \(self.code): \(self.message)" }

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// Outermost middleware: gives every answer an `opc-request-id` (the client's, else a new one), echoes
 /// `opc-client-request-id`, and renders every error as OCI does, `{"code": ..., "message": ...}`.
@@ -32,6 +33,8 @@ struct OCIResponseMiddleware: RouterMiddleware {
         switch error {
         case let error as OCIError:
             return error
+        case let error as HTTPParserError:
+            return OCIError.cannotParseRequest("The request is not valid HTTP/1.1 (\(error)): check its Content-Length, or its Transfer-Encoding: chunked framing (hexadecimal chunk sizes, each chunk followed by CRLF, a final 0-size chunk).").closingConnection()
         case let error as HTTPError where error.status == .notFound:
             return .notFound("There is no operation at this path; see docs/emulator.md for the routes the emulator serves.")
         case let error as HTTPError:
@@ -43,9 +46,12 @@ struct OCIResponseMiddleware: RouterMiddleware {
 
     /// The error answer; HEAD answers carry no body.
     static func render(_ error: OCIError, for request: Request) -> Response {
-        guard request.method != .head else { return Response(status: error.status) }
-        let body = error.body
         var headers = HTTPFields()
+        if error.closesConnection {
+            headers[.connection] = "close"
+        }
+        guard request.method != .head else { return Response(status: error.status, headers: headers) }
+        let body = error.body
         headers[.contentType] = Responses.jsonContentType
         headers[.contentLength] = String(body.count)
         return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))

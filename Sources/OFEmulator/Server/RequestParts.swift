@@ -34,6 +34,16 @@ enum RequestParts {
         return (Array(parts.prefix(leading)), parts[leading])
     }
 
+    /// The `content-length` a request announces, nil without one (or with one that is not a number).
+    static func contentLength(_ headers: HTTPFields) -> Int? {
+        headers[.contentLength].flatMap { Int($0) }
+    }
+
+    /// Whether a request says a body follows its head (a non-zero length, or chunks).
+    static func announcesBody(_ headers: HTTPFields) -> Bool {
+        headers[.transferEncoding] != nil || (self.contentLength(headers) ?? 0) > 0
+    }
+
     private static func formDecode(_ raw: Substring) throws(OCIError) -> String {
         let spaced = raw.replacingOccurrences(of: "+", with: " ")
         guard let decoded = spaced.removingPercentEncoding else {

@@ -3,7 +3,8 @@ import Foundation
 /// Buckets and objects on disk, so they survive a restart of an emulator given a state directory.
 ///
 /// Layout under `<state>/objectstorage/`: `namespace.json` (the namespace's metadata, once updated) and one
-/// folder per bucket, `bucket-<name>/`, holding `bucket.json`, `preauthenticated-requests.json` and
+/// folder per bucket, `bucket-<name>/` (or `bucket-sha256=<hex of the name's SHA-256>/` for a name too long for a
+/// file name: OCI allows 256 characters), holding `bucket.json`, `preauthenticated-requests.json` and
 /// `lifecycle-policy.json` (when it has them) and `objects/<sha256 of the object name>.json` (the object's
 /// properties, name included) next to `.data` (its bytes). Files are replaced atomically, so a crash leaves the
 /// old or the new version.
@@ -102,7 +103,17 @@ struct ObjectStateDirectory: Sendable {
     }
 
     private func folder(of bucket: String) -> URL {
-        self.root.appendingPathComponent("bucket-" + bucket, isDirectory: true)
+        self.root.appendingPathComponent(Self.folderName(of: bucket), isDirectory: true)
+    }
+
+    /// Most file systems take names of at most 255 bytes.
+    static let maxFileNameBytes = 255
+
+    /// The bucket's name when it fits in a file name, else its hash; `=` is not allowed in bucket names, so the
+    /// two never collide. The name itself is kept in `bucket.json`.
+    static func folderName(of bucket: String) -> String {
+        let readable = "bucket-" + bucket
+        return readable.utf8.count <= Self.maxFileNameBytes ? readable : "bucket-sha256=" + Digest.sha256Hex(bucket)
     }
 
     private func objectBase(_ name: String, bucket: String) -> URL {
