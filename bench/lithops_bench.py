@@ -60,7 +60,7 @@ def main():
     os.environ["ORACLEFN_CLI"] = str(binaries["oraclefn-cli"])
     from emulator_process import running_emulator  # the conformance tests' way of starting it
 
-    images = write_images(work / "images.json")
+    images = write_images(work / "images.json", args.lithops_fork_fix)
     # the budget that gives a 256 MB function `concurrency` calls at once
     flags = ("--images", str(images), "--concurrency-mb", str(args.concurrency * RUNTIME_MEMORY_MB),
              "--idle-timeout", "3600")
@@ -103,6 +103,10 @@ def parse_arguments():
     parser.add_argument("--concurrency", type=int, default=64,
                         help="calls of one function the emulator runs at once (default 64); above max_workers, as "
                              "Lithops loses an invocation refused with 429 and can run 2 calls over max_workers")
+    parser.add_argument("--lithops-fork-fix", action="store_true",
+                        help="run Lithops' worker with a fix of its own: its forked JobRunner opens its own "
+                             "Object Storage connections (bench/lithops_worker.py; without it, calls that store a "
+                             "large result can fail)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds a client may run before it counts as failed")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
@@ -126,10 +130,12 @@ def check_environment():
     print("packages: " + ", ".join(f"{name} {version}" for name, version in versions.items()))
 
 
-def write_images(path):
+def write_images(path, fork_fix):
     """The emulator's image catalog: Lithops' runtime image runs Lithops' own worker under the fdk."""
-    fdk = pathlib.Path(sys.executable).parent / "fdk"
-    path.write_text(json.dumps({"images": {LITHOPS_IMAGE: [str(fdk), str(HERE / "lithops_worker.py"), "handler"]}}))
+    command = [str(pathlib.Path(sys.executable).parent / "fdk"), str(HERE / "lithops_worker.py"), "handler"]
+    if fork_fix:
+        command = ["/usr/bin/env", "OFN_BENCH_LITHOPS_FORK_FIX=1", *command]
+    path.write_text(json.dumps({"images": {LITHOPS_IMAGE: command}}))
     return path
 
 
@@ -186,8 +192,9 @@ def print_run(case, library, r):
     if "error" in r:
         print(f"{label} FAILED: {r['error']}", flush=True)
         return
+    failed = f"; {r['failed_calls']} calls failed, the first with {r['failure']}" if r["failed_calls"] else ""
     print(f"{label} {r['calls']:>5} calls in {r['seconds']:8.2f} s, client CPU {r['cpu_seconds']:7.2f} s, "
-          f"peak RSS {r['max_rss_kb'] / 1024:6.1f} MiB; load average {r['load_average_after']:.2f}", flush=True)
+          f"peak RSS {r['max_rss_kb'] / 1024:6.1f} MiB; load average {r['load_average_after']:.2f}{failed}", flush=True)
 
 
 def summarize(runs, cases):
@@ -197,8 +204,9 @@ def summarize(runs, cases):
         row = {"case": case, "calls": CASES[case][1]}
         for library in LIBRARIES:
             done = [r for r in runs if r["case"] == case and r["library"] == library and "error" not in r]
-            row[library] = {"runs": len(done), "failed": sum(1 for r in runs if r["case"] == case and
-                                                             r["library"] == library and "error" in r)}
+            row[library] = {"runs": len(done), "failed_runs": sum(1 for r in runs if r["case"] == case and
+                                                                  r["library"] == library and "error" in r),
+                            "failed_calls": sum(r["failed_calls"] for r in done)}
             if done:
                 row[library]["seconds"] = statistics.median(r["seconds"] for r in done)
                 row[library]["cpu_seconds"] = statistics.median(r["cpu_seconds"] for r in done)
@@ -213,7 +221,7 @@ def summarize(runs, cases):
 def print_summary(summary, repeat):
     print(f"\nmedians of {repeat} run{'s' if repeat > 1 else ''} (ratio: Lithops / oraclefn)")
     print(f"{'case':<14} {'Lithops wall':>13} {'oraclefn wall':>14} {'ratio':>7}   {'Lithops CPU':>12} "
-          f"{'oraclefn CPU':>13} {'ratio':>7}")
+          f"{'oraclefn CPU':>13} {'ratio':>7}   calls failed (Lithops, oraclefn)")
     for row in summary:
         def cell(library, key):
             value = row[library].get(key)
@@ -221,7 +229,8 @@ def print_summary(summary, repeat):
         wall, cpu = row.get("wall_ratio"), row.get("cpu_ratio")
         print(f"{row['case']:<14} {cell('lithops', 'seconds'):>13} {cell('oraclefn', 'seconds'):>14} "
               f"{(f'{wall:.1f}x' if wall else '-'):>7}   {cell('lithops', 'cpu_seconds'):>12} "
-              f"{cell('oraclefn', 'cpu_seconds'):>13} {(f'{cpu:.1f}x' if cpu else '-'):>7}")
+              f"{cell('oraclefn', 'cpu_seconds'):>13} {(f'{cpu:.1f}x' if cpu else '-'):>7}   "
+              f"{row['lithops']['failed_calls']}, {row['oraclefn']['failed_calls']}")
 
 
 if __name__ == "__main__":
