@@ -16,8 +16,8 @@ do both workers: Lithops' own (its oracle_f entry point under the fdk, bench/lit
 emulator's --images maps Lithops' runtime image to) and oraclefn's (the emulator's oraclefn/python image).
 Lithops' oci clients reach the emulator through bench/lithops_endpoints.py, a shim of this harness.
 Both executors read one configuration (max_workers, runtime_memory, data_limit the same); each client first runs
-one warm-up job, unmeasured, which deploys its runtime and starts the emulator's handlers, as a user's second
-run finds them. docs/performance.md has the figures.
+warm-up jobs, unmeasured, which deploy its runtime and start the emulator's handlers, as a user's second run
+finds them. docs/performance.md has the figures.
 """
 import argparse
 import importlib.metadata
@@ -71,10 +71,11 @@ def main():
         print(f"emulator at {emulator.url}; max_workers {args.max_workers} for both, the emulator runs "
               f"{args.concurrency} calls of each function at once\n", flush=True)
         for library in LIBRARIES:
-            warm = client.run(library, "plus-one", args.max_workers, "warm-up")
-            print_run("warm-up", library, warm)
-            if "error" in warm:
-                raise SystemExit(f"the {library} warm-up failed; see above")
+            for workers in warm_up_steps(args.max_workers):
+                warm = client.run(library, "plus-one", workers, f"warm-up-{workers}", max_workers=workers)
+                print_run(f"warm-up {workers}", library, warm)
+                if "error" in warm:
+                    raise SystemExit(f"the {library} warm-up failed; see above")
         for repetition in range(args.repeat):
             # alternating: the library that runs first changes every repetition
             order = LIBRARIES if repetition % 2 == 0 else LIBRARIES[::-1]
@@ -130,6 +131,18 @@ def check_environment():
     print("packages: " + ", ".join(f"{name} {version}" for name, version in versions.items()))
 
 
+def warm_up_steps(max_workers):
+    """Jobs of 8, 16, ... up to max_workers calls, each at its own max_workers: each starts at most as many new
+    handlers as the one before it left, where starting max_workers Python handlers at once on a loaded 2-core
+    machine can pass the emulator's 10 s start timeout (a detached call whose handler never started is then
+    only sent again after the function's timeout)."""
+    steps, workers = [], min(8, max_workers)
+    while workers < max_workers:
+        steps.append(workers)
+        workers *= 2
+    return steps + [max_workers]
+
+
 def write_images(path, fork_fix):
     """The emulator's image catalog: Lithops' runtime image runs Lithops' own worker under the fdk."""
     command = [str(pathlib.Path(sys.executable).parent / "fdk"), str(HERE / "lithops_worker.py"), "handler"]
@@ -147,8 +160,8 @@ class Client:
         self.binaries, self.work, self.url, self.oci_config, self.args = binaries, work, url, oci_config, args
         (work / "home").mkdir()
 
-    def run(self, library, case, calls, label):
-        config = self.write_config(library, f"bench-{library}-{label}")
+    def run(self, library, case, calls, label, max_workers=None):
+        config = self.write_config(library, f"bench-{library}-{label}", max_workers or self.args.max_workers)
         environment = dict(os.environ, HOME=str(self.work / "home"), LITHOPS_CONFIG_FILE=str(config),
                            ORACLEFN_LIBRARY=str(self.binaries["liboraclefn.so"]),
                            PYTHONPATH=os.pathsep.join([str(REPOSITORY / "bindings" / "python"), str(HERE)]))
@@ -166,12 +179,12 @@ class Client:
         result["load_average_after"] = round(os.getloadavg()[0], 2)
         return result
 
-    def write_config(self, library, bucket):
+    def write_config(self, library, bucket, max_workers):
         """The configuration both executors read (Lithops' sections, endpoints at the emulator); Lithops' names
         its runtime image, oraclefn deploys its default Python runtime. A bucket per run keeps runs apart."""
         oracle = dict(self.oci_config, compartment_id=self.oci_config["tenancy"])
         functions = {"endpoint": self.url, "subnet_id": "ocid1.subnet.oc1..bench",
-                     "runtime_memory": RUNTIME_MEMORY_MB, "max_workers": self.args.max_workers}
+                     "runtime_memory": RUNTIME_MEMORY_MB, "max_workers": max_workers}
         if library == "lithops":
             functions["runtime"] = LITHOPS_IMAGE
         sections = {
