@@ -32,7 +32,7 @@ import tempfile
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from invoke_bench import REPOSITORY, find_binaries, machine, print_machine  # noqa: E402
+from invoke_bench import REPOSITORY, find_binaries, finish_report, machine, print_machine  # noqa: E402
 
 LIBRARIES = ("lithops", "oraclefn")
 #: case name -> (map_clients.py case, calls)
@@ -87,11 +87,8 @@ def main():
                     print_run(case, library, result)
     report["runs"] = runs
     report["summary"] = summarize(runs, args.cases)
-    report["load_average_after"] = os.getloadavg()
     print_summary(report["summary"], args.repeat)
-    print(f"\nload average after the run: {' '.join(f'{x:.2f}' for x in report['load_average_after'])}")
-    if args.json:
-        pathlib.Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+    finish_report(report, args.json)
 
 
 def parse_arguments():
