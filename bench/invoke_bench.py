@@ -89,11 +89,16 @@ def main():
           f"{report['rsa2048_sign_per_s']:.0f} sign/s")
     report["results"] = [dict(endpoint=e, client=c, **r) for (e, c), r in results.items()]
     report["ratios"] = ratios(results, report["rsa2048_sign_per_s"])
-    report["load_average_after"] = os.getloadavg()
     print_ratios(report["ratios"])
+    finish_report(report, args.json)
+
+
+def finish_report(report, json_path):
+    """Records and prints the load average after the run, and writes the report to `json_path` when given."""
+    report["load_average_after"] = os.getloadavg()
     print(f"\nload average after the run: {' '.join(f'{x:.2f}' for x in report['load_average_after'])}")
-    if args.json:
-        pathlib.Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+    if json_path:
+        pathlib.Path(json_path).write_text(json.dumps(report, indent=2) + "\n")
 
 
 def parse_arguments():
