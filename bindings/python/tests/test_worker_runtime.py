@@ -4,6 +4,7 @@ import base64
 import hashlib
 import importlib.metadata
 import json
+import pathlib
 import pickle
 import re
 import sys
@@ -35,9 +36,15 @@ def test_the_build_context_has_the_dockerfile_requirements_and_worker(tmp_path, 
     worker = sorted(p.name for p in (folder / "oraclefn" / "worker").iterdir())
     assert worker == ["__init__.py", "__main__.py", "calls.py", "execute.py", "handler.py", "inject.py", "objects.py",
                       "protocol.py", "storage.py", "worker.py"]
-    assert sorted(p.name for p in (folder / "oraclefn").iterdir()) == ["__init__.py", "worker"]
-    init = (folder / "oraclefn" / "__init__.py").read_text()
-    assert "liboraclefn" not in init and f"__version__ = {importlib.metadata.version('oraclefn')!r}" in init
+    # the whole package: a function can run jobs of its own, with Lithops' names too
+    copied = {p.relative_to(folder / "oraclefn").as_posix() for p in (folder / "oraclefn").rglob("*")}
+    source = pathlib.Path(oraclefn.__file__).parent
+    expected = {p.relative_to(source).as_posix() for p in source.rglob("*")
+                if "__pycache__" not in p.parts and p.suffix != ".pyc" and p.name not in ("oraclefn-cli", "oraclefn-fdk")}
+    assert copied == expected
+    assert {"executor.py", "lithops/__init__.py", "_lib.py", "runtime/Dockerfile"} <= copied
+    assert ("liboraclefn.so" in copied) == (source / "liboraclefn.so").is_file()
+    assert "apt-get install -y --no-install-recommends libcurl4 libyaml-0-2" in dockerfile
 
 
 def test_writing_again_replaces_the_previous_worker(tmp_path):

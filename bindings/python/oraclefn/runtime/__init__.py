@@ -1,7 +1,9 @@
 """The oraclefn Python runtime for Oracle Functions: the container build context of the worker.
 
-`write_build_context(folder)` writes a Dockerfile and everything it copies: the worker package and the pinned
-requirements. `oraclefn runtime build` hands that folder to docker or podman.
+`write_build_context(folder)` writes a Dockerfile and everything it copies: the oraclefn package (the worker, and
+the client half that a function uses to run jobs of its own, with the package's liboraclefn.so when it carries
+one, as the wheel does) and the pinned requirements. `oraclefn runtime build` hands that folder to docker or
+podman.
 """
 import ctypes
 import importlib.metadata
@@ -14,7 +16,10 @@ import sys
 PYTHON_VERSIONS = ("3.11", "3.12")
 
 _HERE = pathlib.Path(__file__).resolve().parent
-_WORKER = _HERE.parent / "worker"
+_PACKAGE = _HERE.parent
+#: What the image leaves out of the package: the oraclefn tool and the native worker (the image runs the Python
+#: worker; a function has no use for the emulator), and compiled caches.
+_LEFT_OUT = ("__pycache__", "*.pyc", "oraclefn-cli", "oraclefn-fdk")
 #: The worker's packages; cloudpickle is pinned to the client's version, whose pickles the worker must read.
 _REQUIREMENTS = ("fdk", "oci")
 
@@ -44,10 +49,9 @@ def write_build_context(folder, python=None, requirements=()):
     package = folder / "oraclefn"
     if package.exists():
         shutil.rmtree(package)
-    shutil.copytree(_WORKER, package / "worker", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    (package / "__init__.py").write_text(
-        '"""oraclefn as installed in its runtime image: the worker only (oraclefn.worker)."""\n'
-        f"__version__ = {importlib.metadata.version('oraclefn')!r}\n")
+    # the whole package, so a function can make an executor of its own (nested jobs, Lithops' futures); it loads
+    # liboraclefn.so only when it does, so a package without one (a source checkout) still serves as a worker
+    shutil.copytree(_PACKAGE, package, ignore=shutil.ignore_patterns(*_LEFT_OUT))
     return folder
 
 
