@@ -97,7 +97,7 @@ final class ScheduleTests: XCTestCase {
         XCTAssertEqual(window.limit, 5)
         window.refused(sentEpoch: 0, now: 0)
         XCTAssertEqual(window.limit, 5, "a refusal from before the decrease does not count again")
-        for _ in 0..<200 { window.succeeded(running: 1, now: 1) }
+        for _ in 0..<200 { window.succeeded(sentEpoch: window.epoch, running: 1, now: 1) }
         XCTAssertEqual(window.limit, 10)
         XCTAssertEqual(window.lowest, 5)
     }
@@ -107,7 +107,7 @@ final class ScheduleTests: XCTestCase {
         var window = ConcurrencyWindow(maximum: 300)
         var now = 0.0
         for _ in 0..<50 {
-            for running in 1...12 { window.succeeded(running: running, now: now) }
+            for running in 1...12 { window.succeeded(sentEpoch: window.epoch, running: running, now: now) }
             window.refused(sentEpoch: window.epoch, now: now)
             now += 0.1
         }
@@ -115,12 +115,25 @@ final class ScheduleTests: XCTestCase {
         XCTAssertEqual(window.lowest, 12)
     }
 
+    func testAServiceRefusingMostSendsBringsTheWindowBelowWhatItWasSeenRunning() {
+        // 40 were seen running (counting calls that ended before their status was seen), but the service
+        // refuses four sends in five: it runs fewer than the window holds
+        var window = ConcurrencyWindow(maximum: 300)
+        window.succeeded(sentEpoch: 0, running: 40, now: 0)
+        for _ in 0..<6 {
+            let epoch = window.epoch
+            for _ in 0..<2 { window.succeeded(sentEpoch: epoch, running: 1, now: 1) }
+            for _ in 0..<8 { window.refused(sentEpoch: epoch, now: 1) }
+        }
+        XCTAssertLessThan(window.limit, 40)
+    }
+
     func testRandomRefusalsDoNotShrinkTheWindowBelowWhatTheServiceRuns() {
         // a tenth of the sends refused whatever runs: the service takes as many as the window sends
         var window = ConcurrencyWindow(maximum: 200)
         var now = 0.0
         for round in 0..<1_000 {
-            window.succeeded(running: window.limit, now: now)
+            window.succeeded(sentEpoch: window.epoch, running: window.limit, now: now)
             if round % 10 == 0 { window.refused(sentEpoch: window.epoch, now: now) }
             now += 0.01
         }
@@ -130,7 +143,7 @@ final class ScheduleTests: XCTestCase {
 
     func testWhatTheServiceRanLongAgoNoLongerHoldsTheWindowUp() {
         var window = ConcurrencyWindow(maximum: 64)
-        window.succeeded(running: 64, now: 0)
+        window.succeeded(sentEpoch: 0, running: 64, now: 0)
         window.refused(sentEpoch: 0, now: 1)
         XCTAssertEqual(window.limit, 64, "64 ran at once a second ago")
         window.refused(sentEpoch: 0, now: 2 * ConcurrencyWindow.memory + 1)

@@ -3,10 +3,10 @@
 /// refusal (429, 503) halves it. Refusals of invocations sent before the last decrease do not decrease it
 /// again, so one burst of refusals counts once.
 ///
-/// A decrease stops at the most invocations the service was seen running at once in the last few seconds:
-/// a service that throttles by load (OCI caps the memory of the calls running at once) refuses only above
-/// that, so the window settles at its limit; one that refuses at random, whatever runs, keeps the window
-/// where it was instead of crawling at a window of one.
+/// A decrease stops at the most invocations the service was seen running at once in the last few seconds,
+/// unless it refuses most of what is sent: a service that refuses a share at random, whatever runs, keeps the
+/// window where it was instead of crawling at a window of one, and one that throttles by load (OCI caps the
+/// memory of the calls running at once) and refuses most sends above its limit brings the window down to it.
 struct ConcurrencyWindow: Sendable, Equatable {
     let maximum: Int
     private(set) var size: Double
@@ -17,6 +17,9 @@ struct ConcurrencyWindow: Sendable, Equatable {
     private var provenNow = 0
     private var provenBefore = 0
     private var periodStart = 0.0
+    /// Answers to sends of the current epoch, and how many were refusals.
+    private var answered = 0
+    private var refusals = 0
     /// How long what the service took counts as proof of what it takes.
     static let memory = 5.0
 
@@ -36,8 +39,10 @@ struct ConcurrencyWindow: Sendable, Equatable {
     /// The most invocations the service was seen running at once lately.
     var proven: Int { max(provenNow, provenBefore) }
 
-    /// The service took an invocation at `now` while `running` invocations (this one included) ran.
-    mutating func succeeded(running: Int, now: Double) {
+    /// The service took an invocation sent in `sentEpoch`, at `now`, while `running` invocations (this one
+    /// included) ran.
+    mutating func succeeded(sentEpoch: Int, running: Int, now: Double) {
+        if sentEpoch == epoch { answered += 1 }
         age(now)
         provenNow = max(provenNow, min(running, maximum))
         size = min(Double(maximum), size + 1 / max(size, 1))
@@ -46,11 +51,20 @@ struct ConcurrencyWindow: Sendable, Equatable {
     /// A refusal, at `now`, of an invocation sent in `sentEpoch`.
     mutating func refused(sentEpoch: Int, now: Double) {
         guard sentEpoch >= epoch else { return }
+        answered += 1
+        refusals += 1
         age(now)
-        let decreased = max(1, size / 2, Double(proven))
-        guard decreased < size else { return }
+        let refusesMost = answered >= 8 && refusals * 2 > answered
+        let decreased = max(1, size / 2, refusesMost ? 1 : Double(proven))
+        // a decrease that leaves the limit where it was is no new epoch: the refusals so far still count
+        guard Int(decreased) < limit else {
+            size = min(size, decreased)
+            return
+        }
         size = decreased
         epoch += 1
+        answered = 0
+        refusals = 0
         lowest = min(lowest, limit)
     }
 

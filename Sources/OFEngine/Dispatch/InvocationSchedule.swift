@@ -181,14 +181,14 @@ struct InvocationSchedule: Sendable {
         switch end {
         case .accepted:
             // this one and those accepted before it that have not reported: what the service runs at once
-            window.succeeded(running: active - sending + 1, now: now)
+            window.succeeded(sentEpoch: epoch, running: active - sending + 1, now: now)
             accepted += 1
             sending -= 1
             markTaken(number)
             run(number, attempt: attempt, sentAt: sentAt, deadline: now + limits.callTimeout)
             return []
         case .answered(let unanswered):
-            window.succeeded(running: active, now: now)
+            window.succeeded(sentEpoch: epoch, running: active, now: now)
             accepted += 1
             markTaken(number)
             let missing = unanswered.filter { invocations[number].calls.contains($0) }
