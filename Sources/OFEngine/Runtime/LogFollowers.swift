@@ -117,6 +117,8 @@ final class OCILogFollower: LogFollower, @unchecked Sendable {
 
     func next() async throws -> [FunctionLogLine] {
         let end = Date()
+        // a start in the future: nothing can have been written yet (and Logging refuses a window that ends first)
+        guard start < end else { return [] }
         let records: [LogRecord]
         do {
             let search = try LogSearch.functionLog(
