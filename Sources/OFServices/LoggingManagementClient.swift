@@ -2,7 +2,7 @@
 import FoundationEssentials
 import OFTransport
 
-public struct LogGroup: Codable, Sendable, Equatable {
+public struct LogGroupSummary: Codable, Sendable, Equatable {
     public var id: String
     public var compartmentId: String
     public var displayName: String
@@ -10,7 +10,7 @@ public struct LogGroup: Codable, Sendable, Equatable {
 }
 
 /// A log; `source` says what it keeps (an application's invoke log: service functions, category invoke).
-public struct Log: Codable, Sendable, Equatable {
+public struct LogSummary: Codable, Sendable, Equatable {
     public struct Source: Codable, Sendable, Equatable {
         public var sourceType: String
         public var service: String
@@ -40,15 +40,15 @@ public struct LoggingManagementClient: Sendable {
     private var base: String { service.endpoints.logging + "/20200531" }
 
     /// Every log group of the compartment (all pages), those named `displayName` when given.
-    public func listLogGroups(compartmentId: String, displayName: String? = nil) async throws -> [LogGroup] {
+    public func listLogGroups(compartmentId: String, displayName: String? = nil) async throws -> [LogGroupSummary] {
         let query = PercentEncoding.query([("compartmentId", compartmentId), ("displayName", displayName), ("limit", "1000")])
-        return try await service.listAll(LogGroup.self, "ListLogGroups", base + "/logGroups" + query)
+        return try await service.listAll(LogGroupSummary.self, "ListLogGroups", base + "/logGroups" + query)
     }
 
     /// Every log of a group (all pages) kept for `sourceResource` by `sourceService`, when given.
-    public func listLogs(logGroupId: String, sourceService: String? = nil, sourceResource: String? = nil) async throws -> [Log] {
+    public func listLogs(logGroupId: String, sourceService: String? = nil, sourceResource: String? = nil) async throws -> [LogSummary] {
         let query = PercentEncoding.query([("sourceService", sourceService), ("sourceResource", sourceResource), ("limit", "1000")])
-        return try await service.listAll(Log.self, "ListLogs", base + "/logGroups/" + PercentEncoding.component(logGroupId) + "/logs" + query)
+        return try await service.listAll(LogSummary.self, "ListLogs", base + "/logGroups/" + PercentEncoding.component(logGroupId) + "/logs" + query)
     }
 
     /// Creates a log group and returns its OCID once its work request has succeeded.
@@ -66,13 +66,13 @@ public struct LoggingManagementClient: Sendable {
     /// has succeeded.
     public func createInvokeLog(logGroupId: String, displayName: String, applicationId: String) async throws -> String {
         struct Details: Encodable {
-            struct Configuration: Encodable { var source: Log.Source }
+            struct Configuration: Encodable { var source: LogSummary.Source }
             var displayName: String
             var logType = "SERVICE"
             var isEnabled = true
             var configuration: Configuration
         }
-        let source = Log.Source(sourceType: "OCISERVICE", service: "functions", resource: applicationId, category: "invoke")
+        let source = LogSummary.Source(sourceType: "OCISERVICE", service: "functions", resource: applicationId, category: "invoke")
         let details = Details(displayName: displayName, configuration: .init(source: source))
         return try await created("CreateLog", base + "/logGroups/" + PercentEncoding.component(logGroupId) + "/logs", details, entityType: "log")
     }

@@ -76,14 +76,14 @@ struct LogSearchQuery: Sendable, Equatable {
 
     private static func compare(_ actual: JSONValue?, _ comparison: Comparison, _ expected: JSONValue) -> Bool {
         guard let actual else { return comparison == .notEqual }
-        let order = order(actual, expected)
+        let result = Self.order(actual, expected)
         switch comparison {
-        case .equal: return order == .orderedSame
-        case .notEqual: return order != .orderedSame
-        case .less: return order == .orderedAscending
-        case .lessOrEqual: return order != .orderedDescending
-        case .greater: return order == .orderedDescending
-        case .greaterOrEqual: return order != .orderedAscending
+        case .equal: return result == .orderedSame
+        case .notEqual: return result != .orderedSame
+        case .less: return result == .orderedAscending
+        case .lessOrEqual: return result != .orderedDescending
+        case .greater: return result == .orderedDescending
+        case .greaterOrEqual: return result != .orderedAscending
         }
     }
 
@@ -114,7 +114,7 @@ struct LogSearchQuery: Sendable, Equatable {
     static func value(_ field: [String], in record: JSONValue) -> JSONValue? {
         var path = field[...]
         if path.first == "logContent" { path = path.dropFirst() }
-        var current = path.first == "datetime" && path.count == 1 ? record : Self.member("logContent", of: record)
+        var current: JSONValue? = path.first == "datetime" && path.count == 1 ? record : Self.member("logContent", of: record)
         for name in path {
             current = current.flatMap { Self.member(name, of: $0) }
         }

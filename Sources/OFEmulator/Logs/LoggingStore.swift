@@ -86,7 +86,7 @@ final class LoggingStore: Sendable {
                 throw .invalidParameter("The source \(source.sourceType)/\(source.service)/\(source.category) is not served: the emulator keeps the invoke logs of Functions applications only (sourceType OCISERVICE, service functions, category invoke).")
             }
             guard applicationExists else {
-                throw OCIError(status: .notFound, code: "RelatedResourceNotAuthorizedOrNotFound", message: "The source resource \(source.resource) is not an application of this Functions service; give the OCID of an application.")
+                throw .relatedResourceNotFound("The source resource \(source.resource) is not an application of this Functions service; give the OCID of an application.")
             }
         } else if details.configuration != nil {
             throw .invalidParameter("A CUSTOM log takes no configuration; give logType SERVICE for an application's invoke log.")

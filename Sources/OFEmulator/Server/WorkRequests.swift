@@ -88,6 +88,6 @@ final class WorkRequestLog: Sendable {
                     && (query["resourceId"].map { resourceId in request.resources.contains { $0.identifier == resourceId } } ?? true)
             }
         }
-        return ascending ? matching : matching.reversed()
+        return ascending ? matching : Array(matching.reversed())
     }
 }

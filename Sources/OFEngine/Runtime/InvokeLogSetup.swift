@@ -36,8 +36,12 @@ public enum InvokeLogSetup {
                     return InvokeLog(applicationId: application.id, applicationName: applicationName, logGroupId: group.id, logId: log.id, created: false)
                 }
             }
-            let groupId = try await groups.first { $0.displayName == logGroupName }?.id
-                ?? logging.createLogGroup(compartmentId: compartmentId, displayName: logGroupName, description: "Logs of the functions oraclefn runs")
+            let groupId: String
+            if let existing = groups.first(where: { $0.displayName == logGroupName }) {
+                groupId = existing.id
+            } else {
+                groupId = try await logging.createLogGroup(compartmentId: compartmentId, displayName: logGroupName, description: "Logs of the functions oraclefn runs")
+            }
             let logId = try await logging.createInvokeLog(logGroupId: groupId, displayName: "\(applicationName)_invoke", applicationId: application.id)
             return InvokeLog(applicationId: application.id, applicationName: applicationName, logGroupId: groupId, logId: logId, created: true)
         } catch {
