@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import XCTest
@@ -17,10 +18,11 @@ final class LoggingRoutesTests: XCTestCase {
         }
     }
 
-    private let compartment = "ocid1.compartment.oc1..c"
-    private let start = Date(timeIntervalSince1970: 1_800_000_000)
+    private static let compartment = "ocid1.compartment.oc1..c"
+    private static let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     func testAnInvokeLogHoldsItsApplicationsLinesFromWhenItWasCreatedWithinTheWindow() async throws {
+        let (compartment, start) = (Self.compartment, Self.start)
         let clock = Clock(start)
         let lines = LogStore(clock: { clock.now })
         let app = LogOrigin(functionId: "ocid1.fnfunc.oc1..f", functionName: "hello", applicationId: "ocid1.fnapp.oc1..a", compartmentId: compartment)
@@ -37,8 +39,8 @@ final class LoggingRoutesTests: XCTestCase {
 
         try await Application(router: router).test(.router) { client in
             clock.now = start.addingTimeInterval(10)
-            let groupId = try await self.created(client, "/20200531/logGroups", #"{"compartmentId": "\#(self.compartment)", "displayName": "g"}"#)
-            let logId = try await self.created(client, "/20200531/logGroups/\(groupId)/logs", """
+            let groupId = try await Self.created(client, "/20200531/logGroups", #"{"compartmentId": "\#(compartment)", "displayName": "g"}"#)
+            let logId = try await Self.created(client, "/20200531/logGroups/\(groupId)/logs", """
                 {"displayName": "a_invoke", "logType": "SERVICE", "configuration": {"source":
                  {"sourceType": "OCISERVICE", "service": "functions", "resource": "ocid1.fnapp.oc1..a", "category": "invoke"}}}
                 """)
@@ -48,17 +50,17 @@ final class LoggingRoutesTests: XCTestCase {
             clock.now = start.addingTimeInterval(30)
             lines.append(app, callId: "c3", stream: .stderr, message: "second")
 
-            let scope = "search \\\"\(self.compartment)/\(groupId)/\(logId)\\\""
-            let all = try await self.search(client, scope, from: 0, to: 60)
+            let scope = "search \\\"\(compartment)/\(groupId)/\(logId)\\\""
+            let all = try await Self.search(client, scope, from: 0, to: 60)
             XCTAssertEqual(all.map(\.message), ["first", "second"], "nothing from before the log, nor of another application")
             XCTAssertEqual(all.map(\.src), ["STDOUT", "STDERR"])
             XCTAssertEqual(all.first?.datetime, (start.timeIntervalSince1970 + 20) * 1000)
             XCTAssertEqual(all.first?.time, "2027-01-15T08:00:20.000Z")
-            let window = try await self.search(client, scope, from: 25, to: 30)
+            let window = try await Self.search(client, scope, from: 25, to: 30)
             XCTAssertEqual(window.map(\.message), [], "timeEnd is exclusive")
-            let later = try await self.search(client, scope, from: 25, to: 31)
+            let later = try await Self.search(client, scope, from: 25, to: 31)
             XCTAssertEqual(later.map(\.message), ["second"])
-            let stderr = try await self.search(client, scope + " | where data.src = 'STDERR' or data.message = 'first' | sort by datetime desc", from: 0, to: 60)
+            let stderr = try await Self.search(client, scope + " | where data.src = 'STDERR' or data.message = 'first' | sort by datetime desc", from: 0, to: 60)
             XCTAssertEqual(stderr.map(\.message), ["second", "first"])
 
             let unknown = try await client.execute(uri: "/20200531/workRequests/ocid1.loggingworkrequest.oc1..x", method: .get)
@@ -73,7 +75,7 @@ final class LoggingRoutesTests: XCTestCase {
         var time: String
     }
 
-    private func search(_ client: some TestClientProtocol, _ query: String, from: TimeInterval, to: TimeInterval) async throws -> [Found] {
+    private static func search(_ client: some TestClientProtocol, _ query: String, from: TimeInterval, to: TimeInterval) async throws -> [Found] {
         let body = """
             {"timeStart": "\(Identifiers.timestamp(start + from))", "timeEnd": "\(Identifiers.timestamp(start + to))", "searchQuery": "\(query)"}
             """
@@ -93,7 +95,7 @@ final class LoggingRoutesTests: XCTestCase {
     }
 
     /// POSTs a creation, expects 202 and returns the OCID its work request names.
-    private func created(_ client: some TestClientProtocol, _ uri: String, _ body: String) async throws -> String {
+    private static func created(_ client: some TestClientProtocol, _ uri: String, _ body: String) async throws -> String {
         let response = try await client.execute(uri: uri, method: .post, body: ByteBuffer(string: body))
         XCTAssertEqual(response.status, .accepted, String(buffer: response.body))
         let id = try XCTUnwrap(response.headers[HTTPField.Name("opc-work-request-id")!])

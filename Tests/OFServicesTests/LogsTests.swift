@@ -67,7 +67,7 @@ final class LogsTests: XCTestCase {
 
         let calls = 3
         var callIds: [String] = []
-        for index in 0..<calls { callIds.append(try await invoker.invoke(functionId: hello.id, body: Array("call \(index)".utf8)).callId) }
+        for index in 0..<calls { callIds.append(try await invoker.invoke(functionId: hello.id, body: Array("call \(index)".utf8)).callId ?? "") }
         let logsClient = LogsClient(service: try harness.service(.functions))
         let search = try LogSearch.functionLog(
             compartmentId: compartmentId, logGroupId: groupId, logId: logId, functionId: hello.id,

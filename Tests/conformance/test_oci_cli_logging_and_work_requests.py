@@ -89,9 +89,8 @@ def test_log_group_and_invoke_log_created_waited_for_and_searched(oci_cli, funct
 def test_fn_function_create_and_the_work_requests_of_function_changes(oci_cli, functions_management):
     app = functions_management.create_application(oci.functions.models.CreateApplicationDetails(
         compartment_id=COMPARTMENT, display_name=unique("cli-wr"), subnet_ids=[SUBNET])).data
-    created = oci_cli("fn", "function", "create", "--application-id", app.id, "--display-name", "echo", "--memory-in-mbs", "128",
-                      "--source-details", json.dumps({"sourceType": "CONTAINER_IMAGE", "image": "oraclefn/echo"}),
-                      "--wait-for-state", "SUCCEEDED")
+    created = oci_cli("fn", "function", "create", "container-function", "--application-id", app.id, "--display-name", "echo",
+                      "--memory-in-mbs", "128", "--image", "oraclefn/echo", "--wait-for-state", "SUCCEEDED")
     function = parsed(created)["data"]
     assert function["lifecycle-state"] == "ACTIVE"
 

@@ -36,13 +36,11 @@ struct FunctionsRoutes: Sendable {
                 try Responses.json(self.workRequests.request(id: context.pathParameter("workRequestId")))
             }
             // the emulator's work requests never fail and log nothing
-            group.get("workRequests/:workRequestId/errors") { _, context in
-                _ = try self.workRequests.request(id: context.pathParameter("workRequestId"))
-                return try Responses.json(["items": [String]()])
-            }
-            group.get("workRequests/:workRequestId/logs") { _, context in
-                _ = try self.workRequests.request(id: context.pathParameter("workRequestId"))
-                return try Responses.json(["items": [String]()])
+            for detail in ["errors", "logs"] {
+                group.get(RouterPath("workRequests/:workRequestId/\(detail)")) { _, context in
+                    _ = try self.workRequests.request(id: context.pathParameter("workRequestId"))
+                    return try Responses.json(["items": [String]()])
+                }
             }
         }
     }
