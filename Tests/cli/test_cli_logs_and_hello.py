@@ -21,11 +21,13 @@ EMULATOR_LOGS, OCI_LOGGING = "emulator log endpoint", "OCI Logging search"
 
 @pytest.fixture(scope="module", params=[EMULATOR_LOGS, OCI_LOGGING])
 def log_config(request, emulator, home, cli):
-    """A configuration of the emulator with a bucket and an application of its own; for OCI_LOGGING with the
-    application's invoke log enabled and log_group_id and log_id written in, so `logs poll` searches OCI Logging."""
+    """A configuration of the emulator with a bucket of its own; for OCI_LOGGING with the application's invoke log
+    enabled and log_group_id and log_id written in, so `logs poll` searches OCI Logging."""
     text = pathlib.Path(emulator.config_file).read_text()
     text = with_keys(text, "oracle_oss", storage_bucket="cli-" + uuid.uuid4().hex[:10])
-    text = with_keys(text, "oracle_f", application_name="logs-" + uuid.uuid4().hex[:8])
+    # without a runtime, hello greets through the emulator's hello function, in application oraclefn-hello: the
+    # application whose log these tests read
+    text = with_keys(text, "oracle_f", application_name="oraclefn-hello")
     path = home / f"logs-{uuid.uuid4().hex[:6]}.yaml"
     path.write_text(text)
     if request.param == OCI_LOGGING:
@@ -96,6 +98,11 @@ def test_logs_poll_once_prints_the_lines_of_the_calls_so_far(cli, log_config):
 
     later = cli("logs", "poll", "--once", "--since", str(time.time() + 3600), "-c", log_config)
     assert (later.code, later.stdout) == (0, ""), "nothing was written after --since"
+
+    # the path taken: OCI Logging search with the log keys, else the emulator's log endpoint
+    debugged = cli("logs", "poll", "--once", "-d", "-c", log_config)
+    searched = "log_id:" in pathlib.Path(log_config).read_text()
+    assert ("/20190909/search" in debugged.stderr, "/oraclefn/logs?since=" in debugged.stderr) == (searched, not searched), debugged
 
 
 def test_logs_poll_follows_new_lines_until_interrupted(cli, log_config):
@@ -202,7 +209,7 @@ def test_logs_enable_makes_the_invoke_log_once_and_prints_or_writes_its_ids(cli,
     assert missing.code == 3, missing
     one_line_error(missing, "application enable-", "is not in compartment", "oraclefn runtime deploy")
 
-    assert cli("hello", "-c", path).code == 0
+    assert cli("runtime", "deploy", "oraclefn/worker", "-c", path).code == 0
     printed = cli("logs", "enable", "-c", path, "--log-group", "cli-tests")
     assert printed.code == 0, printed
     assert "is now enabled" in printed.stdout and "log_group_id: ocid1.loggroup." in printed.stdout, printed
