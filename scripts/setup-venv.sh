@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 py=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$py" -m venv .venv
-if ! .venv/bin/python -c 'import oci, fdk, cloudpickle, pytest, matplotlib' 2>/dev/null || [ ! -x .venv/bin/oci ]; then
+if ! .venv/bin/python -c 'import oci, oci_cli, fdk, cloudpickle, pytest, matplotlib' 2>/dev/null; then
     .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
 fi
 if ! .venv/bin/python -c 'import oraclefn' 2>/dev/null; then

@@ -98,7 +98,7 @@ public final class Emulator: Sendable {
         options.runner.handlerEnvironment.merge(identity.resourcePrincipal.environment) { _, principal in principal }
         let objects: ObjectStore
         do {
-            objects = try ObjectStore(namespace: options.namespace, clock: options.clock, disk: options.stateDirectory.map(ObjectStateDirectory.init))
+            objects = try ObjectStore(namespace: options.namespace, tenancy: options.tenancy, clock: options.clock, disk: options.stateDirectory.map(ObjectStateDirectory.init))
         } catch {
             throw EmulatorError(description: "Cannot read the emulator state in \(options.stateDirectory ?? ""): \(error). Fix or remove that directory.")
         }

@@ -92,6 +92,26 @@ final class EmulatorHTTPTests: XCTestCase {
         XCTAssertEqual(answer.errorCode, "RequestEntityTooLarge")
     }
 
+    func testPreauthenticatedURLsNeedNoSignatureButKeepTheBodyLimit() async throws {
+        let client = try await self.start { $0.maxRequestBodyBytes = 1024 }
+        try await self.createBucket(client, "b")
+        let expires = Identifiers.timestamp(Date().addingTimeInterval(3600))
+        let created = try await client.json(.post, "/n/oraclefn/b/b/p", ["name": "drop", "objectName": "in", "accessType": "ObjectReadWrite", "timeExpires": expires])
+        XCTAssertEqual(created.status, 200, created.text)
+        let accessUri = try XCTUnwrap((try created.json() as? [String: Any])?["accessUri"] as? String)
+
+        let put = try await client.sendRaw(.put, accessUri, headers: [:], body: Array("small".utf8))
+        XCTAssertEqual(put.status, 200, put.text)
+        let got = try await client.sendRaw(.get, accessUri, headers: [:], body: nil)
+        XCTAssertEqual(got.text, "small")
+        let big = try await client.sendRaw(.put, accessUri, headers: [:], body: [UInt8](repeating: 7, count: 4096))
+        XCTAssertEqual(big.status, 413)
+        XCTAssertEqual(big.errorCode, "RequestEntityTooLarge")
+        // the unsigned pass is for /p/ URLs only: the same object by its signed path is refused
+        let unsigned = try await client.sendRaw(.get, "/n/oraclefn/b/b/o/in", headers: [:], body: nil)
+        XCTAssertEqual(unsigned.status, 401)
+    }
+
     // MARK: Object Storage
 
     func testObjectNamesDecodeOnceWhetherSlashesAreEncodedOrNot() async throws {
@@ -204,17 +224,24 @@ final class EmulatorHTTPTests: XCTestCase {
         XCTAssertEqual(stored.text, "hello")
     }
 
-    func testStateDirectoryKeepsObjectsAcrossARestart() async throws {
+    func testStateDirectoryKeepsObjectsAndPreauthenticatedRequestsAcrossARestart() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ofn-http-state-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let first = try await self.start { $0.stateDirectory = directory }
         try await self.createBucket(first, "kept")
-        _ = try await first.send(.put, "/n/oraclefn/b/kept/o/note", body: Array("still here".utf8))
+        _ = try await first.send(.put, "/n/oraclefn/b/kept/o/note", body: Array("still here".utf8), headers: ["storage-tier": "InfrequentAccess"])
+        let expires = Identifiers.timestamp(Date().addingTimeInterval(3600))
+        let created = try await first.json(.post, "/n/oraclefn/b/kept/p", ["name": "share", "objectName": "note", "accessType": "ObjectRead", "timeExpires": expires])
+        let accessUri = try XCTUnwrap((try created.json() as? [String: Any])?["accessUri"] as? String, created.text)
         for emulator in self.emulators { await emulator.stop() }
         self.emulators = []
         let second = try await self.start { $0.stateDirectory = directory }
         let read = try await second.send(.get, "/n/oraclefn/b/kept/o/note")
         XCTAssertEqual(read.text, "still here")
+        XCTAssertEqual(read.header("storage-tier"), "InfrequentAccess")
+        let shared = try await second.sendRaw(.get, accessUri, headers: [:], body: nil)
+        XCTAssertEqual(shared.status, 200, shared.text)
+        XCTAssertEqual(shared.text, "still here")
     }
 
     // MARK: Functions management

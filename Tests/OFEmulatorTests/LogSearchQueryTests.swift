@@ -70,9 +70,9 @@ final class LogSearchQueryTests: XCTestCase {
     }
 
     func testTimesWithAnyFractionAndOffset() {
-        XCTAssertEqual(Identifiers.date(rfc3339: "2026-06-02T10:20:30Z")?.timeIntervalSince1970, 1_780_395_630)
-        XCTAssertEqual(Identifiers.date(rfc3339: "2026-06-02T10:20:30.250000Z")?.timeIntervalSince1970, 1_780_395_630.25)
-        XCTAssertEqual(Identifiers.date(rfc3339: "2026-06-02T12:20:30.5+02:00")?.timeIntervalSince1970, 1_780_395_630.5)
-        XCTAssertNil(Identifiers.date(rfc3339: "yesterday"))
+        XCTAssertEqual(Identifiers.date("2026-06-02T10:20:30Z")?.timeIntervalSince1970, 1_780_395_630)
+        XCTAssertEqual(Identifiers.date("2026-06-02T10:20:30.250000Z")?.timeIntervalSince1970, 1_780_395_630.25)
+        XCTAssertEqual(Identifiers.date("2026-06-02T12:20:30.5+02:00")?.timeIntervalSince1970, 1_780_395_630.5)
+        XCTAssertNil(Identifiers.date("yesterday"))
     }
 }

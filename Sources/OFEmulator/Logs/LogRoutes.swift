@@ -68,6 +68,6 @@ struct LogRoutes: Sendable {
 
     private static func date(_ text: String) -> Date? {
         if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
-        return Identifiers.date(rfc3339: text)
+        return Identifiers.date(text)
     }
 }

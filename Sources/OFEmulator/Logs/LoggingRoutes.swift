@@ -136,7 +136,7 @@ struct LoggingRoutes: Sendable {
 
     private static func time(_ text: String?, _ name: String) throws(OCIError) -> Date {
         guard let text else { throw .missingParameter("\(name) is mandatory: an RFC 3339 time such as 2026-06-02T10:20:30.000Z.") }
-        guard let date = Identifiers.date(rfc3339: text) else {
+        guard let date = Identifiers.date(text) else {
             throw .invalidParameter("\(name) '\(text)' is not an RFC 3339 time such as 2026-06-02T10:20:30.000Z.")
         }
         return date

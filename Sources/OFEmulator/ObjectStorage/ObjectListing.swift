@@ -60,9 +60,38 @@ enum ObjectListing {
         left.utf8.lexicographicallyPrecedes(right.utf8)
     }
 
+    /// The objects and pseudo-folders one answer holds, before they are shaped as ListObjects or ListObjectVersions entries.
+    struct Selection {
+        var objects: [ObjectInfo]
+        /// nil without a delimiter.
+        var prefixes: [String]?
+        /// The name the next answer starts with, when the limit cut this one short.
+        var nextStartWith: String?
+    }
+
     /// - Parameter objects: the objects of the bucket (at least those the query selects), sorted with `precedes`.
     static func list(_ objects: [ObjectInfo], query: ListObjectsQuery) -> ListObjectsResult {
-        var summaries: [ObjectSummary] = []
+        let selection = self.select(objects, query: query)
+        return ListObjectsResult(
+            objects: selection.objects.map { self.summary(of: $0, fields: query.fields) }, prefixes: selection.prefixes,
+            nextStartWith: selection.nextStartWith)
+    }
+
+    /// ListObjectVersions with versioning off: each object is its own one version.
+    static func listVersions(_ objects: [ObjectInfo], query: ListObjectsQuery) -> (collection: ObjectVersionCollection, nextPage: String?) {
+        let selection = self.select(objects, query: query)
+        let items = selection.objects.map { info in
+            let summary = self.summary(of: info, fields: query.fields)
+            return ObjectVersionSummary(
+                name: summary.name, size: summary.size, md5: summary.md5, timeCreated: summary.timeCreated,
+                timeModified: summary.timeModified, etag: summary.etag, storageTier: summary.storageTier,
+                versionId: info.versionId ?? info.etag, isDeleteMarker: false)
+        }
+        return (ObjectVersionCollection(items: items, prefixes: selection.prefixes), selection.nextStartWith)
+    }
+
+    static func select(_ objects: [ObjectInfo], query: ListObjectsQuery) -> Selection {
+        var chosen: [ObjectInfo] = []
         var prefixes: [String] = []
         var nextStartWith: String?
         var count = 0
@@ -77,10 +106,10 @@ enum ObjectListing {
             if let group {
                 prefixes.append(group)
             } else {
-                summaries.append(self.summary(of: info, fields: query.fields))
+                chosen.append(info)
             }
         }
-        return ListObjectsResult(objects: summaries, prefixes: query.delimiter == nil ? nil : prefixes, nextStartWith: nextStartWith)
+        return Selection(objects: chosen, prefixes: query.delimiter == nil ? nil : prefixes, nextStartWith: nextStartWith)
     }
 
     static func isSelected(_ name: String, by query: ListObjectsQuery) -> Bool {
@@ -105,7 +134,7 @@ enum ObjectListing {
             md5: fields.contains(.md5) ? (info.multipartMD5 ?? info.md5) : nil,
             timeCreated: fields.contains(.timeCreated) ? Identifiers.timestamp(info.timeCreated) : nil,
             timeModified: fields.contains(.timeModified) ? Identifiers.timestamp(info.timeModified) : nil,
-            storageTier: fields.contains(.storageTier) ? "Standard" : nil
+            storageTier: fields.contains(.storageTier) ? info.tier.rawValue : nil
         )
     }
 }

@@ -16,6 +16,14 @@ struct BucketResource: Codable, Sendable, Equatable {
     var versioning: String
     var freeformTags: [String: String]
     var definedTags: [String: [String: JSONValue]]
+    // Optional so that buckets written by earlier versions of the state directory still load.
+    var replicationEnabled: Bool?
+    var isReadOnly: Bool?
+    /// The etag of the bucket's lifecycle policy, while it has one.
+    var objectLifecyclePolicyEtag: String?
+    /// Filled in only when GetBucket's `fields` asks for them.
+    var approximateCount: Int?
+    var approximateSize: Int?
 
     /// The ListBuckets entry.
     var summary: BucketSummary {
@@ -48,6 +56,83 @@ struct CreateBucketDetails: Codable, Sendable {
     var definedTags: [String: [String: JSONValue]]?
 }
 
+/// UpdateBucket's body: the fields given replace the bucket's, the others stay.
+struct UpdateBucketDetails: Codable, Sendable {
+    var namespace: String?
+    var compartmentId: String?
+    var name: String?
+    var metadata: [String: String]?
+    var publicAccessType: String?
+    var objectEventsEnabled: Bool?
+    var freeformTags: [String: String]?
+    var definedTags: [String: [String: JSONValue]]?
+    var kmsKeyId: String?
+    var versioning: String?
+    var autoTiering: String?
+}
+
+/// GetNamespaceMetadata's answer.
+struct NamespaceMetadata: Codable, Sendable, Equatable {
+    var namespace: String
+    var defaultS3CompartmentId: String
+    var defaultSwiftCompartmentId: String
+}
+
+struct UpdateNamespaceMetadataDetails: Codable, Sendable {
+    var defaultS3CompartmentId: String?
+    var defaultSwiftCompartmentId: String?
+}
+
+/// The storage tiers an object can be kept in. Archive is not served: archived objects need a restore
+/// before they can be read, which the emulator does not model.
+enum StorageTier: String, Codable, Sendable, CaseIterable {
+    case standard = "Standard"
+    case infrequentAccess = "InfrequentAccess"
+
+    /// - Throws: 400 InvalidParameter naming the tiers served.
+    static func parse(_ text: String, field: String) throws(OCIError) -> StorageTier {
+        if let tier = StorageTier(rawValue: text) { return tier }
+        if text == "Archive" {
+            throw .invalidParameter("\(field) 'Archive' is not served by the emulator (archived objects need a restore it does not model); use Standard or InfrequentAccess.")
+        }
+        throw .invalidParameter("\(field) '\(text)' is not a storage tier; use Standard or InfrequentAccess.")
+    }
+
+    /// `parse` for an optional field: nil when not given.
+    static func parse(given text: String?, field: String) throws(OCIError) -> StorageTier? {
+        guard let text else { return nil }
+        return try self.parse(text, field: field)
+    }
+}
+
+struct RenameObjectDetails: Codable, Sendable {
+    var sourceName: String?
+    var newName: String?
+    var srcObjIfMatchETag: String?
+    var newObjIfMatchETag: String?
+    var newObjIfNoneMatchETag: String?
+}
+
+struct CopyObjectDetails: Codable, Sendable {
+    var sourceObjectName: String?
+    var sourceObjectIfMatchETag: String?
+    var sourceVersionId: String?
+    var destinationRegion: String?
+    var destinationNamespace: String?
+    var destinationBucket: String?
+    var destinationObjectName: String?
+    var destinationObjectIfMatchETag: String?
+    var destinationObjectIfNoneMatchETag: String?
+    var destinationObjectMetadata: [String: String]?
+    var destinationObjectStorageTier: String?
+}
+
+struct UpdateObjectStorageTierDetails: Codable, Sendable {
+    var objectName: String?
+    var storageTier: String?
+    var versionId: String?
+}
+
 /// Everything kept about an object besides its bytes; also its on-disk record.
 struct ObjectInfo: Codable, Sendable, Equatable {
     var name: String
@@ -66,6 +151,12 @@ struct ObjectInfo: Codable, Sendable, Equatable {
     var metadata: [String: String]
     var timeCreated: Date
     var timeModified: Date
+    /// nil for objects written before tiers were kept: they are Standard.
+    var storageTier: StorageTier?
+    /// OCI gives every object a version id, versioning on or off; nil for objects written before it was kept.
+    var versionId: String?
+
+    var tier: StorageTier { self.storageTier ?? .standard }
 }
 
 /// The properties a client can set on an object when it creates it (PutObject headers, CreateMultipartUpload body).
@@ -76,6 +167,7 @@ struct ObjectProperties: Sendable, Equatable {
     var contentDisposition: String?
     var cacheControl: String?
     var metadata: [String: String] = [:]
+    var storageTier: StorageTier = .standard
 }
 
 /// One ListObjects entry; fields not asked for stay nil and are left out of the JSON.
@@ -129,4 +221,22 @@ struct CommitMultipartUploadDetails: Codable, Sendable {
     }
     var partsToCommit: [Part]?
     var partsToExclude: [Int]?
+}
+
+/// One ListObjectVersions entry; as in ListObjects, fields not asked for stay nil.
+struct ObjectVersionSummary: Codable, Sendable, Equatable {
+    var name: String
+    var size: Int?
+    var md5: String?
+    var timeCreated: String?
+    var timeModified: String?
+    var etag: String?
+    var storageTier: String?
+    var versionId: String
+    var isDeleteMarker: Bool
+}
+
+struct ObjectVersionCollection: Codable, Sendable, Equatable {
+    var items: [ObjectVersionSummary]
+    var prefixes: [String]?
 }

@@ -3,7 +3,8 @@ import Hummingbird
 import OFSigning
 
 /// Object Storage's REST API (version 20160918, which has no prefix in the path): namespace, buckets,
-/// objects and multipart uploads.
+/// objects and multipart uploads. Object actions, pre-authenticated requests, lifecycle policies and work
+/// requests are in `ObjectStorageRoutes+*`.
 struct ObjectStorageRoutes: Sendable {
     typealias Context = EmulatorRequestContext
 
@@ -11,10 +12,13 @@ struct ObjectStorageRoutes: Sendable {
 
     func register(on router: Router<Context>) {
         router.get("/n") { _, _ in try Responses.json(self.store.namespace) }
+        router.get("/n/:namespace") { request, _ in try await self.namespaceMetadata(request) }
+        router.put("/n/:namespace") { request, _ in try await self.updateNamespaceMetadata(request) }
 
         router.post("/n/:namespace/b") { request, context in try await self.createBucket(request, context) }
         router.get("/n/:namespace/b") { request, _ in try await self.listBuckets(request) }
         router.get("/n/:namespace/b/:bucket") { request, _ in try await self.getBucket(request) }
+        router.post("/n/:namespace/b/:bucket") { request, _ in try await self.updateBucket(request) }
         router.head("/n/:namespace/b/:bucket") { request, _ in try await self.headBucket(request) }
         router.delete("/n/:namespace/b/:bucket") { request, _ in try await self.deleteBucket(request) }
 
@@ -30,6 +34,10 @@ struct ObjectStorageRoutes: Sendable {
         router.get("/n/:namespace/b/:bucket/u/**") { request, _ in try await self.listParts(request) }
         router.post("/n/:namespace/b/:bucket/u/**") { request, _ in try await self.commitUpload(request) }
         router.delete("/n/:namespace/b/:bucket/u/**") { request, _ in try await self.abortUpload(request) }
+
+        self.registerObjectActions(on: router)
+        self.registerBucketPolicies(on: router)
+        self.registerPreauthenticatedRequests(on: router)
     }
 
     // MARK: Buckets
@@ -52,10 +60,39 @@ struct ObjectStorageRoutes: Sendable {
         return try Responses.json(page.items, headers: page.nextPage.map { ["opc-next-page": $0] } ?? [:])
     }
 
+    /// GetBucket; `fields` may ask for approximateCount and approximateSize (comma-separated, as the SDK sends a list).
     private func getBucket(_ request: Request) async throws -> Response {
         let target = try Target(request, leading: 4)
-        let bucket = try await self.store.bucket(namespace: target.namespace, name: target.bucket)
+        let fields = try request.queryParameters()["fields"].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+        let known: Set = ["approximateCount", "approximateSize", "autoTiering"]
+        if let unknown = fields.first(where: { !known.contains($0) }) {
+            throw OCIError.invalidParameter("fields holds '\(unknown)', which is not one of approximateCount, approximateSize, autoTiering.")
+        }
+        let totals = fields.contains("approximateCount") || fields.contains("approximateSize")
+        var bucket = try await self.store.bucket(namespace: target.namespace, name: target.bucket, approximateTotals: totals)
+        if !fields.contains("approximateCount") { bucket.approximateCount = nil }
+        if !fields.contains("approximateSize") { bucket.approximateSize = nil }
         return try Responses.json(bucket, headers: ["etag": bucket.etag])
+    }
+
+    private func updateBucket(_ request: Request) async throws -> Response {
+        let target = try Target(request, leading: 4)
+        let details = try await request.decodeJSON(UpdateBucketDetails.self)
+        let bucket = try await self.store.updateBucket(namespace: target.namespace, name: target.bucket, details, ifMatch: request.headers[.ifMatch])
+        return try Responses.json(bucket, headers: ["etag": bucket.etag])
+    }
+
+    // MARK: Namespace
+
+    private func namespaceMetadata(_ request: Request) async throws -> Response {
+        let target = try Target(request, leading: 2)
+        return try Responses.json(try await self.store.namespaceMetadata(namespace: target.namespace))
+    }
+
+    private func updateNamespaceMetadata(_ request: Request) async throws -> Response {
+        let target = try Target(request, leading: 2)
+        let details = try await request.decodeJSON(UpdateNamespaceMetadataDetails.self)
+        return try Responses.json(try await self.store.updateNamespaceMetadata(namespace: target.namespace, details))
     }
 
     private func headBucket(_ request: Request) async throws -> Response {
@@ -80,18 +117,29 @@ struct ObjectStorageRoutes: Sendable {
 
     private func putObject(_ request: Request) async throws -> Response {
         let target = try Target(request, leading: 5)
+        return try await self.putObject(request, namespace: target.namespace, bucket: target.bucket, object: target.object)
+    }
+
+    /// PutObject, signed or through a pre-authenticated request.
+    func putObject(_ request: Request, namespace: String, bucket: String, object: String) async throws -> Response {
         let info = try await self.store.putObject(
-            namespace: target.namespace, bucket: target.bucket, object: target.object, bytes: request.bodyBytes(),
+            namespace: namespace, bucket: bucket, object: object, bytes: request.bodyBytes(),
             properties: Self.properties(of: request), contentMD5: request.headers[named: "content-md5"],
             ifMatch: request.headers[.ifMatch], ifNoneMatch: request.headers[.ifNoneMatch]
         )
-        return Responses.empty(status: .ok, headers: ["etag": info.etag, "opc-content-md5": info.md5, "last-modified": Self.httpDate(info.timeModified)])
+        var headers = ["etag": info.etag, "opc-content-md5": info.md5, "last-modified": Self.httpDate(info.timeModified)]
+        headers["version-id"] = info.versionId
+        return Responses.empty(status: .ok, headers: headers)
     }
 
-    /// GetObject (with a single byte range) and HeadObject.
     private func getObject(_ request: Request, withBody: Bool) async throws -> Response {
         let target = try Target(request, leading: 5)
-        let (info, bytes) = try await self.store.object(namespace: target.namespace, bucket: target.bucket, object: target.object)
+        return try await self.getObject(request, namespace: target.namespace, bucket: target.bucket, object: target.object, withBody: withBody)
+    }
+
+    /// GetObject (with a single byte range) and HeadObject, signed or through a pre-authenticated request.
+    func getObject(_ request: Request, namespace: String, bucket: String, object: String, withBody: Bool) async throws -> Response {
+        let (info, bytes) = try await self.store.object(namespace: namespace, bucket: bucket, object: object)
         if let ifMatch = request.headers[.ifMatch], ifMatch != info.etag {
             throw OCIError(status: .preconditionFailed, code: "IfMatchFailed", message: "The if-match etag '\(ifMatch)' does not match the object's etag \(info.etag).")
         }
@@ -186,7 +234,7 @@ struct ObjectStorageRoutes: Sendable {
 
     /// The namespace, bucket and object (or upload's object) a path names, each decoded once. The object
     /// name is everything after `/o/` (or `/u/`), so both `a/b` and `a%2Fb` name the object `a/b`.
-    private struct Target {
+    struct Target {
         let namespace: String
         let bucket: String
         let object: String
@@ -211,13 +259,14 @@ struct ObjectStorageRoutes: Sendable {
     }
 
     /// The object properties PutObject takes from its headers.
-    private static func properties(of request: Request) -> ObjectProperties {
+    private static func properties(of request: Request) throws(OCIError) -> ObjectProperties {
         let metadata = request.headers.filter { $0.name.canonicalName.hasPrefix("opc-meta-") }.map { ($0.name.canonicalName, $0.value) }
         return ObjectProperties(
             contentType: request.headers[.contentType], contentEncoding: request.headers[.contentEncoding],
             contentLanguage: request.headers[.contentLanguage], contentDisposition: request.headers[.contentDisposition],
             cacheControl: request.headers[.cacheControl],
-            metadata: ObjectStore.userMetadata(Dictionary(metadata, uniquingKeysWith: { _, last in last }))
+            metadata: ObjectStore.userMetadata(Dictionary(metadata, uniquingKeysWith: { _, last in last })),
+            storageTier: try StorageTier.parse(given: request.headers[named: "storage-tier"], field: "storage-tier") ?? .standard
         )
     }
 
@@ -225,8 +274,9 @@ struct ObjectStorageRoutes: Sendable {
     private static func headers(of info: ObjectInfo) -> [String: String] {
         var headers = [
             "etag": info.etag, "content-type": info.contentType, "last-modified": self.httpDate(info.timeModified),
-            "accept-ranges": "bytes", "storage-tier": "Standard",
+            "accept-ranges": "bytes", "storage-tier": info.tier.rawValue,
         ]
+        headers["version-id"] = info.versionId
         // OCI reports content-md5 for single uploads and opc-multipart-md5 for objects committed from parts.
         if let multipart = info.multipartMD5 {
             headers["opc-multipart-md5"] = multipart
@@ -243,7 +293,7 @@ struct ObjectStorageRoutes: Sendable {
         return headers
     }
 
-    private static func httpDate(_ date: Date) -> String {
+    static func httpDate(_ date: Date) -> String {
         HTTPDate.format(Int(date.timeIntervalSince1970))
     }
 }

@@ -1,38 +1,51 @@
 import Foundation
 
 /// Object Storage's buckets, objects and multipart uploads for one namespace. Kept in memory and, when
-/// given a state directory, written through to disk (in-progress multipart uploads stay in memory only).
-/// Every operation validates first and changes nothing when it throws.
+/// given a state directory, written through to disk (in-progress multipart uploads and work requests stay in
+/// memory only). Every operation validates first and changes nothing when it throws.
+/// Bucket settings, object actions and pre-authenticated requests are in the `ObjectStore+*` files.
 actor ObjectStore {
-    private struct Upload: Sendable {
+    struct Upload: Sendable {
         var resource: MultipartUploadResource
         var properties: ObjectProperties
         var parts: [Int: (summary: MultipartUploadPartSummary, bytes: [UInt8])] = [:]
     }
 
-    private struct Bucket: Sendable {
+    struct Bucket: Sendable {
         var resource: BucketResource
         var objects: [String: (info: ObjectInfo, bytes: [UInt8])] = [:]
         var uploads: [String: Upload] = [:]
+        /// By id.
+        var preauthenticatedRequests: [String: PreauthenticatedRequestRecord] = [:]
+        var lifecyclePolicy: ObjectLifecyclePolicy?
     }
 
     static let maxObjectNameBytes = 1024
     static let partNumbers = 1...10000
 
     let namespace: String
-    private let clock: @Sendable () -> Date
-    private let disk: ObjectStateDirectory?
-    private var buckets: [String: Bucket] = [:]
+    let clock: @Sendable () -> Date
+    let disk: ObjectStateDirectory?
+    var buckets: [String: Bucket] = [:]
+    var keptNamespaceMetadata: NamespaceMetadata
+    /// By id; CopyObject's, kept for GetWorkRequest.
+    var workRequests: [String: ObjectWorkRequest] = [:]
 
     /// Loads what a state directory holds; throws when it cannot be read.
-    init(namespace: String, clock: @escaping @Sendable () -> Date = Date.init, disk: ObjectStateDirectory? = nil) throws {
+    /// - Parameter tenancy: the compartment S3 and Swift buckets go to until UpdateNamespaceMetadata says otherwise.
+    init(namespace: String, tenancy: String = GeneratedSetup.tenancy, clock: @escaping @Sendable () -> Date = Date.init, disk: ObjectStateDirectory? = nil) throws {
         self.namespace = namespace
         self.clock = clock
         self.disk = disk
+        self.keptNamespaceMetadata = try disk?.loadNamespaceMetadata()
+            ?? NamespaceMetadata(namespace: namespace, defaultS3CompartmentId: tenancy, defaultSwiftCompartmentId: tenancy)
         for loaded in try disk?.load() ?? [] {
-            var bucket = Bucket(resource: loaded.bucket)
+            var bucket = Bucket(resource: loaded.bucket, lifecyclePolicy: loaded.lifecyclePolicy)
             for object in loaded.objects {
                 bucket.objects[object.info.name] = object
+            }
+            for request in loaded.preauthenticatedRequests {
+                bucket.preauthenticatedRequests[request.id] = request
             }
             self.buckets[loaded.bucket.name] = bucket
         }
@@ -55,15 +68,22 @@ actor ObjectStore {
             timeCreated: Identifiers.timestamp(self.clock()), etag: Identifiers.etag(), metadata: details.metadata ?? [:],
             publicAccessType: details.publicAccessType ?? "NoPublicAccess", storageTier: details.storageTier ?? "Standard",
             objectEventsEnabled: details.objectEventsEnabled ?? false, versioning: "Disabled",
-            freeformTags: details.freeformTags ?? [:], definedTags: details.definedTags ?? [:]
+            freeformTags: details.freeformTags ?? [:], definedTags: details.definedTags ?? [:], replicationEnabled: false, isReadOnly: false
         )
         try self.persist { try $0.save(bucket: resource) }
         self.buckets[name] = Bucket(resource: resource)
         return resource
     }
 
-    func bucket(namespace: String, name: String) throws(OCIError) -> BucketResource {
-        try self.existingBucket(namespace: namespace, name).resource
+    /// - Parameter approximateTotals: fill in `approximateCount` and `approximateSize` (GetBucket's `fields`).
+    func bucket(namespace: String, name: String, approximateTotals: Bool = false) throws(OCIError) -> BucketResource {
+        let bucket = try self.existingBucket(namespace: namespace, name)
+        var resource = bucket.resource
+        if approximateTotals {
+            resource.approximateCount = bucket.objects.count
+            resource.approximateSize = bucket.objects.values.reduce(0) { $0 + $1.info.size }
+        }
+        return resource
     }
 
     func listBuckets(namespace: String, compartmentId: String) throws(OCIError) -> [BucketSummary] {
@@ -109,7 +129,8 @@ actor ObjectStore {
             name: objectName, size: bytes.count, md5: md5, multipartMD5: nil, etag: Identifiers.etag(),
             contentType: properties.contentType ?? "application/octet-stream", contentEncoding: properties.contentEncoding,
             contentLanguage: properties.contentLanguage, contentDisposition: properties.contentDisposition,
-            cacheControl: properties.cacheControl, metadata: properties.metadata, timeCreated: existing?.timeCreated ?? now, timeModified: now
+            cacheControl: properties.cacheControl, metadata: properties.metadata, timeCreated: existing?.timeCreated ?? now, timeModified: now,
+            storageTier: properties.storageTier, versionId: Identifiers.etag()
         )
         try self.store(info, bytes: bytes, bucket: name)
         return info
@@ -144,11 +165,15 @@ actor ObjectStore {
     }
 
     func listObjects(namespace: String, bucket: String, query: ListObjectsQuery) throws(OCIError) -> ListObjectsResult {
+        ObjectListing.list(try self.selectedObjects(namespace: namespace, bucket: bucket, query: query), query: query)
+    }
+
+    /// The objects a listing query selects, in listing order.
+    func selectedObjects(namespace: String, bucket: String, query: ListObjectsQuery) throws(OCIError) -> [ObjectInfo] {
         // only the objects the query selects are sorted: a listing of a small prefix stays cheap in a big bucket
-        let objects = try self.existingBucket(namespace: namespace, bucket).objects.values.lazy.map(\.info)
+        try self.existingBucket(namespace: namespace, bucket).objects.values.lazy.map(\.info)
             .filter { ObjectListing.isSelected($0.name, by: query) }
             .sorted { ObjectListing.precedes($0.name, $1.name) }
-        return ObjectListing.list(objects, query: query)
     }
 
     // MARK: Multipart uploads
@@ -157,14 +182,15 @@ actor ObjectStore {
         _ = try self.existingBucket(namespace: namespace, name)
         guard let objectName = details.object else { throw .missingParameter("object is mandatory: name the object the upload will create.") }
         try Self.validate(objectName: objectName)
+        let tier = try StorageTier.parse(given: details.storageTier, field: "storageTier") ?? .standard
         let resource = MultipartUploadResource(
             namespace: namespace, bucket: name, object: objectName, uploadId: UUID().uuidString.lowercased(),
-            timeCreated: Identifiers.timestamp(self.clock()), storageTier: details.storageTier ?? "Standard"
+            timeCreated: Identifiers.timestamp(self.clock()), storageTier: tier.rawValue
         )
         let properties = ObjectProperties(
             contentType: details.contentType, contentEncoding: details.contentEncoding, contentLanguage: details.contentLanguage,
             contentDisposition: details.contentDisposition, cacheControl: details.cacheControl,
-            metadata: Self.userMetadata(details.metadata ?? [:])
+            metadata: Self.userMetadata(details.metadata ?? [:]), storageTier: tier
         )
         self.buckets[name]?.uploads[resource.uploadId] = Upload(resource: resource, properties: properties)
         return resource
@@ -229,7 +255,7 @@ actor ObjectStore {
             contentType: upload.properties.contentType ?? "application/octet-stream", contentEncoding: upload.properties.contentEncoding,
             contentLanguage: upload.properties.contentLanguage, contentDisposition: upload.properties.contentDisposition,
             cacheControl: upload.properties.cacheControl, metadata: upload.properties.metadata,
-            timeCreated: existing?.timeCreated ?? now, timeModified: now
+            timeCreated: existing?.timeCreated ?? now, timeModified: now, storageTier: upload.properties.storageTier, versionId: Identifiers.etag()
         )
         try self.store(info, bytes: bytes, bucket: bucket)
         self.buckets[bucket]?.uploads[uploadId] = nil
@@ -251,12 +277,12 @@ actor ObjectStore {
         }, uniquingKeysWith: { _, last in last })
     }
 
-    private func store(_ info: ObjectInfo, bytes: [UInt8], bucket: String) throws(OCIError) {
+    func store(_ info: ObjectInfo, bytes: [UInt8], bucket: String) throws(OCIError) {
         try self.persist { try $0.save(object: info, bytes: bytes, bucket: bucket) }
         self.buckets[bucket]?.objects[info.name] = (info, bytes)
     }
 
-    private func persist(_ write: (ObjectStateDirectory) throws -> Void) throws(OCIError) {
+    func persist(_ write: (ObjectStateDirectory) throws -> Void) throws(OCIError) {
         guard let disk = self.disk else { return }
         do {
             try write(disk)
@@ -265,13 +291,13 @@ actor ObjectStore {
         }
     }
 
-    private func check(namespace: String) throws(OCIError) {
+    func check(namespace: String) throws(OCIError) {
         guard namespace == self.namespace else {
             throw OCIError(status: .notFound, code: "NamespaceNotFound", message: "The namespace '\(namespace)' does not exist; this emulator serves the namespace '\(self.namespace)' (GET /n/ returns it).")
         }
     }
 
-    private func existingBucket(namespace: String, _ name: String) throws(OCIError) -> Bucket {
+    func existingBucket(namespace: String, _ name: String) throws(OCIError) -> Bucket {
         try self.check(namespace: namespace)
         guard let bucket = self.buckets[name] else {
             throw OCIError(status: .notFound, code: "BucketNotFound", message: "Either the bucket named '\(name)' does not exist in the namespace '\(namespace)' or you are not authorized to access it")
@@ -286,7 +312,7 @@ actor ObjectStore {
         return upload
     }
 
-    private static func checkWrite(existing: ObjectInfo?, ifMatch: String?, ifNoneMatch: String?) throws(OCIError) {
+    static func checkWrite(existing: ObjectInfo?, ifMatch: String?, ifNoneMatch: String?) throws(OCIError) {
         if let ifMatch, ifMatch != existing?.etag {
             throw Self.ifMatchFailed(ifMatch)
         }
@@ -295,7 +321,7 @@ actor ObjectStore {
         }
     }
 
-    private static func ifMatchFailed(_ etag: String) -> OCIError {
+    static func ifMatchFailed(_ etag: String) -> OCIError {
         OCIError(status: .preconditionFailed, code: "IfMatchFailed", message: "The if-match etag '\(etag)' does not match the current etag; read the resource again and retry with its etag.")
     }
 
@@ -312,7 +338,7 @@ actor ObjectStore {
     }
 
     /// Object names: 1 to 1024 bytes of UTF-8, no line feed, carriage return or NUL.
-    private static func validate(objectName name: String) throws(OCIError) {
+    static func validate(objectName name: String) throws(OCIError) {
         guard !name.isEmpty, name.utf8.count <= Self.maxObjectNameBytes, !name.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\0" }) else {
             throw .invalidParameter("The object name is not valid: use 1 to \(Self.maxObjectNameBytes) bytes of UTF-8 without line feed, carriage return or NUL.")
         }

@@ -24,9 +24,9 @@ enum Identifiers {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
-    /// An RFC 3339 time with any number of fractional digits (the Python SDK sends microseconds) and `Z` or an
-    /// offset; nil for anything else.
-    static func date(rfc3339 text: String) -> Date? {
+    /// An RFC 3339 time, with any number of fractional digits (the Python SDK sends microseconds) and `Z` or an
+    /// offset, as clients send times; nil for anything else.
+    static func date(_ text: String) -> Date? {
         guard let dot = text.firstIndex(of: ".") else { return try? Date.ISO8601FormatStyle().parse(text) }
         let digitsEnd = text[text.index(after: dot)...].firstIndex { !$0.isNumber } ?? text.endIndex
         guard let whole = try? Date.ISO8601FormatStyle().parse(String(text[..<dot] + text[digitsEnd...])),

@@ -4,7 +4,8 @@ import OFSigning
 
 /// Collects the body and checks the request's OCI signature before any route sees it: a request that
 /// fails gets 401 NotAuthenticated and changes nothing. The identity endpoints that OCI serves without a signature
-/// (instance metadata, X.509 federation) pass through to routes that check what OCI checks there.
+/// (instance metadata, X.509 federation) pass through to routes that check what OCI checks there, and so do
+/// pre-authenticated request URLs (`/p/...`), whose token is their credential (checked by their routes).
 struct SignatureMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
 
@@ -23,6 +24,9 @@ struct SignatureMiddleware: RouterMiddleware {
             body = try await request.collectBody(upTo: self.maxBodyBytes)
         } catch is NIOTooManyBytesError {
             throw OCIError(status: .contentTooLarge, code: "RequestEntityTooLarge", message: "The request body is larger than the \(self.maxBodyBytes) bytes the emulator accepts; send less, or start the emulator with a larger EmulatorOptions.maxRequestBodyBytes.")
+        }
+        if request.uri.path.hasPrefix(PreauthenticatedPath.prefix) {
+            return try await next(request, context)
         }
         let result = self.verifier.verify(
             method: request.method.rawValue, target: request.head.path ?? "/", headers: Self.headers(of: request),
