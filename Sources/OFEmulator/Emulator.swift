@@ -53,8 +53,8 @@ public struct EmulatorError: Error, CustomStringConvertible, Sendable {
     public let description: String
 }
 
-/// A local OCI on loopback: Functions (management and invoke), Object Storage and handler logs, behind OCI
-/// request signing. Usable in-process (tests, the CLI's `oraclefn emulator`).
+/// A local OCI on loopback: Functions (management, invoke and work requests), Object Storage, and handler logs
+/// (its own endpoint, and OCI Logging's log groups, logs and search), behind OCI request signing. Usable in-process (tests, the CLI's `oraclefn emulator`).
 public final class Emulator: Sendable {
     private struct Running: Sendable {
         let url: String
@@ -172,8 +172,15 @@ public final class Emulator: Sendable {
         })
         IdentityRoutes(identity: identity, maxClockSkewSeconds: options.maxClockSkewSeconds, clock: clock).register(on: router)
         ObjectStorageRoutes(store: objects).register(on: router)
-        FunctionsRoutes(store: functions) { functionId in await runner.retire(functionId: functionId) }.register(on: router)
+        FunctionsRoutes(store: functions, workRequests: WorkRequestLog(ocidType: "fnworkrequest", clock: clock)) { functionId in
+            await runner.retire(functionId: functionId)
+        }.register(on: router)
         LogRoutes(logs: logs).register(on: router)
+        LoggingRoutes(
+            store: LoggingStore(tenancy: options.tenancy, clock: clock), lines: logs,
+            workRequests: WorkRequestLog(ocidType: "loggingworkrequest", clock: clock),
+            applicationExists: { id in (try? await functions.application(id: id)) != nil }
+        ).register(on: router)
         InvokeRoutes(functions: functions, runner: runner).register(on: router)
         return router
     }

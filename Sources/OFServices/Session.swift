@@ -21,6 +21,7 @@ public final class Session: Sendable {
     public let invoker: FunctionsInvokeClient
     public let objects: ObjectStorageClient
     public let logs: LogsClient
+    public let logging: LoggingManagementClient
     public let identity: IdentityClient
     private let emulatorAnswer = Mutex<Bool?>(nil)
 
@@ -52,6 +53,7 @@ public final class Session: Sendable {
         invoker = FunctionsInvokeClient(configuration: configuration, management: functions)
         objects = ObjectStorageClient(configuration: configuration, service: storageService)
         logs = LogsClient(service: functionsService)
+        logging = LoggingManagementClient(service: functionsService)
         identity = IdentityClient(service: functionsService)
     }
 

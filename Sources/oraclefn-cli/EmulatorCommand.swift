@@ -4,11 +4,11 @@ import OFConfig
 import OFEmulator
 import OFSigning
 
-/// `oraclefn emulator`: a local OCI (Functions, Object Storage, logs) on loopback, until SIGINT or SIGTERM.
+/// `oraclefn emulator`: a local OCI (Functions, Object Storage, logs and OCI Logging search) on loopback, until SIGINT or SIGTERM.
 struct EmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulator",
-        abstract: "Serve a local OCI (Functions, Object Storage, logs) on 127.0.0.1.",
+        abstract: "Serve a local OCI (Functions, Object Storage, logs and OCI Logging search) on 127.0.0.1.",
         discussion: """
             Prints "listening on http://127.0.0.1:PORT" as its first line, then serves until SIGINT or SIGTERM.
             Requests must be signed with a trusted API key: the key of the configuration given with --config,

@@ -1,15 +1,16 @@
 import ArgumentParser
 import Foundation
+import OFConfig
 import OFEngine
 import OFServices
 
-/// `oraclefn logs poll` and `oraclefn logs get <job>`.
+/// `oraclefn logs poll`, `oraclefn logs get <job>` and `oraclefn logs enable`.
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
-        abstract: "Follow the functions' logs, or print the logs a job's calls reported.",
+        abstract: "Follow the functions' logs, print the logs a job's calls reported, or enable the invoke log in OCI Logging.",
         discussion: CLIFailure.exitStatuses,
-        subcommands: [Poll.self, Get.self]
+        subcommands: [Poll.self, Get.self, Enable.self]
     )
 }
 
@@ -18,10 +19,11 @@ extension LogsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the functions' output as it arrives, until interrupted (or once with --once).",
             discussion: """
-                On the emulator the lines come from its log endpoint as the handlers write them. On Oracle Functions \
-                they come from OCI Logging: enable the invocation logs of the runtime application and set \
-                oracle_f.log_group_id and oracle_f.log_id to the OCIDs of that log's group and of the log. Without \
-                them, `oraclefn logs get JOB` prints the output each call of a job reported with its status.
+                With oracle_f.log_group_id and oracle_f.log_id set, the lines come from that log in OCI Logging (on \
+                Oracle Functions, and on the emulator, which serves Logging search too); `oraclefn logs enable \
+                --write-config` sets them up. Without them, on the emulator the lines come from its log endpoint as \
+                the handlers write them, and on Oracle Functions `oraclefn logs get JOB` prints the output each call \
+                of a job reported with its status.
                 """)
 
         @Option(name: .shortAndLong, help: "Only this function: its OCID or its name.")
@@ -168,6 +170,66 @@ extension LogsCommand {
                 Console.line("call \(call.callId) (\(outcome)\(call.fnCallId.map { ", Fn call \($0)" } ?? ""))")
                 let logs = (call.logs ?? "").split(separator: "\n", omittingEmptySubsequences: false)
                 for line in logs.last == "" ? logs.dropLast() : logs[...] { Console.line("    " + line) }
+            }
+        }
+    }
+}
+
+extension LogsCommand {
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enable the runtime application's invoke log in OCI Logging, and print or write its OCIDs.",
+            discussion: """
+                Finds the invoke log of the runtime application (oracle_f.application_name) in the compartment's \
+                log groups, or creates it, named <application>_invoke, in the log group --log-group (created when \
+                missing). Prints the log_group_id and log_id to set in the oracle_f section; with --write-config it \
+                sets them in the configuration file. Then `oraclefn logs poll` reads that log. Only what functions \
+                print after the log is enabled gets into it.
+                """)
+
+        @Option(help: "The log group a new invoke log goes in, by name; made when missing.")
+        var logGroup = InvokeLogSetup.defaultLogGroupName
+
+        @Flag(help: "Set oracle_f.log_group_id and oracle_f.log_id in the configuration file.")
+        var writeConfig = false
+
+        @OptionGroup var config: ConfigOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let session = try CloudSession(configuration: try config.load())
+            let configuration = session.configuration
+            guard !writeConfig || configuration.source != nil else {
+                throw CLIFailure.usage("--write-config needs a configuration file; pass it with -c")
+            }
+            let log = try await CLIFailure.reporting("enabling the invoke log") {
+                try await InvokeLogSetup.enable(
+                    configuration: configuration, management: session.management, logging: session.logging, logGroupName: logGroup)
+            }
+            if writeConfig, let path = configuration.source {
+                try Self.write(log, into: path)
+            }
+            if output.json { return try Console.json(log) }
+            Console.line("The invoke log of application \(log.applicationName) \(log.created ? "is now enabled" : "was enabled already").")
+            if writeConfig, let path = configuration.source {
+                Console.line("Set log_group_id and log_id in the oracle_f section of \(path).")
+            } else {
+                Console.line("Set these in the oracle_f section of your configuration (or run again with --write-config):")
+                Console.line("  log_group_id: \(log.logGroupId)")
+                Console.line("  log_id: \(log.logId)")
+            }
+        }
+
+        static func write(_ log: InvokeLog, into path: String) throws(CLIFailure) {
+            do {
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                let edited = try ConfigFileEdit.setting([("log_group_id", log.logGroupId), ("log_id", log.logId)], section: "oracle_f", in: text)
+                // in place, so the file keeps its permissions
+                try edited.write(toFile: path, atomically: false, encoding: .utf8)
+            } catch let error as ConfigError {
+                throw .usage("cannot set the log's OCIDs in \(path): \(error.description); log_group_id: \(log.logGroupId), log_id: \(log.logId)")
+            } catch {
+                throw .usage("cannot write \(path): \(error.localizedDescription); set log_group_id: \(log.logGroupId) and log_id: \(log.logId) in its oracle_f section by hand")
             }
         }
     }

@@ -11,10 +11,10 @@ final class LogRoutesTests: XCTestCase {
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let now = LockedDate(start)
         let logs = LogStore(clock: { now.value })
-        logs.append(functionId: "fn-1", callId: "call-a", stream: .stdout, message: "first")
+        logs.append(LogOrigin(functionId: "fn-1"), callId: "call-a", stream: .stdout, message: "first")
         now.value = start.addingTimeInterval(10)
-        logs.append(functionId: "fn-2", callId: "call-b", stream: .stderr, message: "other function")
-        logs.append(functionId: "fn-1", callId: "call-c", stream: .stderr, message: "second")
+        logs.append(LogOrigin(functionId: "fn-2"), callId: "call-b", stream: .stderr, message: "other function")
+        logs.append(LogOrigin(functionId: "fn-1"), callId: "call-c", stream: .stderr, message: "second")
 
         let router = Router(context: EmulatorRequestContext.self)
         router.add(middleware: OCIResponseMiddleware())

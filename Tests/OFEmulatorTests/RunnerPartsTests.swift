@@ -185,10 +185,10 @@ final class LogStoreTests: XCTestCase {
         let now = Date(timeIntervalSince1970: 1000)
         let clock = TestClock(now)
         let store = LogStore(clock: { clock.now })
-        store.append(functionId: "f1", callId: "c1", stream: .stdout, message: "one")
+        store.append(LogOrigin(functionId: "f1"), callId: "c1", stream: .stdout, message: "one")
         clock.now = now.addingTimeInterval(10)
-        store.append(functionId: "f2", callId: "c2", stream: .stderr, message: "two")
-        store.append(functionId: "f1", callId: "c3", stream: .stdout, message: "three")
+        store.append(LogOrigin(functionId: "f2"), callId: "c2", stream: .stderr, message: "two")
+        store.append(LogOrigin(functionId: "f1"), callId: "c3", stream: .stdout, message: "three")
         XCTAssertEqual(store.lines().map(\.sequence), [1, 2, 3])
         XCTAssertEqual(store.lines(LogQuery(functionId: "f1")).map(\.message), ["one", "three"])
         XCTAssertEqual(store.lines(LogQuery(callId: "c2")).map(\.message), ["two"])
@@ -199,7 +199,7 @@ final class LogStoreTests: XCTestCase {
 
     func testKeepsTheNewestLinesUpToItsCapacity() {
         let store = LogStore(capacity: 4)
-        for index in 1...20 { store.append(functionId: "f", callId: "c", stream: .stdout, message: "\(index)") }
+        for index in 1...20 { store.append(LogOrigin(functionId: "f"), callId: "c", stream: .stdout, message: "\(index)") }
         XCTAssertEqual(store.lines().map(\.message), ["17", "18", "19", "20"])
     }
 

@@ -48,15 +48,53 @@ final class LogsTests: XCTestCase {
         XCTAssertEqual(harness.requests.count, asked, "OCI's own endpoint is not asked")
     }
 
-    func testSearchIsPostedToLoggingAndItsErrorsAreServiceErrors() async throws {
+    func testInvokeLogCreatedThroughWorkRequestsAndSearched() async throws {
+        let management = try harness.management()
+        let app = try await management.createApplication(displayName: "search-app")
+        let hello = try await management.createFunction(CreateFunctionDetails(applicationId: app.id, displayName: "hello", image: "oraclefn/hello", memoryInMBs: 128))
+        let invoker = try harness.invoker()
+        _ = try await invoker.invoke(functionId: hello.id, body: Array("early".utf8))
+
+        let logging = LoggingManagementClient(service: try harness.service(.functions))
+        let compartmentId = harness.configuration.functions.compartmentId
+        let groupId = try await logging.createLogGroup(compartmentId: compartmentId, displayName: "search-group", description: "test")
+        let logId = try await logging.createInvokeLog(logGroupId: groupId, displayName: "search-app_invoke", applicationId: app.id)
+        let groups = try await logging.listLogGroups(compartmentId: compartmentId, displayName: "search-group")
+        XCTAssertEqual(groups.map(\.id), [groupId])
+        let logs = try await logging.listLogs(logGroupId: groupId, sourceService: "functions", sourceResource: app.id)
+        XCTAssertEqual(logs.map(\.id), [logId])
+        XCTAssertEqual(logs.first?.configuration?.source.category, "invoke")
+
+        let calls = 3
+        var callIds: [String] = []
+        for index in 0..<calls { callIds.append(try await invoker.invoke(functionId: hello.id, body: Array("call \(index)".utf8)).callId ?? "") }
+        let logsClient = LogsClient(service: try harness.service(.functions))
+        let search = try LogSearch.functionLog(
+            compartmentId: compartmentId, logGroupId: groupId, logId: logId, functionId: hello.id,
+            start: Date().addingTimeInterval(-600), end: Date().addingTimeInterval(60))
+        let records = try await logsClient.search(search)
+        XCTAssertEqual(records.map(\.line.callId), callIds, "the lines written once the log was enabled, oldest first")
+        XCTAssertTrue(records.allSatisfy { $0.line.functionId == hello.id && $0.line.stream == "stdout" })
+        XCTAssertTrue(records[0].line.message.hasPrefix("hello: greeting call 0 for call "), "\(records)")
+        XCTAssertEqual(Set(records.map(\.id)).count, calls)
+
+        let other = try LogSearch.functionLog(
+            compartmentId: compartmentId, logGroupId: groupId, logId: logId, functionId: "ocid1.fnfunc.oc1..other",
+            start: Date().addingTimeInterval(-600), end: Date())
+        let none = try await logsClient.search(other)
+        XCTAssertEqual(none, [])
+    }
+
+    func testSearchErrorsAreServiceErrors() async throws {
         let logs = LogsClient(service: try harness.service(.functions))
         let search = try LogSearch.functionLog(
             compartmentId: "ocid1.compartment.oc1..aaaa", logGroupId: "ocid1.loggroup.oc1.iad.bbbb", logId: "ocid1.log.oc1.iad.cccc",
             start: Date(timeIntervalSince1970: 0), end: Date(timeIntervalSince1970: 60))
-        // the emulator does not serve Logging: the request reaches it and fails as OCI's 404 would
         let error = await serviceError { _ = try await logs.search(search) }
         XCTAssertEqual(error?.operation, "SearchLogs")
-        XCTAssertEqual(error?.httpStatus, 404)
+        XCTAssertEqual(error?.httpStatus, 400)
+        XCTAssertEqual(error?.code, "InvalidParameter")
+        XCTAssertTrue(error?.message.contains("log group 'ocid1.loggroup.oc1.iad.bbbb'") == true, "\(String(describing: error))")
         XCTAssertTrue(harness.requests.contains { $0.hasPrefix("POST \(harness.configuration.functions.endpoint ?? "")/20190909/search?limit=1000") }, "\(harness.requests)")
     }
 

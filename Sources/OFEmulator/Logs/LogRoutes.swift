@@ -68,7 +68,6 @@ struct LogRoutes: Sendable {
 
     private static func date(_ text: String) -> Date? {
         if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
-        return (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
-            ?? (try? Date.ISO8601FormatStyle().parse(text))
+        return Identifiers.date(text)
     }
 }

@@ -66,7 +66,7 @@ public final class FunctionRunner: Sendable {
                 if case .failed(let failure) = await self.run(call, in: pool) {
                     // nobody waits for a detached call's answer: its failure goes where its output goes
                     self.logs.append(
-                        functionId: function.id, callId: callId, stream: .stderr,
+                        function.logOrigin, callId: callId, stream: .stderr,
                         message: "oraclefn emulator: detached call failed: \(failure.status) \(failure.code): \(failure.message)")
                 }
                 await pool.release()

@@ -47,10 +47,10 @@ final class HandlerProcess: Sendable {
         let directory = try Self.makeDirectory()
         let socketPath = directory + "/lsnr.sock"
         let environment = Self.environment(for: function, socketPath: socketPath, platform: platformEnvironment, inherited: inheritedEnvironment)
-        let functionId = function.id
+        let origin = function.logOrigin
         let currentCall = CurrentCall(callId)
         let sink: @Sendable (LogLine.Stream, String) -> Void = { stream, message in
-            logs.append(functionId: functionId, callId: currentCall.id, stream: stream, message: message)
+            logs.append(origin, callId: currentCall.id, stream: stream, message: message)
         }
         let stdout: OutputCapture
         let stderr: OutputCapture
@@ -78,7 +78,7 @@ final class HandlerProcess: Sendable {
         process.standardOutput = FileHandle(fileDescriptor: stdout.childDescriptor, closeOnDealloc: false)
         process.standardError = FileHandle(fileDescriptor: stderr.childDescriptor, closeOnDealloc: false)
 
-        self.functionId = functionId
+        self.functionId = function.id
         self.directory = directory
         self.socketPath = socketPath
         self.output = [stdout, stderr]

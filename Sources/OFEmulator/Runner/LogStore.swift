@@ -1,6 +1,27 @@
 import Foundation
 import Synchronization
 
+/// The function a line came from, with what OCI Logging records about it.
+public struct LogOrigin: Sendable, Codable, Equatable {
+    public var functionId: String
+    public var functionName: String
+    public var applicationId: String
+    public var compartmentId: String
+
+    public init(functionId: String, functionName: String = "", applicationId: String = "", compartmentId: String = "") {
+        self.functionId = functionId
+        self.functionName = functionName
+        self.applicationId = applicationId
+        self.compartmentId = compartmentId
+    }
+}
+
+extension FunctionRecord {
+    public var logOrigin: LogOrigin {
+        LogOrigin(functionId: id, functionName: displayName, applicationId: applicationId, compartmentId: compartmentId)
+    }
+}
+
 /// One line a handler wrote, attributed to the call it was running.
 public struct LogLine: Sendable, Codable, Equatable {
     public enum Stream: String, Sendable, Codable { case stdout, stderr }
@@ -8,10 +29,12 @@ public struct LogLine: Sendable, Codable, Equatable {
     /// Increases by one per line kept; a poller passes the last one it saw as `after`.
     public let sequence: Int
     public let time: Date
-    public let functionId: String
+    public let origin: LogOrigin
     public let callId: String
     public let stream: Stream
     public let message: String
+
+    public var functionId: String { origin.functionId }
 }
 
 /// Which lines a reader wants; nil fields do not filter.
@@ -49,11 +72,11 @@ public final class LogStore: Sendable {
         self.clock = clock
     }
 
-    public func append(functionId: String, callId: String, stream: LogLine.Stream, message: String) {
+    public func append(_ origin: LogOrigin, callId: String, stream: LogLine.Stream, message: String) {
         let time = clock()
         state.withLock { state in
             state.lines.append(
-                LogLine(sequence: state.nextSequence, time: time, functionId: functionId, callId: callId, stream: stream, message: message))
+                LogLine(sequence: state.nextSequence, time: time, origin: origin, callId: callId, stream: stream, message: message))
             state.nextSequence += 1
             // trim in batches so appending stays cheap
             if state.lines.count >= capacity + capacity / 4 + 1 {

@@ -18,3 +18,11 @@ public struct EmulatorRequestContext: RequestContext {
         self.channel = source.channel
     }
 }
+
+extension EmulatorRequestContext {
+    /// A parameter of the route's path (`:functionId` ...), percent-decoded.
+    func pathParameter(_ name: String) throws(OCIError) -> String {
+        guard let raw = self.parameters.get(name) else { throw .missingParameter("The path has no \(name).") }
+        return try RequestParts.pathDecode(raw[...])
+    }
+}

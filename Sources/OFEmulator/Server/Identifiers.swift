@@ -24,8 +24,14 @@ enum Identifiers {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
-    /// An RFC 3339 time, with or without fractional seconds and in any offset, as clients send times.
+    /// An RFC 3339 time, with any number of fractional digits (the Python SDK sends microseconds) and `Z` or an
+    /// offset, as clients send times; nil for anything else.
     static func date(_ text: String) -> Date? {
-        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
+        guard let dot = text.firstIndex(of: ".") else { return try? Date.ISO8601FormatStyle().parse(text) }
+        let digitsEnd = text[text.index(after: dot)...].firstIndex { !$0.isNumber } ?? text.endIndex
+        guard let whole = try? Date.ISO8601FormatStyle().parse(String(text[..<dot] + text[digitsEnd...])),
+            let fraction = Double("0" + text[dot..<digitsEnd])
+        else { return nil }
+        return whole.addingTimeInterval(fraction)
     }
 }

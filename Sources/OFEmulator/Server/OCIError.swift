@@ -61,6 +61,10 @@ extension OCIError {
         OCIError(status: .badRequest, code: "CannotParseRequest", message: message)
     }
 
+    static func relatedResourceNotFound(_ message: String) -> OCIError {
+        OCIError(status: .notFound, code: "RelatedResourceNotAuthorizedOrNotFound", message: message)
+    }
+
     static func conflict(_ message: String) -> OCIError {
         OCIError(status: .conflict, code: "Conflict", message: message)
     }

@@ -26,20 +26,22 @@ public enum LogStart {
 
 /// Opening a log follower, and what it needs.
 public enum FunctionLogs {
-    /// A follower of the functions' logs from `start`, of one function or all: on an emulator (`isEmulator`,
-    /// see `LogsClient.servesEmulatorLogs()`) its log endpoint; on Oracle Functions OCI Logging, which needs
-    /// `oracle_f.log_group_id` and `log_id` (a `.configuration` error says how to set them up otherwise).
+    /// A follower of the functions' logs from `start`, of one function or all. With `oracle_f.log_group_id` and
+    /// `log_id` set it searches that log in OCI Logging (on Oracle Functions, and on an emulator, which serves
+    /// Logging search too); without them, on an emulator (`isEmulator`, see `LogsClient.servesEmulatorLogs()`) it
+    /// reads the emulator's log endpoint, and on Oracle Functions it fails with a `.configuration` error saying
+    /// how to set them up.
     public static func follower(
         configuration: Configuration, logs: LogsClient, isEmulator: Bool, functionId: String?, start: Date
     ) throws -> any LogFollower {
-        if isEmulator { return EmulatorLogFollower(logs: logs, functionId: functionId, start: start) }
         let functions = configuration.functions
-        guard let logGroupId = functions.logGroupId, let logId = functions.logId else {
-            let application = RuntimeNaming.applicationName(configuration: configuration)
-            throw EngineError(.configuration, "logs on Oracle Functions are kept by OCI Logging: enable the invocation logs of application \(application) (its Logs tab in the console) and set log_group_id and log_id in the oracle_f section to the OCIDs of that log's group and of the log; without them, `oraclefn logs get JOB` prints the output a job's calls reported")
+        if let logGroupId = functions.logGroupId, let logId = functions.logId {
+            return OCILogFollower(
+                logs: logs, compartmentId: functions.compartmentId, logGroupId: logGroupId, logId: logId, functionId: functionId, start: start)
         }
-        return OCILogFollower(
-            logs: logs, compartmentId: functions.compartmentId, logGroupId: logGroupId, logId: logId, functionId: functionId, start: start)
+        if isEmulator { return EmulatorLogFollower(logs: logs, functionId: functionId, start: start) }
+        let application = RuntimeNaming.applicationName(configuration: configuration)
+        throw EngineError(.configuration, "logs on Oracle Functions are kept by OCI Logging: run `oraclefn logs enable --write-config` to enable the invocation log of application \(application) and set log_group_id and log_id in the oracle_f section (or enable it in the console, its Logs tab, and set them to the OCIDs of that log's group and of the log); without them, `oraclefn logs get JOB` prints the output a job's calls reported")
     }
 
     /// The OCID of a function given by OCID or by name (searched in the compartment's applications).
@@ -115,6 +117,8 @@ final class OCILogFollower: LogFollower, @unchecked Sendable {
 
     func next() async throws -> [FunctionLogLine] {
         let end = Date()
+        // a start in the future: nothing can have been written yet (and Logging refuses a window that ends first)
+        guard start < end else { return [] }
         let records: [LogRecord]
         do {
             let search = try LogSearch.functionLog(

@@ -1,7 +1,7 @@
 import OFConfig
 import OFServices
 
-/// The OCI clients of one configuration, through the library's Session: Functions (management, invoke, logs,
+/// The OCI clients of one configuration, through the library's Session: Functions (management, invoke, logs, Logging,
 /// identity) signed with the oracle_f section's credentials, Object Storage with oracle_oss's.
 struct CloudSession {
     let session: Session
@@ -12,6 +12,7 @@ struct CloudSession {
     var storage: ObjectStorageClient { session.objects }
     var identity: IdentityClient { session.identity }
     var logs: LogsClient { session.logs }
+    var logging: LoggingManagementClient { session.logging }
 
     init(configuration: Configuration) throws(CLIFailure) {
         do {
