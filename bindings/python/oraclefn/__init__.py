@@ -7,9 +7,9 @@ the library, imports this package freely.
 import importlib
 
 from .errors import (
-    AuthError, CallFailedError, CancelledError, ConfigError, ConflictError, FunctionError, InvalidArgumentError,
-    KeyFileError, NetworkError, NotFoundError, OracleFnError, PayloadTooLargeError, PendingError, ServiceError,
-    SigningError, StorageNoSuchKeyError, ThrottledError, TimeoutError, UnpicklableError,
+    AuthError, CallFailedError, CallTimeoutError, CancelledError, ConfigError, ConflictError, FunctionError,
+    InvalidArgumentError, KeyFileError, NetworkError, NotFoundError, OracleFnError, PayloadTooLargeError, PendingError,
+    ServiceError, SigningError, StorageNoSuchKeyError, ThrottledError, UnpicklableError,
 )
 
 # name -> module that defines it; each module is imported (and the library loaded) on first access
@@ -44,8 +44,8 @@ def __dir__():
 
 
 __all__ = sorted([
-    "AuthError", "CallFailedError", "CancelledError", "ConfigError", "ConflictError", "FunctionError",
-    "InvalidArgumentError", "KeyFileError", "NetworkError", "NotFoundError", "OracleFnError", "PayloadTooLargeError",
-    "PendingError", "ServiceError", "SigningError", "StorageNoSuchKeyError", "ThrottledError", "TimeoutError",
+    "AuthError", "CallFailedError", "CallTimeoutError", "CancelledError", "ConfigError", "ConflictError",
+    "FunctionError", "InvalidArgumentError", "KeyFileError", "NetworkError", "NotFoundError", "OracleFnError",
+    "PayloadTooLargeError", "PendingError", "ServiceError", "SigningError", "StorageNoSuchKeyError", "ThrottledError",
     "UnpicklableError", *_LAZY,
 ])
