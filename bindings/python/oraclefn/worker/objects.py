@@ -8,8 +8,11 @@ file-like object bounded to the partition's rows.
 
 This module is pure Python: the runtime image, which has only oraclefn.worker, unpickles these classes.
 """
+from __future__ import annotations
+
 import io
 import urllib.request
+from typing import Any
 
 #: How far past its own end a partition reads to finish its last row: Lithops' CHUNK_THRESHOLD.
 CHUNK_THRESHOLD = 128 * 1024
@@ -24,54 +27,54 @@ _PARTITION_FIELDS = ("data_byte_range", "chunk_size", "part", "total_parts", "ne
 class CloudObject:
     """A reference to an object in Object Storage, as Lithops' CloudObject: `backend`, `bucket`, `key`."""
 
-    def __init__(self, backend, bucket, key):
+    def __init__(self, backend: str, bucket: str, key: str) -> None:
         self.backend = backend
         self.bucket = bucket
         self.key = key
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"<CloudObject at {self.backend}://{self.bucket}/{self.key}>"
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"CloudObject({self.backend!r}, {self.bucket!r}, {self.key!r})"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, CloudObject):
             return NotImplemented
         return (self.backend, self.bucket, self.key) == (other.backend, other.bucket, other.key)
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash((self.backend, self.bucket, self.key))
 
-    def __getstate__(self):  # a partition's open data_stream stays in the function
+    def __getstate__(self) -> dict[str, Any]:  # a partition's open data_stream stays in the function
         return {name: value for name, value in self.__dict__.items() if name != "data_stream"}
 
 
 class CloudObjectUrl:
     """A reference to an object by its http(s) URL, as Lithops' CloudObjectUrl: `url`."""
 
-    def __init__(self, url):
+    def __init__(self, url: str) -> None:
         self.url = url
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"<CloudObject at {self.url}>"
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"CloudObjectUrl({self.url!r})"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, CloudObjectUrl):
             return NotImplemented
         return self.url == other.url
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(self.url)
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         return {name: value for name, value in self.__dict__.items() if name != "data_stream"}
 
 
-def is_partition(value):
+def is_partition(value: object) -> bool:
     """Whether `value` is an object partition made by the partitioner (a reference with a chunk_size)."""
     return isinstance(value, (CloudObject, CloudObjectUrl)) and hasattr(value, "chunk_size")
 
@@ -138,15 +141,18 @@ class PartitionReader(io.RawIOBase):
     def __init__(self, fetch, byte_range, chunk_size, newline, size=None, block=READ_BLOCK, part=None):
         super().__init__()
         self._fetch = fetch
-        self._range = tuple(byte_range) if byte_range is not None else None
+        self._range: Any = tuple(byte_range) if byte_range is not None else None
         self._chunk = chunk_size
         self._newline = newline.encode("utf-8") if isinstance(newline, str) else newline
         self._size = size
         self._block = block
         self._first_part = part == 1 if part is not None else (self._range is None or self._range[0] == 0)
         self._opened = False
-        self._lo = self._hi = None  # the partition's bytes in the object: [lo, hi); hi None until known
-        self._buffer, self._buffer_at = b"", 0
+        # the partition's bytes in the object: [lo, hi); both None until opened, hi None until known
+        self._lo: Any = None
+        self._hi: int | None = None
+        self._buffer: bytes | bytearray = b""
+        self._buffer_at = 0
         self._offset = 0  # the position, from the partition's first byte
 
     def readable(self):
