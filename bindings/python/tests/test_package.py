@@ -19,6 +19,14 @@ def test_error_hierarchy():
         assert issubclass(getattr(oraclefn, name), oraclefn.OracleFnError)
 
 
+def test_all_names_every_error_and_every_lazy_name_once_sorted():
+    from oraclefn import errors
+    exceptions = {name for name, value in vars(errors).items()
+                  if isinstance(value, type) and issubclass(value, errors.OracleFnError)}
+    assert oraclefn.__all__ == sorted(set(oraclefn.__all__))
+    assert set(oraclefn.__all__) == exceptions | set(oraclefn._LAZY)
+
+
 def test_star_import_hides_no_builtin():
     """`from oraclefn import *` must leave Python's own names (TimeoutError, ...) alone."""
     import builtins
