@@ -5,6 +5,8 @@ liboraclefn.so; this replaces the Python process with the tool, so its exit stat
 the tool's own. The emulator's `oraclefn/python` image runs this interpreter (it has the package, the fdk and
 cloudpickle) unless ORACLEFN_PYTHON names another.
 """
+from __future__ import annotations
+
 import os
 import sys
 from pathlib import Path
@@ -12,7 +14,7 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 
 
-def locate():
+def locate() -> str | None:
     """The tool: $ORACLEFN_CLI, else the one bundled beside this package's library."""
     if os.environ.get("ORACLEFN_CLI"):
         return os.environ["ORACLEFN_CLI"]
@@ -22,7 +24,8 @@ def locate():
     return None
 
 
-def main():
+def main() -> int:
+    """Runs the bundled tool in place of this process (returns 1, saying why, when there is none)."""
     tool = locate()
     if tool is None:
         sys.stderr.write("oraclefn: the oraclefn tool is not bundled with this installation of the package (looked at "

@@ -46,10 +46,12 @@ class Future(_cf.Future[Any]):
 
     @property
     def lithops_future(self) -> ResponseFuture | None:
+        """The oraclefn ResponseFuture of the call behind this future."""
         return self._lithops_future
 
     @property
     def stats(self) -> dict[str, Any]:
+        """The call's timings and attempts under Lithops' names (ResponseFuture.stats); {} without a call."""
         return self._lithops_future.stats if self._lithops_future is not None else {}
 
 

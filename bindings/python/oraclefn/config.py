@@ -31,6 +31,7 @@ class Config(Mapping[str, Any]):
 
     @property
     def handle(self) -> _lib.Handle:
+        """The library's handle of this configuration (Signer.from_config and the like take it)."""
         return self._handle
 
     @property

@@ -154,6 +154,7 @@ class FunctionExecutor:
 
     @property
     def internal_storage(self) -> Storage:
+        """Lithops' name for `storage`."""
         return self._storage
 
     @property
@@ -390,7 +391,8 @@ class FunctionExecutor:
         resolved = runtime.resolve(config)
         if resolved["emulator"]:
             runtime.deploy(config, environment=runtime.emulator_environment())
-        return resolved["function"]
+        function: str = resolved["function"]
+        return function
 
     def _function_for_memory(self, runtime_memory: int | None, own: str) -> str:
         """The function for map(runtime_memory=MB): the executor's `own` unless MB differs from oracle_f's."""

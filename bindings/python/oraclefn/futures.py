@@ -370,6 +370,7 @@ class ResponseFuture:
 
     @property
     def job_key(self) -> str:
+        """Lithops' key of the job: '<executor_id>-<job_id>'."""
         return f"{self.executor_id}-{self.job_id}"
 
     @property
@@ -379,20 +380,25 @@ class ResponseFuture:
 
     @property
     def function_name(self) -> str | None:
+        """The name of the function the call runs."""
         return self._job.function_name
 
     @property
     def runtime_memory(self) -> int | None:
+        """The MB of the function the call runs in (map's runtime_memory, else oracle_f's), None if unknown."""
         return self._job.runtime_memory
 
     @property
     def activation_id(self) -> str | None:
+        """The platform's id of the invocation that ran the call (its fn_call_id), once the call has ended."""
         details = self._details()
         worker = getattr(details, "worker", None) if details is not None else None
         return worker.get("fn_call_id") if isinstance(worker, dict) else None
 
     @property
     def produce_output(self) -> bool:
+        """Whether get_result() gives this call's result (False for the map calls of a map_reduce, and for calls
+        whose results a later job consumed); settable."""
         return self._produce_output
 
     @produce_output.setter
@@ -424,10 +430,12 @@ class ResponseFuture:
 
     @property
     def invoked(self) -> bool:
+        """Lithops' Invoked: the call waits for its job to start (a reducer, a job over futures)."""
         return self._state == State.Invoked
 
     @property
     def new(self) -> bool:
+        """Lithops' New: never, as a future is handed out once its call is on its way."""
         return False
 
     @property
@@ -458,10 +466,13 @@ class ResponseFuture:
         return isinstance(self._run.outcome(self.index), BaseException)
 
     def cancel(self) -> bool:
+        """Refused with NotImplementedError: a call that was sent runs to its end (clean(force=True) stops an
+        executor's jobs)."""
         raise NotImplementedError("a call that was sent cannot be cancelled; FunctionExecutor.clean(force=True) "
                                   "stops the jobs of an executor")
 
     def cancelled(self) -> bool:
+        """False: a call is never cancelled on its own (see cancel)."""
         return False
 
     # -- waiting and reading ---------------------------------------------------------------------------------
