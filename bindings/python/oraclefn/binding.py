@@ -162,7 +162,8 @@ def prepare_args(func: Callable[..., Any], data: Mapping[str, Any]) -> tuple[tup
     return (*args, *spread), kwargs
 
 
-def bind_items(func: Callable[..., Any], iterdata: Any, extra_args: Any = None) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+def bind_items(func: Callable[..., Any], iterdata: Any,
+               extra_args: Any = None) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     """(args, kwargs) for each item of iterdata: verify_args, then prepare_args."""
     return [prepare_args(func, data) for data in verify_args(func, iterdata, extra_args)]
 

@@ -62,8 +62,11 @@ class FunctionExecutor(_cf.Executor):
     `execution_timeout` (per invocation), `include_modules` and `exclude_modules` apply to every call.
     `initializer` is refused: functions keep no state between calls."""
 
-    def __init__(self, max_workers: int | None = None, *, executor: OracleFnExecutor | None = None, initializer: Callable[..., object] | None = None, initargs: tuple[Any, ...] = (), runtime_memory: int | None = None,
-                 extra_env: Mapping[str, str] | None = None, execution_timeout: float | None = None, include_modules: Sequence[str] | None = None, exclude_modules: Sequence[str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, max_workers: int | None = None, *, executor: OracleFnExecutor | None = None,
+                 initializer: Callable[..., object] | None = None, initargs: tuple[Any, ...] = (),
+                 runtime_memory: int | None = None, extra_env: Mapping[str, str] | None = None,
+                 execution_timeout: float | None = None, include_modules: Sequence[str] | None = None,
+                 exclude_modules: Sequence[str] | None = None, **kwargs: Any) -> None:
         if initializer is not None:
             raise NotImplementedError("initializer is not supported: a function's worker keeps no state between "
                                       "calls; do the set-up in the function")
@@ -138,7 +141,8 @@ class FunctionExecutor(_cf.Executor):
         lithops_future = self._inner.call_async(call, (), **self._job_kwargs)
         return self._track([lithops_future])[0]
 
-    def map(self, fn: Callable[..., _T], *iterables: Iterable[Any], timeout: float | None = None, chunksize: int | None = None, buffersize: int | None = None) -> Iterator[_T]:
+    def map(self, fn: Callable[..., _T], *iterables: Iterable[Any], timeout: float | None = None,
+            chunksize: int | None = None, buffersize: int | None = None) -> Iterator[_T]:
         """fn over the iterables' items (one call each, in one job; `chunksize` calls per invocation), as the
         standard library's map: an iterator over the results, in order; every call is sent first."""
         if chunksize is not None and chunksize < 1:

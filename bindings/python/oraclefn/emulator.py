@@ -51,7 +51,8 @@ def _die_with_parent() -> None:
 class Emulator:
     """A running `oraclefn emulator`: its `url` and the `config_file` it generated."""
 
-    def __init__(self, cli: str | None = None, arguments: Sequence[str] = (), start_timeout: float = START_TIMEOUT) -> None:
+    def __init__(self, cli: str | None = None, arguments: Sequence[str] = (),
+                 start_timeout: float = START_TIMEOUT) -> None:
         self._folder = tempfile.mkdtemp(prefix="oraclefn-emulator-")
         log_path = os.path.join(self._folder, "emulator.log")
         # objects stay in memory (no --state: writing each through to disk would slow every job down); the key and

@@ -60,7 +60,8 @@ class Engine(_lib.HandleOwner):
         _lib.lib.ofn_engine_new(ctypes.byref(raw), config.session.raw)
         self._handle = _EngineHandle(raw.value)
 
-    def map(self, function: str, inputs: Iterable[str | bytes], progress: Progress | None = None, **options: Any) -> Job:
+    def map(self, function: str, inputs: Iterable[str | bytes], progress: Progress | None = None,
+            **options: Any) -> Job:
         """Starts `function` (a function OCID or a deployed function's name)
         over `inputs` (bytes or str each) and returns the Job at once.
 

@@ -21,7 +21,8 @@ class OracleFnError(Exception):
         self.http_status = http_status
         self.opc_request_id = opc_request_id
 
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:  # every field survives pickling (a future's outcome travels with it)
+    # every field survives pickling (a future's outcome travels with it)
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return type(self), (self.message, self.code, self.http_status, self.opc_request_id)
 
 
@@ -68,7 +69,8 @@ class StorageNoSuchKeyError(NotFoundError):
     storage." as its message; when the service answered, its words, code, HTTP status and opc-request-id follow.
     It is a NotFoundError (so a KeyError) and depends on nothing of Lithops."""
 
-    def __init__(self, bucket: str, key: str = "", detail: str = "", code: str = "", http_status: int = 404, opc_request_id: str = "") -> None:
+    def __init__(self, bucket: str, key: str = "", detail: str = "", code: str = "", http_status: int = 404,
+                 opc_request_id: str = "") -> None:
         message = f"No such key /{bucket}/{key} found in storage."
         if detail:
             message = f"{message} {detail}"

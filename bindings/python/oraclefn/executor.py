@@ -78,7 +78,8 @@ class FunctionExecutor:
     `data_cleaner`, `mode`, `backend`, `storage`, `monitoring`, ...); None leaves a key as configured.
     """
 
-    def __init__(self, config: Config | Mapping[str, Any] | None = None, config_file: str | os.PathLike[str] | None = None, **overrides: Any) -> None:
+    def __init__(self, config: Config | Mapping[str, Any] | None = None,
+                 config_file: str | os.PathLike[str] | None = None, **overrides: Any) -> None:
         overrides = {key: value for key, value in overrides.items()
                      if value is not None and not (key == "log_level" and value is False)}
         self._config_source = (config, config_file, dict(overrides))
@@ -165,7 +166,8 @@ class FunctionExecutor:
 
     # -- submitting ----------------------------------------------------------------------------------------------
 
-    def call_async(self, func: Callable[..., Any], data: Any, extra_env: Mapping[str, str] | None = None, runtime_memory: int | None = None, timeout: float | None = None, include_modules: Modules = [],
+    def call_async(self, func: Callable[..., Any], data: Any, extra_env: Mapping[str, str] | None = None,
+                   runtime_memory: int | None = None, timeout: float | None = None, include_modules: Modules = [],
                    exclude_modules: Modules = [], extra_args: ExtraArgs = None) -> ResponseFuture:
         """Calls `func` once with `data` (bound as a map item is: a tuple is its positional arguments, a dict its
         keyword arguments, anything else its one argument); returns its future. Options as for map()."""
@@ -175,9 +177,10 @@ class FunctionExecutor:
                                          timeout=timeout, extra_args=extra_args)
         return futures[0]
 
-    def map(self, map_function: Callable[..., Any], map_iterdata: Any, chunksize: int | None = None, extra_args: ExtraArgs = None, extra_env: Mapping[str, str] | None = None, runtime_memory: int | None = None,
-            obj_chunk_size: int | None = None, obj_chunk_number: int | None = None, obj_newline: str = "\n", timeout: float | None = None, include_modules: Modules = [],
-            exclude_modules: Modules = []) -> FuturesList:
+    def map(self, map_function: Callable[..., Any], map_iterdata: Any, chunksize: int | None = None,
+            extra_args: ExtraArgs = None, extra_env: Mapping[str, str] | None = None, runtime_memory: int | None = None,
+            obj_chunk_size: int | None = None, obj_chunk_number: int | None = None, obj_newline: str = "\n",
+            timeout: float | None = None, include_modules: Modules = [], exclude_modules: Modules = []) -> FuturesList:
         """Calls `map_function` once per item of `map_iterdata` (a list, range or set; anything else is one item),
         bound as Lithops binds it: a tuple item gives the positional arguments, a dict the keyword arguments,
         anything else the first argument; `extra_args` (a tuple or a dict) is added to every item. The futures
@@ -198,10 +201,13 @@ class FunctionExecutor:
             obj_newline=obj_newline)
         return FuturesList(futures, self)
 
-    def map_reduce(self, map_function: Callable[..., Any], map_iterdata: Any, reduce_function: Callable[..., Any], chunksize: int | None = None, extra_args: ExtraArgs = None,
-                   extra_args_reduce: ExtraArgs = None, extra_env: Mapping[str, str] | None = None, map_runtime_memory: int | None = None, reduce_runtime_memory: int | None = None,
-                   timeout: float | None = None, obj_chunk_size: int | None = None, obj_chunk_number: int | None = None, obj_newline: str = "\n",
-                   obj_reduce_by_key: bool = False, spawn_reducer: int = 20, include_modules: Modules = [], exclude_modules: Modules = []) -> FuturesList:
+    def map_reduce(self, map_function: Callable[..., Any], map_iterdata: Any, reduce_function: Callable[..., Any],
+                   chunksize: int | None = None, extra_args: ExtraArgs = None, extra_args_reduce: ExtraArgs = None,
+                   extra_env: Mapping[str, str] | None = None, map_runtime_memory: int | None = None,
+                   reduce_runtime_memory: int | None = None, timeout: float | None = None,
+                   obj_chunk_size: int | None = None, obj_chunk_number: int | None = None, obj_newline: str = "\n",
+                   obj_reduce_by_key: bool = False, spawn_reducer: int = 20, include_modules: Modules = [],
+                   exclude_modules: Modules = []) -> FuturesList:
         """map(), then `reduce_function(results)` in a function once every map call has ended, with their results
         in call order (`extra_args_reduce` added). With `obj_reduce_by_key`, one reducer per object the map
         went over. `spawn_reducer`: the percentage of map calls to wait for before returning (ALWAYS: return at
@@ -254,9 +260,12 @@ class FunctionExecutor:
             self.total_jobs += 1
         return f"{call_type}{number:03d}"
 
-    def _submit_map(self, func: Callable[..., Any], iterdata: Any, job_prefix: str, runtime_memory: int | None = None, extra_env: Mapping[str, str] | None = None, include_modules: Modules = (),
-                    exclude_modules: Modules = (), timeout: float | None = None, chunksize: int | None = None, extra_args: ExtraArgs = None, obj_chunk_size: int | None = None,
-                    obj_chunk_number: int | None = None, obj_newline: str = "\n") -> tuple[JobInfo, list[int] | None, list[ResponseFuture]]:
+    def _submit_map(self, func: Callable[..., Any], iterdata: Any, job_prefix: str, runtime_memory: int | None = None,
+                    extra_env: Mapping[str, str] | None = None, include_modules: Modules = (),
+                    exclude_modules: Modules = (), timeout: float | None = None, chunksize: int | None = None,
+                    extra_args: ExtraArgs = None, obj_chunk_size: int | None = None,
+                    obj_chunk_number: int | None = None,
+                    obj_newline: str = "\n") -> tuple[JobInfo, list[int] | None, list[ResponseFuture]]:
         """(JobInfo, objects' partition counts or None, futures) of a new map job (call_async's, map_reduce's)."""
         if not callable(func):
             raise TypeError(f"the function to run must be callable, not {type(func).__name__}")
@@ -285,7 +294,8 @@ class FunctionExecutor:
             self.futures.extend(futures)
         return job, parts_per_object, futures
 
-    def _submit_chained(self, func: Callable[..., Any], inputs: list[ResponseFuture], job: JobInfo, options: dict[str, Any]) -> list[ResponseFuture]:
+    def _submit_chained(self, func: Callable[..., Any], inputs: list[ResponseFuture], job: JobInfo,
+                        options: dict[str, Any]) -> list[ResponseFuture]:
         """A job over the results of earlier calls: it starts once they have ended, each call getting one result
         (bound as an item is); the earlier calls' results are consumed (get_result() skips them)."""
         for future in inputs:
@@ -305,7 +315,8 @@ class FunctionExecutor:
         threading.Thread(target=start_when_ready, name=f"oraclefn-chain-{self.executor_id}", daemon=True).start()
         return futures
 
-    def _create_partitions(self, data: list[Any], func: Callable[..., Any], obj_chunk_size: int | None, obj_chunk_number: int | None, obj_newline: str) -> tuple[list[Any], list[int] | None]:
+    def _create_partitions(self, data: list[Any], func: Callable[..., Any], obj_chunk_size: int | None,
+                           obj_chunk_number: int | None, obj_newline: str) -> tuple[list[Any], list[int] | None]:
         """The items of a function with an `obj` parameter (dicts of arguments, as binding made them), split by
         oraclefn.partitioner into one item per chunk of the objects they name: (items, how many each object
         became)."""
@@ -355,8 +366,10 @@ class FunctionExecutor:
                 self._local_uploads[marker] = key
         return key
 
-    def _start_job(self, func: Callable[..., Any], bound: list[Any], chunksize: int | None = None, timeout: float | None = None, runtime_memory: int | None = None, extra_env: Mapping[str, str] | None = None,
-                   include_modules: Modules = (), exclude_modules: Modules = ()) -> JobRun:
+    def _start_job(self, func: Callable[..., Any], bound: list[Any], chunksize: int | None = None,
+                   timeout: float | None = None, runtime_memory: int | None = None,
+                   extra_env: Mapping[str, str] | None = None, include_modules: Modules = (),
+                   exclude_modules: Modules = ()) -> JobRun:
         function = self._function_for_memory(runtime_memory, self._prepare())
         self._dirty = True
         created = time.time()
@@ -432,8 +445,10 @@ class FunctionExecutor:
 
     # -- waiting -------------------------------------------------------------------------------------------------
 
-    def wait(self, fs: Futures = None, throw_except: bool = True, return_when: int = ALL_COMPLETED, download_results: bool = False, timeout: float | None = None,
-             threadpool_size: int = THREADPOOL_SIZE, wait_dur_sec: float | None = None, show_progressbar: bool = True, clean_jobs: bool | None = None) -> tuple[FuturesList, FuturesList]:
+    def wait(self, fs: Futures = None, throw_except: bool = True, return_when: int = ALL_COMPLETED,
+             download_results: bool = False, timeout: float | None = None, threadpool_size: int = THREADPOOL_SIZE,
+             wait_dur_sec: float | None = None, show_progressbar: bool = True,
+             clean_jobs: bool | None = None) -> tuple[FuturesList, FuturesList]:
         """Waits for the futures `fs` (default: all of this executor's; of other executors too) until
         `return_when`: ALWAYS (check once), ANY_COMPLETED, ALL_COMPLETED or a percentage of them. Returns
         (done, not_done). The futures that calls return are added to `fs` (a list) and waited for too. Raises
@@ -459,8 +474,9 @@ class FunctionExecutor:
         not_done = [f for f in futures if not f.done]
         return FuturesList(done, self), FuturesList(not_done, self)
 
-    def get_result(self, fs: Futures = None, throw_except: bool = True, timeout: float | None = None, threadpool_size: int = THREADPOOL_SIZE,
-                   wait_dur_sec: float | None = None, show_progressbar: bool = True) -> Any:
+    def get_result(self, fs: Futures = None, throw_except: bool = True, timeout: float | None = None,
+                   threadpool_size: int = THREADPOOL_SIZE, wait_dur_sec: float | None = None,
+                   show_progressbar: bool = True) -> Any:
         """The results of the futures `fs` (default: this executor's not read yet), in call order, waiting for
         them; the results of the futures calls returned take their callers' places. A single result comes back
         alone unless the last call was a map."""
@@ -498,7 +514,8 @@ class FunctionExecutor:
                 parts.append(f"--- {future.executor_id}/{future.job_id}/{future.call_id}\n{future.logs}")
         return "".join(part if part.endswith("\n") else part + "\n" for part in parts)
 
-    def plot(self, fs: Futures = None, dst: str | None = None, figsize: tuple[float, float] = (10, 6)) -> list[str] | None:
+    def plot(self, fs: Futures = None, dst: str | None = None,
+             figsize: tuple[float, float] = (10, 6)) -> list[str] | None:
         """Writes `<dst>_timeline.png` and `<dst>_histogram.png` (default dst: plots/<epoch>), `figsize` inches,
         for the calls of `fs` (default: all) that ended with a result; returns their paths (None when no call
         has ended with a result yet)."""
@@ -550,7 +567,8 @@ class FunctionExecutor:
         logger.info("View log file logs at %s", log_path)
         return log_path
 
-    def clean(self, fs: Futures = None, cs: Iterable[CloudObject] | None = None, clean_cloudobjects: bool = True, clean_fn: bool = False, force: bool = False, on_exit: bool = False) -> None:
+    def clean(self, fs: Futures = None, cs: Iterable[CloudObject] | None = None, clean_cloudobjects: bool = True,
+              clean_fn: bool = False, force: bool = False, on_exit: bool = False) -> None:
         """Deletes the objects (inputs, statuses, outputs, stored functions) of this executor's finished jobs
         among `fs` (default: all) from the bucket; jobs still running are left alone unless `force` (which stops
         them first). `clean_cloudobjects`: also the cloudobjects their calls stored (storage.put_cloudobject).
@@ -571,7 +589,8 @@ class FunctionExecutor:
         if clean_cloudobjects:
             self._delete_job_cloudobjects({run_id for run_id, (run, _) in runs.items() if run.wait(0)})
 
-    def _clean_jobs(self, futures: list[ResponseFuture], runs: dict[str, tuple[Run, str]], all_futures: bool, clean_fn: bool, force: bool, on_exit: bool) -> None:
+    def _clean_jobs(self, futures: list[ResponseFuture], runs: dict[str, tuple[Run, str]], all_futures: bool,
+                    clean_fn: bool, force: bool, on_exit: bool) -> None:
         if force:
             for run, _ in runs.values():
                 if not run.wait(0):
@@ -658,7 +677,9 @@ def default_config() -> Config:
     return _resolve_config(None, None, {})[0]
 
 
-def _resolve_config(config: Config | Mapping[str, Any] | None, config_file: str | os.PathLike[str] | None, overrides: Mapping[str, Any], sections: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[Config, embedded.Emulator | None, dict[str, Any] | None]:
+def _resolve_config(config: Config | Mapping[str, Any] | None, config_file: str | os.PathLike[str] | None,
+                    overrides: Mapping[str, Any], sections: Mapping[str, Mapping[str, Any]] | None = None
+                    ) -> tuple[Config, embedded.Emulator | None, dict[str, Any] | None]:
     """(Config, the embedded emulator or None, the calling job or None) for the executor's arguments. Inside a
     function, no arguments mean the configuration of the job that called it, signed with the function's
     resource principal. `sections`: keys of whole sections to change as well."""

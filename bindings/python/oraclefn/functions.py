@@ -34,11 +34,13 @@ class Functions(_lib.HandleOwner):
     def list_applications(self, compartment_id: str | None = None) -> list[dict[str, Any]]:
         """The applications of the compartment (default: the configured one), as OCI describes them
         (dicts with 'id', 'displayName', 'lifecycleState', ...)."""
-        return cast("list[dict[str, Any]]", self._json(_lib.lib.ofn_functions_list_applications, _lib.encode(compartment_id, "compartment_id")))
+        return cast("list[dict[str, Any]]", self._json(_lib.lib.ofn_functions_list_applications,
+                                                       _lib.encode(compartment_id, "compartment_id")))
 
     def list_functions(self, application_id: str) -> list[dict[str, Any]]:
         """The functions of an application (dicts with 'id', 'displayName', 'image', 'invokeEndpoint', ...)."""
-        return cast("list[dict[str, Any]]", self._json(_lib.lib.ofn_functions_list_functions, _lib.encode(application_id, "application_id")))
+        return cast("list[dict[str, Any]]", self._json(_lib.lib.ofn_functions_list_functions,
+                                                       _lib.encode(application_id, "application_id")))
 
     def is_emulator(self) -> bool:
         """Whether the configured Functions endpoint is an oraclefn emulator; without an oracle_f endpoint (Oracle
@@ -52,11 +54,14 @@ class Functions(_lib.HandleOwner):
         subnet when missing; returns once it is ACTIVE."""
         return cast("dict[str, Any]", self._json(_lib.lib.ofn_functions_ensure_application, _lib.encode(name, "name")))
 
-    def deploy_function(self, application_id: str, name: str, image: str, memory: int, timeout: int | None = None, config: Mapping[str, str] | None = None, tags: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def deploy_function(self, application_id: str, name: str, image: str, memory: int, timeout: int | None = None,
+                        config: Mapping[str, str] | None = None,
+                        tags: Mapping[str, str] | None = None) -> dict[str, Any]:
         """The function `name` of the application with `image`, `memory` MB and `timeout` seconds (and, when given,
         `config`, its environment, and freeform `tags`): updated when it exists and any of these differ, else
         created; returns it (a dict as OCI describes it) once it is ACTIVE."""
-        details: dict[str, Any] = {"applicationId": application_id, "displayName": name, "image": image, "memoryInMBs": memory}
+        details: dict[str, Any] = {"applicationId": application_id, "displayName": name, "image": image,
+                                   "memoryInMBs": memory}
         for key, value in (("timeoutInSeconds", timeout), ("config", config), ("freeformTags", tags)):
             if value is not None:
                 details[key] = value

@@ -318,7 +318,8 @@ class JobInfo:
     R000 for a reducer), `job_key`, `executor_id`, `function_name`, `runtime_memory`. `config` (not pickled) is
     the executor's configuration, with which futures that calls return are collected."""
 
-    def __init__(self, job_id: str | None, executor_id: str, function_name: str | None = None, runtime_memory: int | None = None, config: Config | None = None) -> None:
+    def __init__(self, job_id: str | None, executor_id: str, function_name: str | None = None,
+                 runtime_memory: int | None = None, config: Config | None = None) -> None:
         self.job_id = job_id
         self.executor_id = executor_id
         self.function_name = function_name
@@ -343,7 +344,8 @@ class ResponseFuture:
 
     State = State
 
-    def __init__(self, run: Run, index: int, executor_id: str, produce_output: bool = True, job: JobInfo | None = None) -> None:
+    def __init__(self, run: Run, index: int, executor_id: str, produce_output: bool = True,
+                 job: JobInfo | None = None) -> None:
         self._run = run
         self.index = index
         self.call_id = call_id_of(index)
@@ -486,7 +488,8 @@ class ResponseFuture:
         self._wait_or_raise(timeout)
         return self._decode()[0]
 
-    def result(self, throw_except: bool = True, timeout: float | None = None, internal_storage: object = None, **_lithops_options: object) -> Any:
+    def result(self, throw_except: bool = True, timeout: float | None = None, internal_storage: object = None,
+               **_lithops_options: object) -> Any:
         """The function's return value; raises its exception (with the remote traceback as cause) when it raised,
         or gives None for a failed call when `throw_except` is False. A call that returned futures gives those
         futures, as in Lithops (get_result() gives their results)."""
@@ -501,7 +504,8 @@ class ResponseFuture:
             return self._new_futures
         return value
 
-    def status(self, throw_except: bool = True, internal_storage: object = None, check_only: bool = False, wait_dur_sec: float | None = None, timeout: float | None = None) -> dict[str, Any] | None:
+    def status(self, throw_except: bool = True, internal_storage: object = None, check_only: bool = False,
+               wait_dur_sec: float | None = None, timeout: float | None = None) -> dict[str, Any] | None:
         """The call's status as a dict (Lithops' keys: `exception`, `activation_id`, `call_id`, the stats): None
         at once with `check_only` while the call runs, else after waiting for it. Raises the call's exception
         when it raised and `throw_except`."""
@@ -610,7 +614,8 @@ class ResponseFuture:
 
     def _adopt_new_futures(self, value: object) -> None:
         if self._new_futures is None and returns_futures(value):
-            self._new_futures = [value] if isinstance(value, ResponseFuture) else list(cast("Iterable[ResponseFuture]", value))
+            self._new_futures = [value] if isinstance(value, ResponseFuture) \
+                else list(cast("Iterable[ResponseFuture]", value))
 
     def _rebuild(self, outcome: BaseException) -> BaseException:
         """The function's own exception when the worker could send it, else the closest we can make."""
@@ -844,7 +849,8 @@ class FuturesList(list["ResponseFuture"]):
         self._extend_futures(fs)
         return self
 
-    def map_reduce(self, map_function: Callable[..., Any], reduce_function: Callable[..., Any], sync: bool = False, **kwargs: Any) -> FuturesList:
+    def map_reduce(self, map_function: Callable[..., Any], reduce_function: Callable[..., Any], sync: bool = False,
+                   **kwargs: Any) -> FuturesList:
         """Chains a map_reduce over the results of these calls; returns this list, now holding its futures."""
         executor = self._create_executor()
         if sync:

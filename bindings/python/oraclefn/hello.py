@@ -9,7 +9,8 @@ from .engine import Engine
 from .executor import _resolve_config
 
 
-def hello(config: Config | Mapping[str, Any] | None = None, config_file: str | os.PathLike[str] | None = None, names: Iterable[str] | None = None) -> dict[str, Any]:
+def hello(config: Config | Mapping[str, Any] | None = None, config_file: str | os.PathLike[str] | None = None,
+          names: Iterable[str] | None = None) -> dict[str, Any]:
     """Greets `names` (default: world, Lithops, Oracle Functions) through the engine and returns the report
     (Engine.hello): in the configured runtime when it is deployed, else on an emulator its hello function. With
     no configuration given or found, on the embedded emulator, as FunctionExecutor() runs.

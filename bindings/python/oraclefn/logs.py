@@ -42,7 +42,8 @@ class LogFollower(_lib.HandleOwner):
         return lines
 
 
-def poll(config: ConfigLike = None, function: str | None = None, since: str | float = "5m", interval: float = 2.0, once: bool = False) -> Iterator[dict[str, Any]]:
+def poll(config: ConfigLike = None, function: str | None = None, since: str | float = "5m", interval: float = 2.0,
+         once: bool = False) -> Iterator[dict[str, Any]]:
     """Yields the functions' log lines as they arrive, polling every `interval` seconds, until the caller stops
     (or after the first read with `once`)."""
     with LogFollower(config, function, since) as logs:

@@ -73,7 +73,8 @@ def split_object_url(obj_url: str) -> tuple[str | None, str, str, str]:
     return backend, bucket, prefix, name
 
 
-def create_partitions(storage: Storage, map_function: Callable[..., Any], iterdata: Any, obj_chunk_size: int | None = None, obj_chunk_number: int | None = None,
+def create_partitions(storage: Storage, map_function: Callable[..., Any], iterdata: Any,
+                      obj_chunk_size: int | None = None, obj_chunk_number: int | None = None,
                       obj_newline: str | None = "\n", extra_args: Any = None) -> tuple[list[dict[str, Any]], list[int]]:
     """The calls of a map over objects: (`call_kwargs`, `parts_per_object`), as Lithops' create_partitions.
 
@@ -199,7 +200,8 @@ def _object_chunk(size: int | None, chunk_number: int | None, chunk_size: int | 
     return None
 
 
-def _build(entry: dict[str, Any], make_obj: Callable[[], Any], size: int | None, chunk: int | None, newline: str | None) -> Parts:
+def _build(entry: dict[str, Any], make_obj: Callable[[], Any], size: int | None, chunk: int | None,
+           newline: str | None) -> Parts:
     """The partitions of one object: copies of its entry, each with its own byte range (Lithops'
     _build_partitions, byte for byte)."""
     if not size or not chunk:
@@ -232,7 +234,8 @@ def _build(entry: dict[str, Any], make_obj: Callable[[], Any], size: int | None,
     return partitions, total
 
 
-def _split_urls(entries: list[dict[str, Any]], chunk_size: int | None, chunk_number: int | None, newline: str | None) -> tuple[list[dict[str, Any]], list[int]]:
+def _split_urls(entries: list[dict[str, Any]], chunk_size: int | None, chunk_number: int | None,
+                newline: str | None) -> tuple[list[dict[str, Any]], list[int]]:
     def split(entry: dict[str, Any]) -> Parts:
         url = entry["obj"]
         request = urllib.request.Request(url, method="HEAD")
@@ -256,7 +259,8 @@ def _split_urls(entries: list[dict[str, Any]], chunk_size: int | None, chunk_num
     return _gather(split, entries)
 
 
-def _gather(split: Callable[[dict[str, Any]], Parts], entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
+def _gather(split: Callable[[dict[str, Any]], Parts],
+            entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
     partitions: list[dict[str, Any]] = []
     parts_per_object: list[int] = []
     with concurrent.futures.ThreadPoolExecutor(min(_SIZING_THREADS, max(1, len(entries)))) as pool:
@@ -266,7 +270,8 @@ def _gather(split: Callable[[dict[str, Any]], Parts], entries: list[dict[str, An
     return partitions, parts_per_object
 
 
-def _split_stored(storage: Storage, entries: list[dict[str, Any]], chunk_size: int | None, chunk_number: int | None, newline: str | None) -> tuple[list[dict[str, Any]], list[int]]:
+def _split_stored(storage: Storage, entries: list[dict[str, Any]], chunk_size: int | None, chunk_number: int | None,
+                  newline: str | None) -> tuple[list[dict[str, Any]], list[int]]:
     located = []
     for entry in entries:
         backend, bucket, prefix, name = split_object_url(entry["obj"])

@@ -69,7 +69,8 @@ def create_timeline(stats: Sequence[Mapping[str, Any]], dst: str, figsize: tuple
     return path
 
 
-def concurrency(intervals: Sequence[tuple[float, float]], samples: int = CONCURRENCY_SAMPLES) -> tuple[list[float], list[int]]:
+def concurrency(intervals: Sequence[tuple[float, float]],
+                samples: int = CONCURRENCY_SAMPLES) -> tuple[list[float], list[int]]:
     """(times, running) at `samples` evenly spaced times over the intervals: how many were running then."""
     if not intervals:
         return [], []

@@ -57,7 +57,8 @@ class TqdmBar:
 class PlainBar:
     """`calls [#################.......................]  430/1000  12.3 s`, redrawn in place."""
 
-    def __init__(self, total: int, stream: TextIO, description: str, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, total: int, stream: TextIO, description: str,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._total = total
         self._stream = stream
         self._description = description

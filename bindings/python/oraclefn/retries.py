@@ -17,7 +17,8 @@ __all__ = ["RetryingFunctionExecutor", "RetryingFuture"]
 class RetryingFuture:
     """A call that is sent again when it fails: `response_future` is the latest attempt's future."""
 
-    def __init__(self, response_future: ResponseFuture, map_function: Callable[..., Any], input: Any, retries: int | None = None, **kwargs: Any) -> None:
+    def __init__(self, response_future: ResponseFuture, map_function: Callable[..., Any], input: Any,
+                 retries: int | None = None, **kwargs: Any) -> None:
         self.response_future = response_future
         self.map_function = map_function
         self.input = input
@@ -63,7 +64,8 @@ class RetryingFuture:
             kind, value, traceback = self.response_future._exception
             raise value.with_traceback(traceback)
 
-    def status(self, throw_except: bool = True, internal_storage: object = None, check_only: bool = False) -> dict[str, Any] | None:
+    def status(self, throw_except: bool = True, internal_storage: object = None,
+               check_only: bool = False) -> dict[str, Any] | None:
         """The latest attempt's status (ResponseFuture.status); its exception when every attempt failed."""
         status = self.response_future.status(throw_except=throw_except, internal_storage=internal_storage,
                                              check_only=check_only)
@@ -98,9 +100,11 @@ class RetryingFunctionExecutor:
         configured: int = self.config.get("lithops", {}).get("retries", 0)
         return configured
 
-    def map(self, map_function: Callable[..., Any], map_iterdata: Any, chunksize: int | None = None, extra_args: Any = None, extra_env: Mapping[str, str] | None = None,
-            runtime_memory: int | None = None, obj_chunk_size: int | None = None, obj_chunk_number: int | None = None, obj_newline: str = "\n", timeout: float | None = None,
-            include_modules: Sequence[str] | None = [], exclude_modules: Sequence[str] | None = [], retries: int | None = None) -> list[RetryingFuture]:
+    def map(self, map_function: Callable[..., Any], map_iterdata: Any, chunksize: int | None = None,
+            extra_args: Any = None, extra_env: Mapping[str, str] | None = None, runtime_memory: int | None = None,
+            obj_chunk_size: int | None = None, obj_chunk_number: int | None = None, obj_newline: str = "\n",
+            timeout: float | None = None, include_modules: Sequence[str] | None = [],
+            exclude_modules: Sequence[str] | None = [], retries: int | None = None) -> list[RetryingFuture]:
         """map() with a retry budget per call: a list of RetryingFuture."""
         retries_to_use = self._retries_to_use(retries)
         map_kwargs = dict(chunksize=chunksize, extra_args=extra_args, extra_env=extra_env,
@@ -111,7 +115,8 @@ class RetryingFunctionExecutor:
         return [RetryingFuture(f, map_function=map_function, input=i, retries=retries_to_use, **map_kwargs)
                 for i, f in zip(map_iterdata, futures_list)]
 
-    def _split_done_and_retried(self, done: list[ResponseFuture], pending: list[ResponseFuture], lookup: dict[int, RetryingFuture]) -> tuple[list[RetryingFuture], list[RetryingFuture]]:
+    def _split_done_and_retried(self, done: list[ResponseFuture], pending: list[ResponseFuture],
+                                lookup: dict[int, RetryingFuture]) -> tuple[list[RetryingFuture], list[RetryingFuture]]:
         retrying_done = []
         retrying_pending = [lookup[id(response_future)] for response_future in pending]
         for response_future in done:
@@ -129,7 +134,8 @@ class RetryingFunctionExecutor:
         return retrying_done, retrying_pending
 
     @staticmethod
-    def _wait_is_over(return_when: int, retrying_done: list[RetryingFuture], retrying_pending: list[RetryingFuture]) -> bool:
+    def _wait_is_over(return_when: int, retrying_done: list[RetryingFuture],
+                      retrying_pending: list[RetryingFuture]) -> bool:
         if return_when == ALWAYS:
             return True
         if return_when == ANY_COMPLETED:
@@ -138,8 +144,10 @@ class RetryingFunctionExecutor:
             return not retrying_pending
         return False
 
-    def wait(self, fs: list[RetryingFuture], throw_except: bool = True, return_when: int = ALL_COMPLETED, download_results: bool = False, timeout: float | None = None,
-             threadpool_size: int = THREADPOOL_SIZE, wait_dur_sec: float | None = WAIT_DUR_SEC, show_progressbar: bool = True) -> tuple[list[RetryingFuture], list[RetryingFuture]]:
+    def wait(self, fs: list[RetryingFuture], throw_except: bool = True, return_when: int = ALL_COMPLETED,
+             download_results: bool = False, timeout: float | None = None, threadpool_size: int = THREADPOOL_SIZE,
+             wait_dur_sec: float | None = WAIT_DUR_SEC,
+             show_progressbar: bool = True) -> tuple[list[RetryingFuture], list[RetryingFuture]]:
         """Waits for the calls, sending failed ones again while they have retries left; (done, pending) lists of
         RetryingFuture."""
         lookup = {id(f.response_future): f for f in fs}
@@ -152,6 +160,7 @@ class RetryingFunctionExecutor:
             if self._wait_is_over(return_when, retrying_done, retrying_pending):
                 return retrying_done, retrying_pending
 
-    def clean(self, fs: Any = None, cs: Any = None, clean_cloudobjects: bool = True, clean_fn: bool = False, force: bool = False) -> None:
+    def clean(self, fs: Any = None, cs: Any = None, clean_cloudobjects: bool = True, clean_fn: bool = False,
+              force: bool = False) -> None:
         """Deletes the objects of the finished jobs (FunctionExecutor.clean)."""
         self.executor.clean(fs, cs, clean_cloudobjects, clean_fn, force)

@@ -59,7 +59,8 @@ def shipping_root(func: Callable[..., Any]) -> types.ModuleType | None:
 
 
 @contextlib.contextmanager
-def pickled_by_value(func: Callable[..., Any], include_modules: Sequence[str | types.ModuleType] | None = (), exclude_modules: Sequence[str] | None = ()) -> Iterator[None]:
+def pickled_by_value(func: Callable[..., Any], include_modules: Sequence[str | types.ModuleType] | None = (),
+                     exclude_modules: Sequence[str] | None = ()) -> Iterator[None]:
     """While pickling a job: the modules that travel by value with it (Lithops' include_modules and
     exclude_modules: by default the user's module the function comes from; a list names the modules to ship;
     None ships none), and oraclefn._shipped, whose helpers a worker does not need installed."""
@@ -98,7 +99,8 @@ def pickle_function(shipped: Callable[..., Any], func: Callable[..., Any]) -> by
             f"{_culprit_of_function(func, error)}") from None
 
 
-def encode_calls(reference: dict[str, Any], bound: Iterable[tuple[tuple[Any, ...], dict[str, Any]]], func: Callable[..., Any]) -> list[bytes]:
+def encode_calls(reference: dict[str, Any], bound: Iterable[tuple[tuple[Any, ...], dict[str, Any]]],
+                 func: Callable[..., Any]) -> list[bytes]:
     """Each call's input, or UnpicklableError naming the call and the argument that does not pickle."""
     inputs: list[bytes] = []
     for index, (args, kwargs) in enumerate(bound):
@@ -187,7 +189,8 @@ def _global_names(code: types.CodeType) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _culprit_of_call(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], error: BaseException) -> str:
+def _culprit_of_call(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+                     error: BaseException) -> str:
     parameters = _parameter_names(func)
     for position, value in enumerate(args):
         failure = _pickles(value)

@@ -43,7 +43,8 @@ class Signer(_lib.HandleOwner):
         self.key_id = "%s/%s/%s" % (oracle["tenancy"], oracle["user"], oracle["fingerprint"])
         return self
 
-    def sign(self, method: str, url: str, headers: Mapping[str, object] | None = None, body: str | bytes | bytearray | memoryview | None = None, sign_body: bool | None = None) -> dict[str, str]:
+    def sign(self, method: str, url: str, headers: Mapping[str, object] | None = None,
+             body: str | bytes | bytearray | memoryview | None = None, sign_body: bool | None = None) -> dict[str, str]:
         """Every header to send for this request, names in lowercase, with
         "authorization". A "date" or "x-date" in `headers` is used as given,
         else the current time. `sign_body` None applies OCI's rule (body signed

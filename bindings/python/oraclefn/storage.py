@@ -65,12 +65,14 @@ def default_bucket(config: Mapping[str, Any]) -> str:
     return f"oraclefn-{config['oracle']['region']}-{user[-8:-1]}"
 
 
-def resolve_storage_config(config: StorageConfigLike = None, backend: str | None = None, storage_config: dict[str, Any] | None = None) -> Config:
+def resolve_storage_config(config: StorageConfigLike = None, backend: str | None = None,
+                           storage_config: dict[str, Any] | None = None) -> Config:
     """The Config a Storage uses (see _resolve)."""
     return _resolve(config, backend, storage_config)[0]
 
 
-def _resolve(config: StorageConfigLike = None, backend: str | None = None, storage_config: dict[str, Any] | None = None) -> tuple[Config, bool]:
+def _resolve(config: StorageConfigLike = None, backend: str | None = None,
+             storage_config: dict[str, Any] | None = None) -> tuple[Config, bool]:
     """(the Config a Storage uses, whether it is the embedded emulator's), from Lithops' Storage arguments:
 
     - `storage_config`: Lithops' storage configuration (`{'backend': 'oracle_oss', 'oracle_oss': {...}}`, as
@@ -231,7 +233,8 @@ class Storage(_lib.HandleOwner):
     #: the storage backend, as Lithops names it
     backend = BACKEND
 
-    def __init__(self, config: StorageConfigLike = None, backend: str | None = None, storage_config: dict[str, Any] | None = None) -> None:
+    def __init__(self, config: StorageConfigLike = None, backend: str | None = None,
+                 storage_config: dict[str, Any] | None = None) -> None:
         resolved, embedded = _resolve(config, backend, storage_config)
         raw = ctypes.c_void_p()
         _lib.lib.ofn_storage_new(ctypes.byref(raw), resolved.session.raw)
@@ -297,7 +300,8 @@ class Storage(_lib.HandleOwner):
             _lib.lib.ofn_storage_put(self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(key, "key"), data,
                                      size, None)
 
-    def upload_file(self, file_name: str | os.PathLike[str], bucket: str, key: str | None = None, extra_args: object = None, config: object = None) -> bool:
+    def upload_file(self, file_name: str | os.PathLike[str], bucket: str, key: str | None = None,
+                    extra_args: object = None, config: object = None) -> bool:
         """Stores the file `file_name` as `key` (default: the file's name), read while it is sent; True.
         (`extra_args` and `config` are Lithops' boto3 transfer options, accepted and unused.)"""
         key = key if key is not None else os.path.basename(os.fspath(file_name))
@@ -318,7 +322,8 @@ class Storage(_lib.HandleOwner):
     def get_object(self, bucket: str, key: str, stream: bool,
                    extra_get_args: Mapping[str, Any] | None = None) -> bytes | io.BytesIO: ...
 
-    def get_object(self, bucket: str, key: str, stream: bool = False, extra_get_args: Mapping[str, Any] | None = None) -> bytes | io.BytesIO:
+    def get_object(self, bucket: str, key: str, stream: bool = False,
+                   extra_get_args: Mapping[str, Any] | None = None) -> bytes | io.BytesIO:
         """The object's bytes (a file-like object with `stream=True`); `extra_get_args={'Range':
         'bytes=A-B'}` reads part of it. StorageNoSuchKeyError when it does not exist."""
         first, last = _range(extra_get_args)
@@ -329,7 +334,8 @@ class Storage(_lib.HandleOwner):
         data = buf.take()
         return io.BytesIO(data) if stream else data
 
-    def download_file(self, bucket: str, key: str, file_name: str | os.PathLike[str] | None = None, extra_args: object = None, config: object = None) -> bool:
+    def download_file(self, bucket: str, key: str, file_name: str | os.PathLike[str] | None = None,
+                      extra_args: object = None, config: object = None) -> bool:
         """Writes the object to `file_name` (default: the key, as Lithops does, its folders made), in ranged
         reads of DOWNLOAD_BLOCK bytes; True. (`extra_args` and `config` are accepted and unused.)"""
         file_name = os.fspath(file_name) if file_name is not None else key
@@ -353,7 +359,8 @@ class Storage(_lib.HandleOwner):
         headers: dict[str, str] = json.loads(buf.take().decode("utf-8"))
         return headers
 
-    def _list(self, bucket: str, prefix: str | None, delimiter: str | None = None, missing_key: str | None = None) -> dict[str, Any]:
+    def _list(self, bucket: str, prefix: str | None, delimiter: str | None = None,
+              missing_key: str | None = None) -> dict[str, Any]:
         buf = _lib.Buf()
         with _missing_is_no_such_key(bucket, prefix or "" if missing_key is None else missing_key):
             _lib.lib.ofn_storage_list(
@@ -362,7 +369,8 @@ class Storage(_lib.HandleOwner):
         listing: dict[str, Any] = json.loads(buf.take().decode("utf-8"))
         return listing
 
-    def list_objects(self, bucket: str, prefix: str | None = None, match_pattern: str | None = None) -> list[dict[str, Any]]:
+    def list_objects(self, bucket: str, prefix: str | None = None,
+                     match_pattern: str | None = None) -> list[dict[str, Any]]:
         """Every object under `prefix` (all pages of the listing) as Lithops lists them: dicts with 'Key',
         'Size', 'LastModified' and 'ETag'; `match_pattern` (an fnmatch glob) filters the keys.
         StorageNoSuchKeyError when the bucket does not exist."""

@@ -1,10 +1,11 @@
 """The public Python API is documented and typed: every public class, exception, function and method has a
 docstring, and the package passes `mypy --strict`."""
 import importlib
+import importlib.util
 import inspect
 import os
 import pathlib
-import shutil
+import re
 import subprocess
 import sys
 
@@ -99,12 +100,54 @@ def mypy_command():
     return [sys.executable, "-m", "mypy"]
 
 
-def test_the_package_passes_mypy_strict(tmp_path):
-    """`mypy --strict` over the whole package, with the settings in bindings/python/pyproject.toml ([tool.mypy]:
-    only the untyped third-party modules the package imports are taken as Any)."""
+def run_mypy(tmp_path, *arguments):
     project = PACKAGE.parent
-    done = subprocess.run([*mypy_command(), "--strict", "--config-file", str(project / "pyproject.toml"),
-                           "--cache-dir", str(tmp_path / "cache"), "-p", "oraclefn"],
-                          cwd=project, capture_output=True, text=True,
-                          env={**os.environ, "MYPYPATH": ""})
+    return subprocess.run([*mypy_command(), "--strict", "--config-file", str(project / "pyproject.toml"),
+                           "--cache-dir", str(tmp_path / "cache"), *arguments],
+                          cwd=project, capture_output=True, text=True, env={**os.environ, "MYPYPATH": str(project)})
+
+
+def test_the_package_passes_mypy_strict(tmp_path):
+    """`mypy --strict` over the whole package, with the settings of bindings/python/pyproject.toml ([tool.mypy]:
+    only the untyped third-party modules the package imports are taken as Any)."""
+    done = run_mypy(tmp_path, "-p", "oraclefn")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+USER_PROGRAM = """
+import oraclefn
+from oraclefn import FunctionExecutor, Storage
+
+def double(x: int) -> int:
+    return 2 * x
+
+with FunctionExecutor() as fexec:
+    futures = fexec.map(double, [1, 2])
+    reveal_type(futures)
+    reveal_type(futures[0].result())
+    reveal_type(fexec.call_async(double, 3))
+    reveal_type(fexec.wait(futures))
+storage = Storage()
+reveal_type(storage.get_object("bucket", "key"))
+reveal_type(storage.get_object("bucket", "key", stream=True))
+reveal_type(oraclefn.load_config())
+reveal_type(oraclefn.CallTimeoutError("late").http_status)
+"""
+
+
+def test_a_user_program_sees_the_types_not_any(tmp_path):
+    """The names __getattr__ imports lazily are typed for a program that uses them (not Any), and misuse is
+    reported: the hints reach the package's users."""
+    program = tmp_path / "program.py"
+    program.write_text(USER_PROGRAM + 'oraclefn.Storage().put_object("bucket", "key", 42)\n')
+    done = run_mypy(tmp_path, str(program))
+    # mypy versions differ in how they spell the standard library's types (bytes or builtins.bytes)
+    revealed = [re.sub(r"\b(builtins|_io|io)\.", "", line.split("Revealed type is ", 1)[1].strip('"'))
+                for line in done.stdout.splitlines() if "Revealed type is" in line]
+    assert revealed == [
+        "oraclefn.futures.FuturesList", "Any", "oraclefn.futures.ResponseFuture",
+        "tuple[oraclefn.futures.FuturesList, oraclefn.futures.FuturesList]", "bytes", "BytesIO",
+        "oraclefn.config.Config", "int"], done.stdout
+    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+    assert len(errors) == 1 and 'Argument 3 to "put_object" of "Storage" has incompatible type "int"' in errors[0], \
+        done.stdout

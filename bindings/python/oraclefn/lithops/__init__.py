@@ -88,7 +88,8 @@ class _Finder(importlib.abc.MetaPathFinder):
     def __init__(self, lithops_locations: Iterable[str]) -> None:
         self.lithops_locations = list(lithops_locations)
 
-    def find_spec(self, fullname: str, path: Sequence[str] | None = None, target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
+                  target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         if fullname != "lithops" and not fullname.startswith("lithops."):
             return None
         if sys.modules.get("lithops") is not sys.modules.get(__name__):

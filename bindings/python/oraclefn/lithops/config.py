@@ -60,7 +60,9 @@ def load_config(config_file: str | None = None, log: bool = True) -> dict[str, A
     return data
 
 
-def default_config(config_file: str | None = None, config_data: Mapping[str, Any] | None = None, config_overwrite: Mapping[str, Any] | None = None, load_storage_config: bool = True) -> dict[str, Any]:
+def default_config(config_file: str | None = None, config_data: Mapping[str, Any] | None = None,
+                   config_overwrite: Mapping[str, Any] | None = None,
+                   load_storage_config: bool = True) -> dict[str, Any]:
     """A complete configuration dict from `config_data` (else `config_file`, else where Lithops looks), with
     `config_overwrite` applied ({"lithops": {...}, "backend": {...}} as Lithops takes it) and every default
     filled in, checked by the library (a ConfigError names the key and the section)."""
@@ -91,7 +93,8 @@ def default_config(config_file: str | None = None, config_data: Mapping[str, Any
     return data
 
 
-def default_storage_config(config_file: str | None = None, config_data: Mapping[str, Any] | None = None, backend: str | None = None) -> dict[str, Any]:
+def default_storage_config(config_file: str | None = None, config_data: Mapping[str, Any] | None = None,
+                           backend: str | None = None) -> dict[str, Any]:
     """default_config(), for storage."""
     data = default_config(config_file=config_file, config_data=config_data)
     if backend is not None:
@@ -124,7 +127,8 @@ def extract_standalone_config(config: Mapping[str, Any]) -> dict[str, Any]:
     return {"lithops": dict(config["lithops"])}
 
 
-def get_log_info(config_file: str | None = None, config_data: Mapping[str, Any] | None = None) -> tuple[Any, Any, Any, Any]:
+def get_log_info(config_file: str | None = None,
+                 config_data: Mapping[str, Any] | None = None) -> tuple[Any, Any, Any, Any]:
     """(log level, format, stream, filename) of the lithops section, as Lithops reads them."""
     from .constants import LOGGER_FORMAT, LOGGER_LEVEL, LOGGER_STREAM
 

@@ -35,8 +35,10 @@ def _missing_plotting_extra(method_name: str) -> ModuleNotFoundError:
 class FunctionExecutor(_OracleFnExecutor):
     """oraclefn's FunctionExecutor with lithops.FunctionExecutor's signature."""
 
-    def __init__(self, mode: str | None = None, config: Config | Mapping[str, Any] | None = None, config_file: str | os.PathLike[str] | None = None, backend: str | None = None, storage: str | None = None, monitoring: str | None = None,
-                 log_level: str | bool | None = False, **kwargs: Any) -> None:
+    def __init__(self, mode: str | None = None, config: Config | Mapping[str, Any] | None = None,
+                 config_file: str | os.PathLike[str] | None = None, backend: str | None = None,
+                 storage: str | None = None, monitoring: str | None = None, log_level: str | bool | None = False,
+                 **kwargs: Any) -> None:
         if mode not in (None, SERVERLESS):
             raise errors.ConfigError(
                 f"mode {mode!r} is not available: oraclefn runs Lithops programs in serverless mode, on Oracle "
@@ -62,8 +64,10 @@ class _FixedModeExecutor(FunctionExecutor):
 
     _mode: str | None = None
 
-    def __init__(self, config: Config | Mapping[str, Any] | None = None, config_file: str | os.PathLike[str] | None = None, backend: str | None = None, storage: str | None = None, monitoring: str | None = None,
-                 log_level: str | bool | None = False, **kwargs: Any) -> None:
+    def __init__(self, config: Config | Mapping[str, Any] | None = None,
+                 config_file: str | os.PathLike[str] | None = None, backend: str | None = None,
+                 storage: str | None = None, monitoring: str | None = None, log_level: str | bool | None = False,
+                 **kwargs: Any) -> None:
         super().__init__(mode=self._mode, config=config, config_file=config_file, backend=backend,
                          storage=storage, monitoring=monitoring, log_level=log_level, **kwargs)
 
@@ -84,7 +88,9 @@ class LocalhostExecutor(_OracleFnExecutor):
     """A FunctionExecutor that runs on this machine: on the embedded emulator (oraclefn's local mode: the real
     worker, under the fdk, in processes of this machine). `config` is used for its lithops section only."""
 
-    def __init__(self, config: Config | Mapping[str, Any] | None = None, config_file: str | os.PathLike[str] | None = None, storage: str | None = None, monitoring: str | None = None, log_level: str | bool | None = False, **kwargs: Any) -> None:
+    def __init__(self, config: Config | Mapping[str, Any] | None = None,
+                 config_file: str | os.PathLike[str] | None = None, storage: str | None = None,
+                 monitoring: str | None = None, log_level: str | bool | None = False, **kwargs: Any) -> None:
         from .. import emulator
 
         lithops = dict((config or {}).get("lithops") or {}) if isinstance(config, dict) else {}

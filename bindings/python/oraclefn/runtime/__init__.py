@@ -31,7 +31,8 @@ def current_python() -> str:
     return f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
-def write_build_context(folder: str | os.PathLike[str], python: str | None = None, requirements: Iterable[str] = ()) -> pathlib.Path:
+def write_build_context(folder: str | os.PathLike[str], python: str | None = None,
+                        requirements: Iterable[str] = ()) -> pathlib.Path:
     """Writes the build context of the runtime image into `folder` (made if missing) and returns its path.
 
     `python` is "3.11" or "3.12" (default: the running interpreter's, which the image must match); `requirements`
@@ -63,7 +64,8 @@ def default_runtime(python: str | None = None) -> str:
     return "oraclefn-python-v" + (python or current_python()).replace(".", "")
 
 
-def _runtime_call(export: Callable[..., object], config: Config, runtime: str | None, options: Mapping[str, Any]) -> dict[str, Any]:
+def _runtime_call(export: Callable[..., object], config: Config, runtime: str | None,
+                  options: Mapping[str, Any]) -> dict[str, Any]:
     from .. import _lib
 
     buf = _lib.Buf()

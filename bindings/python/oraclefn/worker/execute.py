@@ -78,7 +78,8 @@ class CallRun:
     """How a call went: `output` (the pickled result; empty when the call failed) or `error` (a protocol error
     object), its printed output, and when the function started and ended."""
 
-    def __init__(self, output: bytes = b"", error: dict[str, Any] | None = None, logs: str = "", function_start: float | None = None, function_end: float | None = None) -> None:
+    def __init__(self, output: bytes = b"", error: dict[str, Any] | None = None, logs: str = "",
+                 function_start: float | None = None, function_end: float | None = None) -> None:
         self.output = output
         self.error = error
         self.logs = logs
@@ -86,7 +87,8 @@ class CallRun:
         self.function_end = function_end
 
 
-def run(data: bytes, functions: FunctionCache, read_object: Callable[[str], bytes], clock: Callable[[], float] = time.time, call_id: str | None = None, job_id: str | None = None) -> CallRun:
+def run(data: bytes, functions: FunctionCache, read_object: Callable[[str], bytes],
+        clock: Callable[[], float] = time.time, call_id: str | None = None, job_id: str | None = None) -> CallRun:
     """Runs the Python call encoded in `data`; never raises for anything the call does. `call_id` ("00003") is the
     call's place in its job: a function with an `id` parameter gets it as a number, as in Lithops."""
     try:
@@ -154,7 +156,8 @@ def type_name(exception: BaseException) -> str:
     return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
-def _describe(exception: BaseException, kind: str | None = None, skip_frames: int = 1, prefix: str = "") -> dict[str, Any]:
+def _describe(exception: BaseException, kind: str | None = None, skip_frames: int = 1,
+              prefix: str = "") -> dict[str, Any]:
     """The protocol error object for an exception: its type, message, remote traceback (without this module's
     frame) and, when it pickles, the exception itself for the client to raise again."""
     tb = exception.__traceback__

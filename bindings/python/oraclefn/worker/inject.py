@@ -29,7 +29,8 @@ class StorageUnavailable(RuntimeError):
     """The function asks for storage (a `storage` or `obj` parameter) and none can be made here."""
 
 
-def prepare(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], call_index: int | str | None, job: dict[str, Any] | None = None) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def prepare(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], call_index: int | str | None,
+            job: dict[str, Any] | None = None) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """(args, kwargs) to call `function` with: the item's arguments, with `storage` and `id` set when the function
     has those parameters, and an `obj` partition given its reader. Anything else is left as it is."""
     try:
@@ -54,7 +55,8 @@ def prepare(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[st
     return bound.args, bound.kwargs
 
 
-def _arguments(signature: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str, Any], injected: list[str]) -> dict[str, Any] | None:
+def _arguments(signature: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str, Any],
+               injected: list[str]) -> dict[str, Any] | None:
     """The item's arguments by parameter name, bound as Lithops binds them: never to an injected parameter."""
     user = signature.replace(parameters=[p for name, p in signature.parameters.items() if name not in injected])
     try:

@@ -98,7 +98,8 @@ def is_partition(value: object) -> TypeGuard[CloudObject | CloudObjectUrl]:
     return isinstance(value, (CloudObject, CloudObjectUrl)) and hasattr(value, "chunk_size")
 
 
-def open_partition(obj: CloudObject | CloudObjectUrl, storage_factory: Callable[[], Storage]) -> CloudObject | CloudObjectUrl:
+def open_partition(obj: CloudObject | CloudObjectUrl,
+                   storage_factory: Callable[[], Storage]) -> CloudObject | CloudObjectUrl:
     """Gives the partition `obj` its `data_stream` and, as Lithops' JobRunner does, narrows `data_byte_range` to
     the bytes the partition owns. `storage_factory()` is the oraclefn Storage that reads stored objects; it is
     called on the first read only. Returns `obj`."""
@@ -157,7 +158,8 @@ class PartitionReader(io.RawIOBase):
     lost or read twice.
     """
 
-    def __init__(self, fetch: Fetch, byte_range: Sequence[int] | None, chunk_size: int, newline: str | bytes | None, size: int | None = None, block: int | None = READ_BLOCK, part: int | None = None) -> None:
+    def __init__(self, fetch: Fetch, byte_range: Sequence[int] | None, chunk_size: int, newline: str | bytes | None,
+                 size: int | None = None, block: int | None = READ_BLOCK, part: int | None = None) -> None:
         super().__init__()
         self._fetch = fetch
         self._range = (byte_range[0], byte_range[1]) if byte_range is not None else None

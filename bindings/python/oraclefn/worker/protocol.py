@@ -103,7 +103,9 @@ def output_name(prefix: str, call_id: str) -> str:
     return f"{prefix}output/{call_id}"
 
 
-def status(envelope: Mapping[str, Any], call_id: str, *, output: dict[str, Any] | None = None, error: dict[str, Any] | None = None, timings: dict[str, Any], worker: dict[str, Any], logs: str | None = None) -> dict[str, Any]:
+def status(envelope: Mapping[str, Any], call_id: str, *, output: dict[str, Any] | None = None,
+           error: dict[str, Any] | None = None, timings: dict[str, Any], worker: dict[str, Any],
+           logs: str | None = None) -> dict[str, Any]:
     """A status object: `ok` with `output` (a payload, or None for nothing), or not `ok` with `error`."""
     entry: dict[str, Any] = {"oraclefn": VERSION, "job_id": envelope["job_id"], "call_id": call_id, "ok": error is None}
     if error is None:

@@ -20,7 +20,8 @@ from .storage import Bucket, Buckets, StorageError
 class Worker:
     """One per worker process: keeps the job functions it unpickled and its Object Storage clients."""
 
-    def __init__(self, buckets: Buckets | None = None, clock: Callable[[], float] = time.time, host: str | None = None, pid: int | None = None, environ: Mapping[str, str] = os.environ) -> None:
+    def __init__(self, buckets: Buckets | None = None, clock: Callable[[], float] = time.time, host: str | None = None,
+                 pid: int | None = None, environ: Mapping[str, str] = os.environ) -> None:
         self._buckets = buckets or Buckets()
         self._environ = environ
         self._functions = execute.FunctionCache()
@@ -66,7 +67,8 @@ class Worker:
         answer = protocol.sync_answer(envelope, self._fit_sync_answer(envelope, statuses, bucket))
         return 200, json.dumps(answer, separators=(",", ":")).encode()
 
-    def _run(self, envelope: dict[str, Any], call: dict[str, Any], bucket: Bucket | None, worker: dict[str, Any], started: float) -> dict[str, Any]:
+    def _run(self, envelope: dict[str, Any], call: dict[str, Any], bucket: Bucket | None, worker: dict[str, Any],
+             started: float) -> dict[str, Any]:
         timings: dict[str, Any] = {"worker_start": started}
 
         def ended(**fields: Any) -> dict[str, Any]:
@@ -120,7 +122,8 @@ class Worker:
             raise StorageError(f"the envelope gives no storage to write {name} to")
         bucket.put(name, data)
 
-    def _fit_sync_answer(self, envelope: dict[str, Any], statuses: list[dict[str, Any]], bucket: Bucket | None) -> list[dict[str, Any]]:
+    def _fit_sync_answer(self, envelope: dict[str, Any], statuses: list[dict[str, Any]],
+                         bucket: Bucket | None) -> list[dict[str, Any]]:
         """Statuses whose inline outputs fit in Oracle's 6 MB response: the rest are stored when the envelope
         gives storage, and fail otherwise."""
         budget = protocol.INVOKE_BODY_LIMIT - protocol.SYNC_ANSWER_OVERHEAD
