@@ -2,8 +2,9 @@
 # Writes dist/oraclefn-<version>-py3-none-manylinux_<glibc>_<arch>.whl: the Python package with the release
 # liboraclefn.so and the oraclefn tool (the `oraclefn` command, with its embedded emulator) beside it, both with
 # the Swift runtime linked in (scripts/release-build.sh), so `pip install` of the wheel needs no Swift toolchain.
-# oraclefn-fdk, the native handler the emulator runs, is the tool too: scripts/oraclefn-fdk runs `oraclefn-cli fdk`. It is tagged for the newest glibc symbol version the
-# binaries use; they also need the OS packages README.md names (libcurl4, libssl3, libyaml-0-2).
+# oraclefn-fdk, the native handler the emulator runs, is the tool too: scripts/oraclefn-fdk runs `oraclefn-cli fdk`.
+# It is tagged for the newest glibc symbol version the binaries use; they also need the OS packages README.md
+# names (libcurl4, libssl3, libyaml-0-2).
 #   scripts/wheel.sh            (PYTHON picks the interpreter that builds it; default .venv's, else python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,8 +2,8 @@
 
 The wheel carries the tool (`oraclefn-cli`) and the native handler its emulator runs (`oraclefn-fdk`, a script
 that runs the tool's `fdk` command) beside liboraclefn.so; this replaces the Python process with the tool, so
-its exit status, signals and terminal are the tool's own. The emulator's `oraclefn/python` image runs this interpreter (it has the package, the fdk and
-cloudpickle) unless ORACLEFN_PYTHON names another.
+its exit status, signals and terminal are the tool's own. The emulator's `oraclefn/python` image runs this
+interpreter (it has the package, the fdk and cloudpickle) unless ORACLEFN_PYTHON names another.
 """
 from __future__ import annotations
 
