@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The release build of what ships (liboraclefn.so, and the oraclefn tool, whose `fdk` command is the native
-# handler its emulator runs: the shipped oraclefn-fdk is scripts/oraclefn-fdk), with the Swift runtime, Foundation and Dispatch linked in statically: the binaries need
-# no Swift toolchain at run time, only the OS libraries (libcurl, libssl, libyaml, libstdc++, glibc).
+# handler its emulator runs: the shipped oraclefn-fdk is scripts/oraclefn-fdk), with the Swift runtime,
+# Foundation and Dispatch linked in statically: the binaries need no Swift toolchain at run time, only the OS
+# libraries (libcurl, libssl, libyaml, libstdc++, glibc).
 # Builds in .build-ship (OFN_SHIP_SCRATCH moves it), away from the dynamic builds the tests use, and prints
 # the folder that holds the binaries. scripts/wheel.sh and scripts/install.sh package them.
 set -euo pipefail
