@@ -57,12 +57,14 @@ let package = Package(
         .executableTarget(
             name: "oraclefn-cli",
             dependencies: [
-                "OFConfig", "OFSigning", "OFTransport", "OFServices", "OFEngine", "OFEmulator", "COpenSSL",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "OFConfig", "OFSigning", "OFTransport", "OFServices", "OFEngine", "OFEmulator", "OFNativeHandler",
+                "COpenSSL", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // The emulator's built-in function handler (images oraclefn/echo, oraclefn/hello, ...).
-        .executableTarget(name: "oraclefn-fdk", dependencies: ["OFEngine", "OFServices", .product(name: "Hummingbird", package: "hummingbird")]),
+        // The emulator's built-in function handler (images oraclefn/echo, oraclefn/hello, ...): a program of its own
+        // in the development builds, and the tool's hidden `fdk` command in what ships (one binary for both).
+        .target(name: "OFNativeHandler", dependencies: ["OFEngine", "OFServices", .product(name: "Hummingbird", package: "hummingbird")]),
+        .executableTarget(name: "oraclefn-fdk", dependencies: ["OFNativeHandler"]),
         // bench/invoke_bench.py's stand-in for Oracle Functions: answers every invocation 202 at once.
         .executableTarget(
             name: "oraclefn-bench-responder", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],

@@ -6,7 +6,8 @@
 #   PREFIX/include/oraclefn.h (and the two headers it includes: the types and the typed declarations)
 #   PREFIX/lib/pkgconfig/oraclefn.pc        cc $(pkg-config --cflags --libs oraclefn) prog.c
 #   PREFIX/bin/oraclefn                     the tool, with its emulator
-#   PREFIX/libexec/oraclefn/oraclefn-fdk    the native handler the emulator runs
+#   PREFIX/libexec/oraclefn/oraclefn-fdk    the native handler the emulator runs (scripts/oraclefn-fdk: the
+#                                           tool's `oraclefn fdk` mode, so one binary serves both)
 #
 #   scripts/install.sh --prefix DIR         (default /usr/local)
 set -euo pipefail
@@ -16,7 +17,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --prefix) [ $# -ge 2 ] || usage; prefix=$2; shift 2 ;;
         --prefix=*) prefix=${1#--prefix=}; shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) usage ;;
     esac
 done
@@ -35,7 +36,7 @@ ln -sfn "liboraclefn.so.$version" "$prefix/lib/liboraclefn.so.$major"
 ln -sfn "liboraclefn.so.$major" "$prefix/lib/liboraclefn.so"
 install -m 644 include/oraclefn.h include/oraclefn_types.h include/oraclefn_api.h "$prefix/include/"
 install -m 755 -s "$bin/oraclefn-cli" "$prefix/bin/oraclefn"
-install -m 755 -s "$bin/oraclefn-fdk" "$prefix/libexec/oraclefn/oraclefn-fdk"
+install -m 755 scripts/oraclefn-fdk "$prefix/libexec/oraclefn/oraclefn-fdk"
 
 # Programs find the library through the run path pkg-config gives them, unless it is in the loader's own folders.
 # The library is linked --no-as-needed so that `cc $(pkg-config --cflags --libs oraclefn) prog.c` works with the

@@ -88,6 +88,20 @@ resolves_outside_toolchain() {
     return $bad
 }
 
+# the shipped oraclefn-fdk is a script that runs the tool's `fdk` mode (the READMEs' hello and the 100-call maps
+# run it); asked for nothing, it answers with the handler's usage
+handler_is_the_tool() {
+    local handler status
+    for handler in "$@"; do
+        echo "-- $handler"
+        head -n 1 "$handler" | grep -qx '#!/bin/sh'
+        status=0
+        "$handler" > "$work/handler.out" 2>&1 || status=$?
+        cat "$work/handler.out"
+        [ $status = 2 ] && grep -q '^usage: oraclefn-fdk <echo|hello|' "$work/handler.out"
+    done
+}
+
 python_readme() {
     cd "$work/checkout"
     timeout 600 bash -euxo pipefail -c "$(readme_block install-python)" | tee "$work/python-readme.out"
@@ -170,9 +184,9 @@ check c-readme c_readme
 check c-map-100 c_map_100
 check c-examples c_examples
 site=$(echo "$HOME"/oraclefn-env/lib/python3*/site-packages/oraclefn)
-check ldd-shipped resolves_outside_toolchain "$site/liboraclefn.so" "$site/oraclefn-cli" "$site/oraclefn-fdk" \
-    "$HOME/oraclefn-sdk/lib/liboraclefn.so.0.1.0" "$HOME/oraclefn-sdk/bin/oraclefn" "$HOME/oraclefn-sdk/libexec/oraclefn/oraclefn-fdk" \
-    "$work/checkout/map"
+check ldd-shipped resolves_outside_toolchain "$site/liboraclefn.so" "$site/oraclefn-cli" \
+    "$HOME/oraclefn-sdk/lib/liboraclefn.so.0.1.0" "$HOME/oraclefn-sdk/bin/oraclefn" "$work/checkout/map"
+check native-handler-is-the-tool handler_is_the_tool "$site/oraclefn-fdk" "$HOME/oraclefn-sdk/libexec/oraclefn/oraclefn-fdk"
 check load-time load_time
 
 wheel=$(ls "$repository"/dist/oraclefn-*.whl)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Writes dist/oraclefn-<version>-py3-none-manylinux_<glibc>_<arch>.whl: the Python package with the release
-# liboraclefn.so, the oraclefn tool (the `oraclefn` command, with its embedded emulator) and oraclefn-fdk (the
-# native handler the emulator runs) beside it, all with the Swift runtime linked in (scripts/release-build.sh),
-# so `pip install` of the wheel needs no Swift toolchain. It is tagged for the newest glibc symbol version the
-# binaries use; they also need the OS packages README.md names (libcurl4, libssl3, libyaml-0-2).
+# liboraclefn.so and the oraclefn tool (the `oraclefn` command, with its embedded emulator) beside it, both with
+# the Swift runtime linked in (scripts/release-build.sh), so `pip install` of the wheel needs no Swift toolchain.
+# oraclefn-fdk, the native handler the emulator runs, is the tool too: scripts/oraclefn-fdk runs `oraclefn-cli fdk`.
+# It is tagged for the newest glibc symbol version the binaries use; they also need the OS packages README.md
+# names (libcurl4, libssl3, libyaml-0-2).
 #   scripts/wheel.sh            (PYTHON picks the interpreter that builds it; default .venv's, else python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,11 +23,12 @@ mkdir -p "$stage/src"
 cp bindings/python/pyproject.toml bindings/python/README.md "$stage/src/"
 tar -C bindings/python --exclude=__pycache__ --exclude='*.pyc' --exclude=liboraclefn.so --exclude=oraclefn-cli \
     --exclude=oraclefn-fdk -cf - oraclefn | tar -C "$stage/src" -xf -
-for binary in liboraclefn.so oraclefn-cli oraclefn-fdk; do
+for binary in liboraclefn.so oraclefn-cli; do
     strip -o "$stage/src/oraclefn/$binary" "$bin/$binary"
     chmod 755 "$stage/src/oraclefn/$binary"
 done
-binaries=("$stage/src/oraclefn/liboraclefn.so" "$stage/src/oraclefn/oraclefn-cli" "$stage/src/oraclefn/oraclefn-fdk")
+install -m 755 scripts/oraclefn-fdk "$stage/src/oraclefn/oraclefn-fdk"
+binaries=("$stage/src/oraclefn/liboraclefn.so" "$stage/src/oraclefn/oraclefn-cli")
 
 toolchain=$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")
 for binary in "${binaries[@]}"; do

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OFNativeHandler
 
 @main
 struct OracleFn: AsyncParsableCommand {
@@ -22,6 +23,11 @@ struct OracleFn: AsyncParsableCommand {
     /// Runs the command; a failure is one line on stderr and the exit status of its kind (CLIFailure), and
     /// ArgumentParser's usage errors exit with 2 as well.
     static func main() async {
+        // `oraclefn fdk <behaviour>`: the emulator's native handler, which shares this binary in what ships
+        if CommandLine.arguments.dropFirst().first == NativeHandler.toolCommand {
+            await NativeHandler.main(arguments: CommandLine.arguments.dropFirst(2))
+            return
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -4,12 +4,15 @@ The engine lives in liboraclefn.so; this package drives it through ctypes. The l
 use of a name that needs it, so the worker (oraclefn.worker), which runs inside a function's image without
 the library, imports this package freely.
 """
+from __future__ import annotations
+
 import importlib
+from typing import TYPE_CHECKING, Any
 
 from .errors import (
-    AuthError, CallFailedError, CancelledError, ConfigError, ConflictError, FunctionError, InvalidArgumentError,
-    KeyFileError, NetworkError, NotFoundError, OracleFnError, PayloadTooLargeError, PendingError, ServiceError,
-    SigningError, StorageNoSuchKeyError, ThrottledError, TimeoutError, UnpicklableError,
+    AuthError, CallFailedError, CallTimeoutError, CancelledError, ConfigError, ConflictError, FunctionError,
+    InvalidArgumentError, KeyFileError, NetworkError, NotFoundError, OracleFnError, PayloadTooLargeError, PendingError,
+    ServiceError, SigningError, StorageNoSuchKeyError, ThrottledError, UnpicklableError,
 )
 
 # name -> module that defines it; each module is imported (and the library loaded) on first access
@@ -24,12 +27,27 @@ _LAZY = {
 }
 
 
+if TYPE_CHECKING:  # what the lazy names are, for type checkers (at run time __getattr__ imports them)
+    from ._lib import path as library_path
+    from .config import Config, load_config, locate_config, parse_config
+    from .engine import CallInfo, Engine, Job
+    from .executor import FunctionExecutor
+    from .functions import Functions
+    from .futures import ALL_COMPLETED, ALWAYS, ANY_COMPLETED, FuturesList, RemoteTraceback, ResponseFuture, \
+        get_result, wait
+    from .hello import hello
+    from .logs import LogFollower
+    from .partitioner import create_partitions
+    from .signer import Signer
+    from .storage import Storage
+    from .worker.objects import CloudObject, CloudObjectUrl
+
 #: The version of this package and of the library it is built with (OFN_VERSION in the C header); read without
 #: loading the library, so the worker and tools can report it anywhere.
 __version__ = "0.1.0"
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
         module = importlib.import_module("." + _LAZY[name], __name__)
         value = getattr(module, "path" if name == "library_path" else name)
@@ -39,13 +57,17 @@ def __getattr__(name):
     return value
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(list(globals()) + list(_LAZY))
 
 
-__all__ = sorted([
-    "AuthError", "CallFailedError", "CancelledError", "ConfigError", "ConflictError", "FunctionError",
-    "InvalidArgumentError", "KeyFileError", "NetworkError", "NotFoundError", "OracleFnError", "PayloadTooLargeError",
-    "PendingError", "ServiceError", "SigningError", "StorageNoSuchKeyError", "ThrottledError", "TimeoutError",
-    "UnpicklableError", *_LAZY,
-])
+# a literal list, sorted, so that type checkers see what `from oraclefn import *` gives
+__all__ = [
+    "ALL_COMPLETED", "ALWAYS", "ANY_COMPLETED", "AuthError", "CallFailedError", "CallInfo", "CallTimeoutError",
+    "CancelledError", "CloudObject", "CloudObjectUrl", "Config", "ConfigError", "ConflictError", "Engine",
+    "FunctionError", "FunctionExecutor", "Functions", "FuturesList", "InvalidArgumentError", "Job", "KeyFileError",
+    "LogFollower", "NetworkError", "NotFoundError", "OracleFnError", "PayloadTooLargeError", "PendingError",
+    "RemoteTraceback", "ResponseFuture", "ServiceError", "Signer", "SigningError", "Storage",
+    "StorageNoSuchKeyError", "ThrottledError", "UnpicklableError", "create_partitions", "get_result", "hello",
+    "library_path", "load_config", "locate_config", "parse_config", "wait",
+]

@@ -4,16 +4,19 @@ Every function that returns an ofn_status gets one errcheck that turns a
 negative status into the matching OracleFnError subclass, read from the
 library's thread-local last error on the calling thread.
 """
+from __future__ import annotations
+
 import ctypes
 import os
 from pathlib import Path
+from typing import Any, Callable, Iterator, TypeVar
 
 from . import errors
 
 _HERE = Path(__file__).resolve().parent
 
 
-def _candidates():
+def _candidates() -> Iterator[Path]:
     env = os.environ.get("ORACLEFN_LIBRARY")
     if env:
         yield Path(env)
@@ -24,7 +27,7 @@ def _candidates():
         yield root / ".build" / config / "liboraclefn.so"
 
 
-def _load():
+def _load() -> tuple[ctypes.CDLL, Path]:
     tried = []
     for path in _candidates():
         tried.append(str(path))
@@ -41,9 +44,11 @@ lib, path = _load()
 
 
 class Buf(ctypes.Structure):
+    """An ofn_buf: bytes the library allocated, which take() copies out and releases."""
+
     _fields_ = [("ptr", ctypes.c_void_p), ("size", ctypes.c_size_t)]
 
-    def take(self):
+    def take(self) -> bytes:
         """The bytes, copied out; the library's copy is released."""
         try:
             return ctypes.string_at(self.ptr, self.size) if self.ptr else b""
@@ -52,6 +57,8 @@ class Buf(ctypes.Structure):
 
 
 class ErrorRecord(ctypes.Structure):
+    """An ofn_error: the last error of the calling thread."""
+
     _fields_ = [
         ("status", ctypes.c_int),
         ("http_status", ctypes.c_int32),
@@ -61,11 +68,11 @@ class ErrorRecord(ctypes.Structure):
     ]
 
 
-def _text(raw):
+def _text(raw: bytes | None) -> str:
     return raw.decode("utf-8", "replace") if raw else ""
 
 
-def _check(status, func, args):
+def _check(status: int, func: object, args: object) -> int:
     if status == 0:
         return status
     record = lib.ofn_error_last()
@@ -81,7 +88,7 @@ _handle_out = ctypes.POINTER(ctypes.c_void_p)
 _buf_out = ctypes.POINTER(Buf)
 
 
-def _declare(name, argtypes, restype=ctypes.c_int, checked=True):
+def _declare(name: str, argtypes: list[Any], restype: Any = ctypes.c_int, checked: bool = True) -> None:
     fn = getattr(lib, name)
     fn.argtypes = argtypes
     fn.restype = restype
@@ -111,6 +118,8 @@ _declare("ofn_signer_free", [_void_p], None, checked=False)
 
 
 class Bytes(ctypes.Structure):
+    """An ofn_bytes: one input of a job, borrowed by the library for the call."""
+
     _fields_ = [("ptr", ctypes.c_void_p), ("size", ctypes.c_size_t)]
 
 
@@ -165,7 +174,7 @@ _declare("ofn_logs_next", [_buf_out, _void_p])
 _declare("ofn_logs_free", [_void_p], None, checked=False)
 
 
-def encode(text, name):
+def encode(text: str | bytes | os.PathLike[str] | None, name: str) -> bytes | None:
     """A str argument as UTF-8 bytes for the library (None stays NULL)."""
     if text is None:
         return None
@@ -181,34 +190,40 @@ def encode(text, name):
 class Handle:
     """Owns one library handle and frees it exactly once."""
 
-    _free = None
+    _free: Callable[[int], None] | None = None
 
-    def __init__(self, raw):
+    def __init__(self, raw: int | None) -> None:
         self._raw = raw
 
     @property
-    def raw(self):
+    def raw(self) -> int:
         if not self._raw:
             raise errors.InvalidArgumentError("this %s has been closed" % type(self).__name__)
         return self._raw
 
-    def close(self):
+    def close(self) -> None:
         raw, self._raw = self._raw, None
-        if raw:
-            type(self)._free(raw)
+        free = type(self)._free
+        if raw and free is not None:
+            free(raw)
 
-    def __del__(self):
+    def __del__(self) -> None:
         self.close()
+
+
+_Owner = TypeVar("_Owner", bound="HandleOwner")
 
 
 class HandleOwner:
     """close() and `with` for the classes that own a library handle as `self._handle`."""
 
-    def close(self):
+    _handle: Handle
+
+    def close(self) -> None:
         self._handle.close()
 
-    def __enter__(self):
+    def __enter__(self: _Owner) -> _Owner:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()

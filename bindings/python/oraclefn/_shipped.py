@@ -3,6 +3,12 @@ it pickles a job), so that the worker needs nothing of it installed: a runtime i
 
 Keep it self-contained: no imports of oraclefn, and standard library imports inside the functions.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, Callable, Mapping
 
 
 class WithEnvironment:
@@ -10,14 +16,14 @@ class WithEnvironment:
     after. It reads as the function it wraps (name, signature, `__wrapped__`), so the worker injects the
     parameters that function asks for (storage, id, obj)."""
 
-    def __init__(self, function, environment):
+    def __init__(self, function: Callable[..., Any], environment: Mapping[str, object]) -> None:
         import functools
 
         self.function = function
         self.environment = {str(key): str(value) for key, value in dict(environment).items()}
         functools.update_wrapper(self, function)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         import os
 
         saved = {key: os.environ.get(key) for key in self.environment}

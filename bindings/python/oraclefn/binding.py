@@ -7,14 +7,20 @@ parameter; `extra_args` is appended to every item. The dict is then turned into 
 the function's *args and **kwargs parameters are spread, everything else goes by name. The parameters Lithops
 injects in the worker (storage, id, ibm_cos, rabbitmq) are not bound to items.
 """
+from __future__ import annotations
+
 import collections.abc
 import inspect
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+if TYPE_CHECKING:
+    from .futures import ResponseFuture
 
 #: Parameters the worker fills in at run time: the items are not bound to them.
 INJECTED_PARAMETERS = frozenset({"ibm_cos", "storage", "id", "rabbitmq"})
 
 
-def iterdata_items(iterdata):
+def iterdata_items(iterdata: Any) -> list[Any]:
     """The items of a job's iterdata, as Lithops takes them: a list, a range or a set are the items; anything
     else (a string, a dict, a tuple, one object URL) is one item. An iterator (which Lithops would fail to
     pickle) gives its items."""
@@ -27,7 +33,7 @@ def iterdata_items(iterdata):
     return [iterdata]
 
 
-def format_data(iterdata, extra_args):
+def format_data(iterdata: Any, extra_args: Any) -> list[Any]:
     """The items with `extra_args` appended to each: to a tuple item a tuple, to a dict item a dict (merged),
     to any other item a tuple (the item comes first)."""
     data = iterdata_items(iterdata)
@@ -35,7 +41,7 @@ def format_data(iterdata, extra_args):
         return list(data)
     if not isinstance(extra_args, (tuple, list, dict)):
         raise TypeError(f"extra_args must be a tuple or a dict, not {type(extra_args).__name__}")
-    formatted = []
+    formatted: list[Any] = []
     for item in data:
         if type(item) is tuple:
             if type(extra_args) is not tuple:
@@ -55,7 +61,7 @@ def format_data(iterdata, extra_args):
     return formatted
 
 
-def signature_of(func):
+def signature_of(func: Callable[..., Any]) -> inspect.Signature | None:
     """The function's signature, or None for a callable that has none Python can read (some builtins)."""
     try:
         return inspect.signature(func)
@@ -63,7 +69,7 @@ def signature_of(func):
         return None
 
 
-def user_signature(func):
+def user_signature(func: Callable[..., Any]) -> inspect.Signature | None:
     """The signature items are bound to: the function's, without the parameters the worker injects."""
     signature = signature_of(func)
     if signature is None:
@@ -72,13 +78,14 @@ def user_signature(func):
                                          if name not in INJECTED_PARAMETERS])
 
 
-def describe(func):
+def describe(func: Callable[..., Any]) -> str:
+    """The function's name, for messages."""
     name = getattr(func, "__name__", None) or getattr(getattr(func, "func", None), "__name__", None) \
         or type(func).__name__
     return name
 
 
-def verify_args(func, iterdata, extra_args):
+def verify_args(func: Callable[..., Any], iterdata: Any, extra_args: Any) -> list[dict[str, Any]]:
     """Lithops' verify_args: one dict of arguments by name per item (see the module's documentation). Raises
     TypeError (ValueError for a dict item naming the wrong parameters) for an item the function cannot take."""
     data = format_data(iterdata, extra_args)
@@ -86,7 +93,7 @@ def verify_args(func, iterdata, extra_args):
     if signature is None:
         return [_unchecked(item) for item in data]
     takes_kwargs = any(p.kind == inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values())
-    bound = []
+    bound: list[dict[str, Any]] = []
     for item in data:
         if isinstance(item, dict):
             if takes_kwargs or set(signature.parameters) <= set(item):
@@ -107,17 +114,17 @@ def verify_args(func, iterdata, extra_args):
     return bound
 
 
-class _Unchecked(dict):
+class _Unchecked(dict[str, Any]):
     """The arguments of a function without a readable signature: positional ones under the key of *args."""
 
 
-def _unchecked(item):
+def _unchecked(item: Any) -> _Unchecked:
     if isinstance(item, dict):
         return _Unchecked(item)
     return _Unchecked({"*": item if isinstance(item, tuple) else (item,)})
 
 
-def prepare_args(func, data):
+def prepare_args(func: Callable[..., Any], data: Mapping[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """(args, kwargs) of the call for one dict of verify_args (Lithops' _prepare_args): the value named like the
     function's *args parameter is spread positionally, the one named like its **kwargs parameter by name, the
     rest by name. Positional-only parameters, and those before a non-empty *args, are passed positionally, where
@@ -128,16 +135,17 @@ def prepare_args(func, data):
     signature = signature_of(func)
     if signature is None:
         return (), payload
-    var_positional = var_keyword = None
+    var_positional: str | None = None
+    var_keyword: str | None = None
     for name, parameter in signature.parameters.items():
         if parameter.kind == inspect.Parameter.VAR_POSITIONAL:
             var_positional = name
         elif parameter.kind == inspect.Parameter.VAR_KEYWORD:
             var_keyword = name
-    spread = ()
+    spread: tuple[Any, ...] = ()
     if var_positional is not None and var_positional in payload:
         spread = tuple(payload.pop(var_positional) or ())
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     if var_keyword is not None and var_keyword in payload:
         kwargs = dict(payload.pop(var_keyword) or {})
     positional = [p for p in signature.parameters.values()
@@ -154,12 +162,13 @@ def prepare_args(func, data):
     return (*args, *spread), kwargs
 
 
-def bind_items(func, iterdata, extra_args=None):
+def bind_items(func: Callable[..., Any], iterdata: Any,
+               extra_args: Any = None) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     """(args, kwargs) for each item of iterdata: verify_args, then prepare_args."""
     return [prepare_args(func, data) for data in verify_args(func, iterdata, extra_args)]
 
 
-def is_object_processing_function(func):
+def is_object_processing_function(func: Callable[..., Any]) -> bool:
     """Whether the function takes an `obj` parameter (that can be passed by name: len's is not one): its items
     name objects (a bucket, a prefix, keys, URLs), which the partitioner splits into chunks, one call each."""
     signature = signature_of(func)
@@ -167,7 +176,7 @@ def is_object_processing_function(func):
     return parameter is not None and parameter.kind is not inspect.Parameter.POSITIONAL_ONLY
 
 
-def chained_futures(iterdata):
+def chained_futures(iterdata: Any) -> list[ResponseFuture] | None:
     """The futures of an earlier job used as this job's items (each call gets one call's result), else None.
     Mixing futures and plain data is refused, as Lithops refuses it."""
     from .futures import FuturesList, ResponseFuture

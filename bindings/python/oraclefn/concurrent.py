@@ -11,11 +11,14 @@
 futures are concurrent.futures.Future, so the standard library's wait() and as_completed() work with them; the
 oraclefn future behind one is its `lithops_future`.
 """
+from __future__ import annotations
+
 import collections
 import concurrent.futures as _cf
 import functools
 import threading
 import time
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 from concurrent.futures import (ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, BrokenExecutor, CancelledError,
                                 InvalidStateError, TimeoutError, as_completed, wait)
 
@@ -23,25 +26,32 @@ __all__ = ["ALL_COMPLETED", "FIRST_COMPLETED", "FIRST_EXCEPTION", "BrokenExecuto
            "FunctionExecutor", "Future", "InvalidStateError", "LocalhostExecutor", "ProcessPoolExecutor",
            "ServerlessExecutor", "StandaloneExecutor", "ThreadPoolExecutor", "TimeoutError", "as_completed", "wait"]
 
+if TYPE_CHECKING:
+    from .executor import FunctionExecutor as OracleFnExecutor
+    from .futures import ResponseFuture
+
 Executor = _cf.Executor
+_T = TypeVar("_T")
 
 #: How often the watcher looks at the calls still running.
 WATCH_SECONDS = 0.05
 
 
-class Future(_cf.Future):
+class Future(_cf.Future[Any]):
     """A concurrent.futures.Future for one call; `lithops_future` is the oraclefn future behind it."""
 
-    def __init__(self, lithops_future=None):
+    def __init__(self, lithops_future: ResponseFuture | None = None) -> None:
         super().__init__()
         self._lithops_future = lithops_future
 
     @property
-    def lithops_future(self):
+    def lithops_future(self) -> ResponseFuture | None:
+        """The oraclefn ResponseFuture of the call behind this future."""
         return self._lithops_future
 
     @property
-    def stats(self):
+    def stats(self) -> dict[str, Any]:
+        """The call's timings and attempts under Lithops' names (ResponseFuture.stats); {} without a call."""
         return self._lithops_future.stats if self._lithops_future is not None else {}
 
 
@@ -52,8 +62,11 @@ class FunctionExecutor(_cf.Executor):
     `execution_timeout` (per invocation), `include_modules` and `exclude_modules` apply to every call.
     `initializer` is refused: functions keep no state between calls."""
 
-    def __init__(self, max_workers=None, *, executor=None, initializer=None, initargs=(), runtime_memory=None,
-                 extra_env=None, execution_timeout=None, include_modules=None, exclude_modules=None, **kwargs):
+    def __init__(self, max_workers: int | None = None, *, executor: OracleFnExecutor | None = None,
+                 initializer: Callable[..., object] | None = None, initargs: tuple[Any, ...] = (),
+                 runtime_memory: int | None = None, extra_env: Mapping[str, str] | None = None,
+                 execution_timeout: float | None = None, include_modules: Sequence[str] | None = None,
+                 exclude_modules: Sequence[str] | None = None, **kwargs: Any) -> None:
         if initializer is not None:
             raise NotImplementedError("initializer is not supported: a function's worker keeps no state between "
                                       "calls; do the set-up in the function")
@@ -62,7 +75,7 @@ class FunctionExecutor(_cf.Executor):
                             "calls; wrap the FunctionExecutor it holds instead")
         for key in ("mp_context", "max_tasks_per_child", "thread_name_prefix"):
             kwargs.pop(key, None)
-        self._job_kwargs = {key: value for key, value in (
+        self._job_kwargs: dict[str, Any] = {key: value for key, value in (
             ("runtime_memory", runtime_memory), ("extra_env", extra_env), ("timeout", execution_timeout),
             ("include_modules", include_modules), ("exclude_modules", exclude_modules)) if value is not None}
         self._owns_executor = executor is None
@@ -72,54 +85,55 @@ class FunctionExecutor(_cf.Executor):
             executor = self._make_executor(**kwargs)
         self._inner = executor
         self._lock = threading.Lock()
-        self._pending = []
+        #: the futures handed out whose calls have not ended, each with the oraclefn future behind it
+        self._pending: list[tuple[Future, ResponseFuture]] = []
         self._wake = threading.Event()
         self._shutdown = False
-        self._watcher = None
+        self._watcher: threading.Thread | None = None
 
     @staticmethod
-    def _make_executor(**kwargs):
+    def _make_executor(**kwargs: Any) -> OracleFnExecutor:
         from .executor import FunctionExecutor as OracleFnExecutor
         return OracleFnExecutor(**kwargs)
 
     @property
-    def lithops_executor(self):
+    def lithops_executor(self) -> OracleFnExecutor:
         """The oraclefn FunctionExecutor the calls run on."""
         return self._inner
 
-    def _check_running(self):
+    def _check_running(self) -> None:
         if self._shutdown:
             raise RuntimeError("cannot schedule new futures after shutdown")
 
-    def _track(self, lithops_futures):
-        tracked = [Future(f) for f in lithops_futures]
-        for future in tracked:
+    def _track(self, lithops_futures: Iterable[ResponseFuture]) -> list[Future]:
+        pairs = [(Future(f), f) for f in lithops_futures]
+        for future, _ in pairs:
             future.set_running_or_notify_cancel()
         with self._lock:
-            self._pending.extend(tracked)
+            self._pending.extend(pairs)
             if self._watcher is None:
                 self._watcher = threading.Thread(target=self._watch, name="oraclefn-concurrent", daemon=True)
                 self._watcher.start()
         self._wake.set()
-        return tracked
+        return [future for future, _ in pairs]
 
-    def _watch(self):
+    def _watch(self) -> None:
         while True:
             with self._lock:
                 pending = list(self._pending)
                 if not pending and self._shutdown:
                     self._watcher = None
                     return
-            ended = [f for f in pending if f._lithops_future.done]
-            for future in ended:
-                _settle(future)
+            ended = [pair for pair in pending if pair[1].done]
+            for future, lithops_future in ended:
+                _settle(future, lithops_future)
             with self._lock:
-                self._pending = [f for f in self._pending if f not in ended]
+                self._pending = [pair for pair in self._pending if pair not in ended]
             if not ended:
                 self._wake.wait(WATCH_SECONDS)
                 self._wake.clear()
 
-    def submit(self, fn, /, *args, **kwargs):
+    def submit(self, fn: Callable[..., _T], /, *args: Any, **kwargs: Any) -> _cf.Future[_T]:
         """Runs fn(*args, **kwargs) in a function; a Future of its result."""
         with self._lock:
             self._check_running()
@@ -127,7 +141,8 @@ class FunctionExecutor(_cf.Executor):
         lithops_future = self._inner.call_async(call, (), **self._job_kwargs)
         return self._track([lithops_future])[0]
 
-    def map(self, fn, *iterables, timeout=None, chunksize=None, buffersize=None):
+    def map(self, fn: Callable[..., _T], *iterables: Iterable[Any], timeout: float | None = None,
+            chunksize: int | None = None, buffersize: int | None = None) -> Iterator[_T]:
         """fn over the iterables' items (one call each, in one job; `chunksize` calls per invocation), as the
         standard library's map: an iterator over the results, in order; every call is sent first."""
         if chunksize is not None and chunksize < 1:
@@ -139,10 +154,10 @@ class FunctionExecutor(_cf.Executor):
         end_time = None if timeout is None else timeout + time.monotonic()
         iterator = zip(*iterables)
 
-        def take(count):
+        def take(count: int | None) -> list[tuple[Any, ...]]:
             if count is None:
                 return list(iterator)
-            batch = []
+            batch: list[tuple[Any, ...]] = []
             for _ in range(count):
                 try:
                     batch.append(next(iterator))
@@ -150,7 +165,7 @@ class FunctionExecutor(_cf.Executor):
                     break
             return batch
 
-        def submit_batch(items):
+        def submit_batch(items: list[tuple[Any, ...]]) -> list[Future]:
             if not items:
                 return []
             lithops_futures = self._inner.map(fn, [tuple(item) for item in items], chunksize=chunksize,
@@ -159,7 +174,7 @@ class FunctionExecutor(_cf.Executor):
 
         queue = collections.deque(submit_batch(take(buffersize or None)))
 
-        def results():
+        def results() -> Iterator[Any]:
             try:
                 while queue:
                     remaining = None if end_time is None else end_time - time.monotonic()
@@ -172,12 +187,12 @@ class FunctionExecutor(_cf.Executor):
 
         return results()
 
-    def shutdown(self, wait=True, *, cancel_futures=False):
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """No new calls; with `wait`, returns once the calls sent have ended. Calls already sent run to their end
         (cancel_futures cancels none: they run in functions already)."""
         with self._lock:
             self._shutdown = True
-            pending = list(self._pending)
+            pending = [future for future, _ in self._pending]
         self._wake.set()
         if wait:
             _cf.wait(pending)
@@ -185,8 +200,7 @@ class FunctionExecutor(_cf.Executor):
                 self._inner.__exit__(None, None, None)
 
 
-def _settle(future):
-    lithops_future = future._lithops_future
+def _settle(future: Future, lithops_future: ResponseFuture) -> None:
     try:
         value = lithops_future.result()
     except BaseException as error:
@@ -198,10 +212,10 @@ def _settle(future):
 
 
 class _suppress_invalid_state:
-    def __enter__(self):
+    def __enter__(self) -> _suppress_invalid_state:
         return self
 
-    def __exit__(self, kind, value, traceback):
+    def __exit__(self, kind: type[BaseException] | None, value: object, traceback: object) -> bool:
         return kind is not None and issubclass(kind, InvalidStateError)
 
 
@@ -213,7 +227,7 @@ class LocalhostExecutor(FunctionExecutor):
     """FunctionExecutor on the embedded emulator, on this machine."""
 
     @staticmethod
-    def _make_executor(**kwargs):
+    def _make_executor(**kwargs: Any) -> OracleFnExecutor:
         from .lithops.executors import LocalhostExecutor as Inner
         return Inner(**kwargs)
 
@@ -222,7 +236,7 @@ class StandaloneExecutor(FunctionExecutor):
     """Refused: oraclefn runs on Oracle Functions, not on virtual machines."""
 
     @staticmethod
-    def _make_executor(**kwargs):
+    def _make_executor(**kwargs: Any) -> OracleFnExecutor:
         from .lithops.executors import StandaloneExecutor as Inner
         return Inner(**kwargs)
 

@@ -4,6 +4,8 @@ It binds 127.0.0.1 on a free port, generates a key and a ready Lithops configura
 and runs the `oraclefn/python` image with this interpreter (ORACLEFN_PYTHON), so functions unpickle what this
 process pickles. It is stopped when this process exits (and killed with it, should it die first).
 """
+from __future__ import annotations
+
 import atexit
 import ctypes
 import os
@@ -14,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+from typing import Sequence
 
 from . import errors
 from ._lib import path as library_path
@@ -23,7 +26,7 @@ START_TIMEOUT = 60
 _PR_SET_PDEATHSIG = 1
 
 
-def locate_cli():
+def locate_cli() -> str:
     """The oraclefn command-line tool: ORACLEFN_CLI, else beside the library, else `oraclefn` on PATH."""
     if os.environ.get("ORACLEFN_CLI"):
         return os.environ["ORACLEFN_CLI"]
@@ -40,7 +43,7 @@ def locate_cli():
         "(see README.md), or build the tool with scripts/build.sh and set ORACLEFN_CLI to it")
 
 
-def _die_with_parent():
+def _die_with_parent() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
@@ -48,7 +51,8 @@ def _die_with_parent():
 class Emulator:
     """A running `oraclefn emulator`: its `url` and the `config_file` it generated."""
 
-    def __init__(self, cli=None, arguments=(), start_timeout=START_TIMEOUT):
+    def __init__(self, cli: str | None = None, arguments: Sequence[str] = (),
+                 start_timeout: float = START_TIMEOUT) -> None:
         self._folder = tempfile.mkdtemp(prefix="oraclefn-emulator-")
         log_path = os.path.join(self._folder, "emulator.log")
         # objects stay in memory (no --state: writing each through to disk would slow every job down); the key and
@@ -65,7 +69,7 @@ class Emulator:
             self.stop()
             raise
 
-    def _read_start(self, log_path, timeout):
+    def _read_start(self, log_path: str, timeout: float) -> tuple[str, str]:
         deadline = time.monotonic() + timeout
         while True:
             with open(log_path, "rb") as log:
@@ -82,10 +86,11 @@ class Emulator:
             time.sleep(0.02)
 
     @property
-    def running(self):
+    def running(self) -> bool:
+        """Whether the emulator's process is still running."""
         return self._process.poll() is None
 
-    def stop(self):
+    def stop(self) -> None:
         """Stops the emulator (its functions' handlers with it) and removes its state folder."""
         if self._process.poll() is None:
             self._process.send_signal(signal.SIGTERM)
@@ -97,11 +102,11 @@ class Emulator:
         shutil.rmtree(self._folder, ignore_errors=True)
 
 
-_shared = None
+_shared: Emulator | None = None
 _shared_lock = threading.Lock()
 
 
-def shared():
+def shared() -> Emulator:
     """The process's embedded emulator, started on first use and stopped at exit."""
     global _shared
     with _shared_lock:

@@ -1,8 +1,12 @@
 """Map jobs: one function over many inputs, run by the engine in liboraclefn.so."""
+from __future__ import annotations
+
 import ctypes
 import json
+import os
 import sys
 import threading
+from typing import Any, Callable, Iterable, Mapping
 
 from . import _lib, errors
 from .config import Config, load_config
@@ -11,12 +15,16 @@ _OPTION_NAMES = ("mode", "format", "max_workers", "chunksize", "call_timeout", "
                  "retries", "throttle_retries", "bucket", "jobs_prefix")
 
 
-def _options_json(options):
+def _options_json(options: Mapping[str, Any]) -> bytes | None:
     unknown = sorted(set(options) - set(_OPTION_NAMES))
     if unknown:
         raise TypeError("unknown option(s) %s; the options are %s" % (", ".join(unknown), ", ".join(_OPTION_NAMES)))
     given = {k: v for k, v in options.items() if v is not None}
     return json.dumps(given).encode("utf-8") if given else None
+
+
+#: progress(done, failed, total), called on a library thread as calls end.
+Progress = Callable[[int, int, int], object]
 
 
 class _EngineHandle(_lib.Handle):
@@ -30,11 +38,11 @@ class _JobHandle(_lib.Handle):
 class _HybridMethod:
     """A method that works on the class (with a default engine) and on an instance."""
 
-    def __init__(self, func):
+    def __init__(self, func: Callable[..., Any]) -> None:
         self.func = func
 
-    def __get__(self, obj, cls):
-        def bound(*args, **kwargs):
+    def __get__(self, obj: Engine | None, cls: type[Engine]) -> Callable[..., Any]:
+        def bound(*args: Any, **kwargs: Any) -> Any:
             return self.func(obj if obj is not None else cls(), *args, **kwargs)
         bound.__doc__ = self.func.__doc__
         return bound
@@ -44,7 +52,7 @@ class Engine(_lib.HandleOwner):
     """Runs map jobs for a configuration (a Config, a path, or None for the
     usual one). One engine serves any number of jobs from any threads."""
 
-    def __init__(self, config=None):
+    def __init__(self, config: Config | str | os.PathLike[str] | None = None) -> None:
         if not isinstance(config, Config):
             config = load_config(config)
         self.config = config
@@ -52,7 +60,8 @@ class Engine(_lib.HandleOwner):
         _lib.lib.ofn_engine_new(ctypes.byref(raw), config.session.raw)
         self._handle = _EngineHandle(raw.value)
 
-    def map(self, function, inputs, progress=None, **options):
+    def map(self, function: str, inputs: Iterable[str | bytes], progress: Progress | None = None,
+            **options: Any) -> Job:
         """Starts `function` (a function OCID or a deployed function's name)
         over `inputs` (bytes or str each) and returns the Job at once.
 
@@ -75,7 +84,7 @@ class Engine(_lib.HandleOwner):
         return Job(_JobHandle(raw.value), callback)
 
     @_HybridMethod
-    def attach(self, job_id, progress=None, **options):
+    def attach(self, job_id: str, progress: Progress | None = None, **options: Any) -> Job:
         """Collects a detached job, perhaps started by another process, by its
         id. Works on the class too: Engine.attach(job_id) uses the usual
         configuration."""
@@ -85,7 +94,7 @@ class Engine(_lib.HandleOwner):
                                 _options_json(options), callback, None)
         return Job(_JobHandle(raw.value), callback)
 
-    def hello(self, names=None, python=None):
+    def hello(self, names: Iterable[str] | None = None, python: str | None = None) -> dict[str, Any]:
         """Greets `names` (default: world, Lithops, Oracle Functions) through
         the engine, as `oraclefn hello` does: in the runtime oracle_f.runtime
         (else the default Python runtime of `python`, default this Python's
@@ -95,12 +104,12 @@ class Engine(_lib.HandleOwner):
         runtime, "runtime". NotFoundError on Oracle Functions when the runtime
         is not deployed; CallFailedError when a call did not greet (its
         `report` attribute holds the report)."""
-        options = {"python": python or "%d.%d" % sys.version_info[:2]}
+        options: dict[str, Any] = {"python": python or "%d.%d" % sys.version_info[:2]}
         if names is not None:
             options["names"] = list(names)
         buf = _lib.Buf()
         _lib.lib.ofn_hello(ctypes.byref(buf), self._handle.raw, json.dumps(options).encode("utf-8"))
-        report = json.loads(buf.take().decode("utf-8"))
+        report: dict[str, Any] = json.loads(buf.take().decode("utf-8"))
         if report["failures"]:
             total = len(report["failures"]) + len(report["greetings"])
             failed = errors.CallFailedError(f"{len(report['failures'])} of {total} hello calls failed: "
@@ -110,7 +119,7 @@ class Engine(_lib.HandleOwner):
         return report
 
 
-def _progress_callback(progress):
+def _progress_callback(progress: Progress | None) -> Any:
     if progress is None:
         return _lib.PROGRESS_FN()
     if not callable(progress):
@@ -121,47 +130,48 @@ def _progress_callback(progress):
 class CallInfo:
     """One call's details: ok, error, failure, attempts, timings, logs."""
 
-    def __init__(self, data):
+    def __init__(self, data: Mapping[str, Any]) -> None:
         self.__dict__.update(data)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "CallInfo(%r)" % (self.__dict__,)
 
 
 class Job(_lib.HandleOwner):
     """A running map job. Every method may be used from any thread."""
 
-    def __init__(self, handle, callback):
+    def __init__(self, handle: _lib.Handle, callback: Any) -> None:
         self._handle = handle
         self._callback = callback  # kept alive while the library may call it
         buf = _lib.Buf()
         _lib.lib.ofn_job_id(ctypes.byref(buf), handle.raw)
         self.id = buf.take().decode("ascii")
-        self._results = None
+        self._results: list[bytes | errors.OracleFnError] | None = None
         self._lock = threading.Lock()
 
-    def wait(self, timeout=None):
+    def wait(self, timeout: float | None = None) -> bool:
         """Waits until every call has ended; True when it has, False when
         `timeout` seconds passed first."""
         ms = -1 if timeout is None else max(0, int(timeout * 1000))
         try:
             _lib.lib.ofn_job_wait(self._handle.raw, ms)
-        except errors.TimeoutError:
+        except errors.CallTimeoutError:
             return False
         return True
 
     @property
-    def done(self):
+    def done(self) -> bool:
+        """Whether every call has ended."""
         return self.wait(0)
 
     @property
-    def progress(self):
+    def progress(self) -> tuple[int, int, int]:
         """(done, failed, total) at this moment."""
         done, failed, total = ctypes.c_ssize_t(), ctypes.c_ssize_t(), ctypes.c_ssize_t()
         _lib.lib.ofn_job_progress(ctypes.byref(done), ctypes.byref(failed), ctypes.byref(total), self._handle.raw)
         return done.value, failed.value, total.value
 
-    def results(self, timeout=None):
+    def results(self, timeout: float | None = None) -> list[bytes | errors.OracleFnError]:
         """Every call's result in input order, waiting for the job first: the
         output bytes, or for a call without one the exception saying why
         (FunctionError when the function raised, CallFailedError when the call
@@ -172,7 +182,7 @@ class Job(_lib.HandleOwner):
             if self._results is not None:
                 return list(self._results)
         if not self.wait(timeout):
-            raise errors.TimeoutError("the job %s has not finished after %s s" % (self.id, timeout))
+            raise errors.CallTimeoutError("the job %s has not finished after %s s" % (self.id, timeout))
         try:
             _lib.lib.ofn_job_error(self._handle.raw)
         except errors.CancelledError:
@@ -183,7 +193,7 @@ class Job(_lib.HandleOwner):
             self._results = out
         return list(out)
 
-    def result(self, index):
+    def result(self, index: int) -> bytes | errors.OracleFnError:
         """Call `index`'s output as soon as that call has ended, or for a call
         without one the exception saying why (FunctionError, CallFailedError).
         Raises PendingError while the call runs."""
@@ -194,18 +204,20 @@ class Job(_lib.HandleOwner):
             return e
         return buf.take()
 
-    def call(self, index):
+    def call(self, index: int) -> CallInfo:
         """The details of call `index` once it has ended (PendingError before)."""
         buf = _lib.Buf()
         _lib.lib.ofn_job_call_json(ctypes.byref(buf), self._handle.raw, index)
         return CallInfo(json.loads(buf.take().decode("utf-8")))
 
     @property
-    def stats(self):
+    def stats(self) -> dict[str, Any]:
+        """The job's counters (invocations, retries, bytes, ...) at this moment, as the engine keeps them."""
         buf = _lib.Buf()
         _lib.lib.ofn_job_stats_json(ctypes.byref(buf), self._handle.raw)
-        return json.loads(buf.take().decode("utf-8"))
+        stats: dict[str, Any] = json.loads(buf.take().decode("utf-8"))
+        return stats
 
-    def cancel(self):
+    def cancel(self) -> None:
         """Stops the job; calls not ended yet end as cancelled."""
         _lib.lib.ofn_job_cancel(self._handle.raw)

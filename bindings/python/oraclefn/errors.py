@@ -3,7 +3,10 @@
 Each carries the library's message and, when a service answered, the HTTP
 status, the OCI error code and the opc-request-id to quote to Oracle support.
 """
+from __future__ import annotations
+
 import builtins
+from typing import Any
 
 
 class OracleFnError(Exception):
@@ -11,18 +14,21 @@ class OracleFnError(Exception):
 
     status = -1
 
-    def __init__(self, message, code="", http_status=0, opc_request_id=""):
+    def __init__(self, message: str, code: str = "", http_status: int = 0, opc_request_id: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.http_status = http_status
         self.opc_request_id = opc_request_id
 
-    def __reduce__(self):  # every field survives pickling (a future's outcome travels with it)
+    # every field survives pickling (a future's outcome travels with it)
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return type(self), (self.message, self.code, self.http_status, self.opc_request_id)
 
 
 class InvalidArgumentError(OracleFnError, ValueError):
+    """An argument is wrong (a bad value, a closed handle, a call index out of range); the message says which
+    and how to fix it. It is a ValueError."""
     status = -2
 
 
@@ -37,17 +43,21 @@ class KeyFileError(ConfigError):
 
 
 class SigningError(OracleFnError):
+    """A request could not be signed (the key or the request cannot be used)."""
     status = -5
 
 
 class AuthError(OracleFnError):
+    """The service refused the credentials (401/403): check the user, key, fingerprint and policies."""
     status = -6
 
 
 class NotFoundError(OracleFnError, KeyError):
+    """What was asked for does not exist (HTTP 404): an application, function, bucket or object. It is a
+    KeyError."""
     status = -7
 
-    def __str__(self):  # KeyError would quote the message
+    def __str__(self) -> str:  # KeyError would quote the message
         return self.message
 
 
@@ -59,7 +69,8 @@ class StorageNoSuchKeyError(NotFoundError):
     storage." as its message; when the service answered, its words, code, HTTP status and opc-request-id follow.
     It is a NotFoundError (so a KeyError) and depends on nothing of Lithops."""
 
-    def __init__(self, bucket, key="", detail="", code="", http_status=404, opc_request_id=""):
+    def __init__(self, bucket: str, key: str = "", detail: str = "", code: str = "", http_status: int = 404,
+                 opc_request_id: str = "") -> None:
         message = f"No such key /{bucket}/{key} found in storage."
         if detail:
             message = f"{message} {detail}"
@@ -68,35 +79,44 @@ class StorageNoSuchKeyError(NotFoundError):
         self.key = key
         self.detail = detail
 
-    def __reduce__(self):  # Exception pickles its args, which are not this constructor's
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:  # Exception pickles its args, which are not this constructor's
         return type(self), (self.bucket, self.key, self.detail, self.code, self.http_status, self.opc_request_id)
 
 
 class ConflictError(OracleFnError):
+    """The service refused the change because of the resource's state (HTTP 409 or 412)."""
     status = -8
 
 
 class ThrottledError(OracleFnError):
+    """The service is throttling requests (HTTP 429), and the retries were spent."""
     status = -9
 
 
 class ServiceError(OracleFnError):
+    """The service answered with an error not covered by another class (HTTP 5xx, say)."""
     status = -10
 
 
-class TimeoutError(OracleFnError, builtins.TimeoutError):
+class CallTimeoutError(OracleFnError, builtins.TimeoutError):
+    """Waiting ran out of time before the calls (or the job) ended; the calls go on. It is a TimeoutError, so
+    `except TimeoutError` catches it, as it catches Lithops' wait timeout; named so that it does not hide the
+    builtin on `from oraclefn import *`."""
     status = -11
 
 
 class NetworkError(OracleFnError, ConnectionError):
+    """The service could not be reached (DNS, connection, TLS). It is a ConnectionError."""
     status = -12
 
 
 class CancelledError(OracleFnError):
+    """The job or call was cancelled before it ended."""
     status = -13
 
 
 class PayloadTooLargeError(OracleFnError):
+    """A request or an input is larger than the service accepts (HTTP 413, or a call's 6 MB limit)."""
     status = -14
 
 
@@ -108,6 +128,8 @@ class FunctionError(OracleFnError):
 class CallFailedError(OracleFnError):
     """A call of a job got no result: retries spent, lost, or cancelled."""
     status = -16
+    #: Engine.hello's report, when hello calls failed
+    report: dict[str, Any] | None = None
 
 
 class PendingError(OracleFnError):
@@ -122,10 +144,10 @@ class UnpicklableError(OracleFnError, TypeError):
 
 _BY_STATUS = {cls.status: cls for cls in (
     InvalidArgumentError, ConfigError, KeyFileError, SigningError, AuthError, NotFoundError, ConflictError,
-    ThrottledError, ServiceError, TimeoutError, NetworkError, CancelledError, PayloadTooLargeError, FunctionError,
+    ThrottledError, ServiceError, CallTimeoutError, NetworkError, CancelledError, PayloadTooLargeError, FunctionError,
     CallFailedError, PendingError)}
 
 
-def from_status(status, message, code, http_status, opc_request_id):
+def from_status(status: int, message: str, code: str, http_status: int, opc_request_id: str) -> OracleFnError:
     cls = _BY_STATUS.get(status, OracleFnError)
     return cls(message, code, http_status, opc_request_id)

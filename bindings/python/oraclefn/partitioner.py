@@ -15,14 +15,24 @@ Each object is split by `obj_chunk_size` (bytes per call) or `obj_chunk_number` 
 gives one call per object. With `obj_newline` (default '\\n') each call reads whole rows. Objects of 0 bytes
 get no call, and folder markers (keys ending in '/') are skipped.
 """
+from __future__ import annotations
+
 import concurrent.futures
 import inspect
 import posixpath
 import re
 import urllib.request
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 from . import errors
 from .worker.objects import BACKEND, CHUNK_THRESHOLD, CloudObject, CloudObjectUrl
+
+if TYPE_CHECKING:
+    from .storage import Storage
+
+_T = TypeVar("_T")
+#: One object's calls (each a copy of its item with "obj" set to its partition), and how many there are.
+Parts = tuple[list[dict[str, Any]], int]
 
 __all__ = ["INJECTED_PARAMETERS", "create_partitions", "is_object_processing_function", "reduce_groups",
            "split_object_url"]
@@ -30,12 +40,12 @@ __all__ = ["INJECTED_PARAMETERS", "create_partitions", "is_object_processing_fun
 #: Parameters the worker fills in, as Lithops does: the user's data never binds to them.
 INJECTED_PARAMETERS = frozenset({"storage", "id", "ibm_cos", "rabbitmq"})
 #: Lithops' spellings of storage backends in URLs.
-_SCHEME_ALIASES = {"cos": "ibm_cos", "s3": "aws_s3"}
+_SCHEME_ALIASES: dict[str | None, str | None] = {"cos": "ibm_cos", "s3": "aws_s3"}
 #: Objects are sized (one HEAD or one listing per item) this many at a time.
 _SIZING_THREADS = 16
 
 
-def is_object_processing_function(function):
+def is_object_processing_function(function: Callable[..., Any]) -> bool:
     """Whether the function has an `obj` parameter: its map calls go through the partitioner. A positional-only
     `obj` (as len's) cannot be given by name, so it does not count (Lithops would count it)."""
     try:
@@ -45,7 +55,7 @@ def is_object_processing_function(function):
     return parameter is not None and parameter.kind is not inspect.Parameter.POSITIONAL_ONLY
 
 
-def split_object_url(obj_url):
+def split_object_url(obj_url: str) -> tuple[str | None, str, str, str]:
     """(backend or None, bucket, prefix, object name) of an object's name, as Lithops' split_object_url: a name
     ending in '/' is a folder, with no object name."""
     if "://" in obj_url:
@@ -63,8 +73,9 @@ def split_object_url(obj_url):
     return backend, bucket, prefix, name
 
 
-def create_partitions(storage, map_function, iterdata, obj_chunk_size=None, obj_chunk_number=None,
-                      obj_newline="\n", extra_args=None):
+def create_partitions(storage: Storage, map_function: Callable[..., Any], iterdata: Any,
+                      obj_chunk_size: int | None = None, obj_chunk_number: int | None = None,
+                      obj_newline: str | None = "\n", extra_args: Any = None) -> tuple[list[dict[str, Any]], list[int]]:
     """The calls of a map over objects: (`call_kwargs`, `parts_per_object`), as Lithops' create_partitions.
 
     `iterdata` is what map() was given (a name, a list of names, of dicts with an "obj" key, of tuples bound
@@ -80,7 +91,8 @@ def create_partitions(storage, map_function, iterdata, obj_chunk_size=None, obj_
     without an `obj`."""
     _check_chunking(obj_chunk_size, obj_chunk_number)
     entries = _entries(map_function, iterdata, extra_args)
-    urls, stored = [], []
+    urls: list[dict[str, Any]] = []
+    stored: list[dict[str, Any]] = []
     for entry in entries:
         obj = entry["obj"]
         if isinstance(obj, CloudObjectUrl):
@@ -107,10 +119,11 @@ def create_partitions(storage, map_function, iterdata, obj_chunk_size=None, obj_
     return [], []
 
 
-def reduce_groups(futures, parts_per_object):
+def reduce_groups(futures: Iterable[_T], parts_per_object: Iterable[int]) -> list[list[_T]]:
     """The map futures cut into one group per object, for `obj_reduce_by_key`: one reducer per group."""
     futures = list(futures)
-    groups, offset = [], 0
+    groups: list[list[_T]] = []
+    offset = 0
     for parts in parts_per_object:
         groups.append(futures[offset:offset + parts])
         offset += parts
@@ -119,13 +132,13 @@ def reduce_groups(futures, parts_per_object):
 
 # -- binding the items ---------------------------------------------------------------------------------------------
 
-def _user_signature(function):
+def _user_signature(function: Callable[..., Any]) -> inspect.Signature:
     signature = inspect.signature(function)
     return signature.replace(parameters=[p for name, p in signature.parameters.items()
                                          if name not in INJECTED_PARAMETERS])
 
 
-def _entries(function, iterdata, extra_args):
+def _entries(function: Callable[..., Any], iterdata: Any, extra_args: Any) -> list[dict[str, Any]]:
     """One keyword dict with an "obj" per item, bound as Lithops' verify_args binds them."""
     if isinstance(iterdata, (range, set)):
         items = list(iterdata)
@@ -134,7 +147,7 @@ def _entries(function, iterdata, extra_args):
     else:
         items = [iterdata]
     signature = _user_signature(function)
-    entries = []
+    entries: list[dict[str, Any]] = []
     for item in items:
         if extra_args:
             if isinstance(item, tuple):
@@ -158,11 +171,11 @@ def _entries(function, iterdata, extra_args):
     return entries
 
 
-def _has_location(obj):
+def _has_location(obj: object) -> bool:
     return all(hasattr(obj, name) for name in ("backend", "bucket", "key")) and not isinstance(obj, str)
 
 
-def _check_chunking(chunk_size, chunk_number):
+def _check_chunking(chunk_size: object, chunk_number: object) -> None:
     for name, value in (("obj_chunk_size", chunk_size), ("obj_chunk_number", chunk_number)):
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             raise ValueError(f"{name} must be a whole number of {'bytes' if 'size' in name else 'calls'}, not "
@@ -171,12 +184,12 @@ def _check_chunking(chunk_size, chunk_number):
 
 # -- sizing and splitting (Lithops' arithmetic) --------------------------------------------------------------------
 
-def _chunk_from_number(size, number):
+def _chunk_from_number(size: int, number: int) -> int:
     rest = size % number
     return size // number + round(rest / number + 0.5)
 
 
-def _object_chunk(size, chunk_number, chunk_size):
+def _object_chunk(size: int | None, chunk_number: int | None, chunk_size: int | None) -> int | None:
     """The chunk size for one object: a chunk number wins over a chunk size; neither means one chunk."""
     if chunk_number and size:
         return _chunk_from_number(size, chunk_number)
@@ -187,12 +200,13 @@ def _object_chunk(size, chunk_number, chunk_size):
     return None
 
 
-def _build(entry, make_obj, size, chunk, newline):
+def _build(entry: dict[str, Any], make_obj: Callable[[], Any], size: int | None, chunk: int | None,
+           newline: str | None) -> Parts:
     """The partitions of one object: copies of its entry, each with its own byte range (Lithops'
     _build_partitions, byte for byte)."""
     if not size or not chunk:
         return [], 0
-    partitions = []
+    partitions: list[dict[str, Any]] = []
     position = total = 0
     while position < size:
         if size <= chunk:
@@ -220,8 +234,9 @@ def _build(entry, make_obj, size, chunk, newline):
     return partitions, total
 
 
-def _split_urls(entries, chunk_size, chunk_number, newline):
-    def split(entry):
+def _split_urls(entries: list[dict[str, Any]], chunk_size: int | None, chunk_number: int | None,
+                newline: str | None) -> tuple[list[dict[str, Any]], list[int]]:
+    def split(entry: dict[str, Any]) -> Parts:
         url = entry["obj"]
         request = urllib.request.Request(url, method="HEAD")
         try:
@@ -244,8 +259,10 @@ def _split_urls(entries, chunk_size, chunk_number, newline):
     return _gather(split, entries)
 
 
-def _gather(split, entries):
-    partitions, parts_per_object = [], []
+def _gather(split: Callable[[dict[str, Any]], Parts],
+            entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
+    partitions: list[dict[str, Any]] = []
+    parts_per_object: list[int] = []
     with concurrent.futures.ThreadPoolExecutor(min(_SIZING_THREADS, max(1, len(entries)))) as pool:
         for item_partitions, item_parts in pool.map(split, entries):
             partitions.extend(item_partitions)
@@ -253,7 +270,8 @@ def _gather(split, entries):
     return partitions, parts_per_object
 
 
-def _split_stored(storage, entries, chunk_size, chunk_number, newline):
+def _split_stored(storage: Storage, entries: list[dict[str, Any]], chunk_size: int | None, chunk_number: int | None,
+                  newline: str | None) -> tuple[list[dict[str, Any]], list[int]]:
     located = []
     for entry in entries:
         backend, bucket, prefix, name = split_object_url(entry["obj"])
@@ -268,7 +286,8 @@ def _split_stored(storage, entries, chunk_size, chunk_number, newline):
     with concurrent.futures.ThreadPoolExecutor(min(_SIZING_THREADS, max(1, len(located)))) as pool:
         listings = list(pool.map(lambda item: _list(storage, *item[1:]), located))
 
-    partitions, parts_per_object = [], []
+    partitions: list[dict[str, Any]] = []
+    parts_per_object: list[int] = []
     total_objects = 0
     for (entry, bucket, _, _), objects in zip(located, listings):
         params = {key: value for key, value in entry.items() if key != "obj"}
@@ -290,7 +309,7 @@ def _split_stored(storage, entries, chunk_size, chunk_number, newline):
     return partitions, parts_per_object
 
 
-def _list(storage, bucket, prefix, name):
+def _list(storage: Storage, bucket: str, prefix: str, name: str) -> list[dict[str, Any]]:
     """The objects ({'Key', 'Size'}) one name stands for: a key, a glob, a prefix or a whole bucket."""
     if "*" in prefix or "*" in name or "?" in name:
         pattern = posixpath.join(prefix, name) if name else prefix + "/**"
@@ -308,20 +327,20 @@ def _list(storage, bucket, prefix, name):
     return storage.list_objects(bucket, prefix + "/" if prefix else None)
 
 
-def _glob_prefix(pattern):
+def _glob_prefix(pattern: str) -> str:
     """The listing prefix of a glob: what precedes its first special character."""
     cut = min((pattern.index(c) for c in "*?[\\" if c in pattern), default=len(pattern))
     return pattern[:cut]
 
 
-def glob_match(pattern, key):
+def glob_match(pattern: str, key: str) -> bool:
     """Whether `key` matches the glob `pattern` as Lithops' globber matches: '*' and '?' within one path
     component, '**' as a whole component for any number of them, '\\' escaping."""
     return _glob_regex(pattern).fullmatch("/" + key.rstrip("/")) is not None
 
 
-def _glob_regex(pattern):
-    pieces = []  # each component with its leading '/', matched against '/' + key
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    pieces: list[str] = []  # each component with its leading '/', matched against '/' + key
     for component in pattern.rstrip("/").split("/"):
         if component == "**":
             pieces.append("(?:/[^/]*)*")

@@ -3,8 +3,11 @@ collected) and a concurrency chart (each call's run as a segment, and how many r
 
 Needs matplotlib (`pip install oraclefn[plots]`); drawn on its Agg canvas, so no display and no pyplot state.
 """
+from __future__ import annotations
+
 import os
 import time
+from typing import Any, Callable, Mapping, Sequence
 
 #: Points at which the concurrency curve is sampled.
 CONCURRENCY_SAMPLES = 400
@@ -18,7 +21,7 @@ _TIMELINE_SERIES = (
 )
 
 
-def _matplotlib():
+def _matplotlib() -> tuple[Any, Any]:
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -28,7 +31,7 @@ def _matplotlib():
     return Figure, FigureCanvasAgg
 
 
-def destination(dst=None, clock=time.time):
+def destination(dst: str | os.PathLike[str] | None = None, clock: Callable[[], float] = time.time) -> str:
     """The path prefix charts are written to: `dst`, else plots/<epoch seconds> under the current folder."""
     prefix = dst if dst is not None else os.path.join("plots", str(int(clock())))
     folder = os.path.dirname(os.fspath(prefix))
@@ -37,11 +40,13 @@ def destination(dst=None, clock=time.time):
     return os.fspath(prefix)
 
 
-def _origin(stats):
-    return min(s.get("host_job_create_tstamp", s.get("host_submit_tstamp", 0)) for s in stats)
+def _origin(stats: Sequence[Mapping[str, Any]]) -> float:
+    """The earliest job creation (else submission) among the calls: time 0 of the charts."""
+    origin: float = min(s.get("host_job_create_tstamp", s.get("host_submit_tstamp", 0)) for s in stats)
+    return origin
 
 
-def create_timeline(stats, dst, figsize=(10, 6)):
+def create_timeline(stats: Sequence[Mapping[str, Any]], dst: str, figsize: tuple[float, float] = (10, 6)) -> str:
     """`<dst>_timeline.png`: one row per call, a marker at each step it passed, seconds from the first job's
     creation. `stats` is each call's future.stats; `figsize` in inches. Returns the path."""
     Figure, Canvas = _matplotlib()
@@ -64,7 +69,8 @@ def create_timeline(stats, dst, figsize=(10, 6)):
     return path
 
 
-def concurrency(intervals, samples=CONCURRENCY_SAMPLES):
+def concurrency(intervals: Sequence[tuple[float, float]],
+                samples: int = CONCURRENCY_SAMPLES) -> tuple[list[float], list[int]]:
     """(times, running) at `samples` evenly spaced times over the intervals: how many were running then."""
     if not intervals:
         return [], []
@@ -76,7 +82,7 @@ def concurrency(intervals, samples=CONCURRENCY_SAMPLES):
     return times, running
 
 
-def create_histogram(stats, dst, figsize=(10, 6)):
+def create_histogram(stats: Sequence[Mapping[str, Any]], dst: str, figsize: tuple[float, float] = (10, 6)) -> str:
     """`<dst>_histogram.png`: each call's run (worker start to end) as a horizontal segment, and the number of
     calls running at once; `figsize` in inches. Returns the path."""
     Figure, Canvas = _matplotlib()

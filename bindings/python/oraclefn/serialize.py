@@ -1,5 +1,7 @@
 """Pickling a job on the client: which modules travel by value with the function, and errors that name what
 cannot be pickled and why (never a bare pickle or ctypes message)."""
+from __future__ import annotations
+
 import contextlib
 import importlib
 import os
@@ -7,6 +9,7 @@ import sys
 import sysconfig
 import threading
 import types
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import cloudpickle
 
@@ -17,18 +20,18 @@ _PICKLE_BY_VALUE = threading.Lock()
 _PACKAGE_PATH = os.path.dirname(os.path.realpath(__file__)) + os.sep
 
 
-def _installed_paths():
+def _installed_paths() -> tuple[str, ...]:
     paths = {sysconfig.get_paths()[name] for name in ("stdlib", "platstdlib", "purelib", "platlib")}
     return tuple(os.path.realpath(p) + os.sep for p in paths)
 
 
-def is_oraclefn(module):
+def is_oraclefn(module: types.ModuleType | None) -> bool:
     """Whether a module is part of oraclefn, which every worker has (it is never shipped)."""
     name = getattr(module, "__name__", "") or ""
     return name == "oraclefn" or name.startswith("oraclefn.")
 
 
-def needs_shipping(module):
+def needs_shipping(module: types.ModuleType | None) -> bool:
     """Whether a module lives outside the interpreter's installation (the user's own code), so a function's
     worker cannot import it and it must travel by value."""
     path = getattr(module, "__file__", None)
@@ -37,11 +40,11 @@ def needs_shipping(module):
     return not os.path.realpath(path).startswith(_installed_paths())
 
 
-def _is_lithops_shim(module):
+def _is_lithops_shim(module: types.ModuleType | None) -> bool:
     return getattr(module, "__name__", None) == "oraclefn.lithops"
 
 
-def shipping_root(func):
+def shipping_root(func: Callable[..., Any]) -> types.ModuleType | None:
     """The module a function must bring along by value, or None: its top-level package when that is the user's
     own code; and while `import lithops` gives oraclefn's (oraclefn.lithops.install()), the module of a function
     that comes from Lithops' own files (its tests, say), because a worker's `import lithops` would not give
@@ -56,7 +59,8 @@ def shipping_root(func):
 
 
 @contextlib.contextmanager
-def pickled_by_value(func, include_modules=(), exclude_modules=()):
+def pickled_by_value(func: Callable[..., Any], include_modules: Sequence[str | types.ModuleType] | None = (),
+                     exclude_modules: Sequence[str] | None = ()) -> Iterator[None]:
     """While pickling a job: the modules that travel by value with it (Lithops' include_modules and
     exclude_modules: by default the user's module the function comes from; a list names the modules to ship;
     None ships none), and oraclefn._shipped, whose helpers a worker does not need installed."""
@@ -84,7 +88,7 @@ def pickled_by_value(func, include_modules=(), exclude_modules=()):
                 cloudpickle.unregister_pickle_by_value(module)
 
 
-def pickle_function(shipped, func):
+def pickle_function(shipped: Callable[..., Any], func: Callable[..., Any]) -> bytes:
     """The function (`shipped`, which may wrap `func`) pickled, or UnpicklableError naming what in it does not
     pickle."""
     try:
@@ -95,9 +99,10 @@ def pickle_function(shipped, func):
             f"{_culprit_of_function(func, error)}") from None
 
 
-def encode_calls(reference, bound, func):
+def encode_calls(reference: dict[str, Any], bound: Iterable[tuple[tuple[Any, ...], dict[str, Any]]],
+                 func: Callable[..., Any]) -> list[bytes]:
     """Each call's input, or UnpicklableError naming the call and the argument that does not pickle."""
-    inputs = []
+    inputs: list[bytes] = []
     for index, (args, kwargs) in enumerate(bound):
         try:
             inputs.append(calls.encode_call(reference, args, kwargs))
@@ -108,12 +113,12 @@ def encode_calls(reference, bound, func):
     return inputs
 
 
-def _name(func):
+def _name(func: Callable[..., Any]) -> str:
     target = getattr(func, "func", func)
     return getattr(target, "__qualname__", None) or getattr(target, "__name__", None) or type(func).__name__
 
 
-def _pickles(value):
+def _pickles(value: object) -> Exception | None:
     try:
         cloudpickle.dumps(value)
         return None
@@ -121,7 +126,7 @@ def _pickles(value):
         return error
 
 
-def _what(value):
+def _what(value: object) -> str:
     kind = type(value)
     module = kind.__module__
     if module.startswith("oraclefn"):
@@ -132,21 +137,21 @@ def _what(value):
     return f"a {name}"
 
 
-def _cause(error):
+def _cause(error: BaseException) -> str:
     text = str(error)
     if "ctypes objects containing pointers cannot be pickled" in text:
         text = "it holds ctypes pointers"
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def _culprit_of_function(func, error):
+def _culprit_of_function(func: Callable[..., Any], error: BaseException) -> str:
     """The closure variable, global, default or bound argument of the function that does not pickle."""
-    parts = []
-    target = func
+    parts: list[tuple[str, object]] = []
+    target: Any = func
     if hasattr(func, "func") and hasattr(func, "args"):  # functools.partial
         for position, value in enumerate(func.args):
             parts.append((f"its bound argument {position}", value))
-        for key, value in (func.keywords or {}).items():
+        for key, value in (getattr(func, "keywords", None) or {}).items():
             parts.append((f"its bound argument {key!r}", value))
         target = func.func
     code = getattr(target, "__code__", None)
@@ -176,7 +181,7 @@ def _culprit_of_function(func, error):
     return f"{_cause(error)}"
 
 
-def _global_names(code):
+def _global_names(code: types.CodeType) -> list[str]:
     names = list(code.co_names)
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
@@ -184,7 +189,8 @@ def _global_names(code):
     return list(dict.fromkeys(names))
 
 
-def _culprit_of_call(func, args, kwargs, error):
+def _culprit_of_call(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+                     error: BaseException) -> str:
     parameters = _parameter_names(func)
     for position, value in enumerate(args):
         failure = _pickles(value)
@@ -199,7 +205,7 @@ def _culprit_of_call(func, args, kwargs, error):
     return _cause(error)
 
 
-def _parameter_names(func):
+def _parameter_names(func: Callable[..., Any]) -> list[str]:
     from .binding import signature_of
 
     signature = signature_of(func)

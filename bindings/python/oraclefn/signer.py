@@ -1,6 +1,10 @@
 """OCI HTTP request signatures (version 1, rsa-sha256)."""
+from __future__ import annotations
+
 import ctypes
 import json
+import os
+from typing import Mapping
 
 from . import _lib
 from .config import Config, load_config
@@ -17,7 +21,7 @@ class Signer(_lib.HandleOwner):
     >>> headers = s.sign("GET", "https://objectstorage.eu-madrid-1.oraclecloud.com/n/", {})
     """
 
-    def __init__(self, key_file, key_id, pass_phrase=None):
+    def __init__(self, key_file: str | os.PathLike[str], key_id: str, pass_phrase: str | None = None) -> None:
         raw = ctypes.c_void_p()
         _lib.lib.ofn_signer_new(
             ctypes.byref(raw), _lib.encode(key_file, "key_file"), _lib.encode(key_id, "key_id"),
@@ -26,7 +30,7 @@ class Signer(_lib.HandleOwner):
         self.key_id = key_id
 
     @classmethod
-    def from_config(cls, cfg=None):
+    def from_config(cls, cfg: Config | str | os.PathLike[str] | None = None) -> Signer:
         """The signer of a configuration: a Config, a path, or None to load the
         usual one."""
         if not isinstance(cfg, Config):
@@ -39,7 +43,8 @@ class Signer(_lib.HandleOwner):
         self.key_id = "%s/%s/%s" % (oracle["tenancy"], oracle["user"], oracle["fingerprint"])
         return self
 
-    def sign(self, method, url, headers=None, body=None, sign_body=None):
+    def sign(self, method: str, url: str, headers: Mapping[str, object] | None = None,
+             body: str | bytes | bytearray | memoryview | None = None, sign_body: bool | None = None) -> dict[str, str]:
         """Every header to send for this request, names in lowercase, with
         "authorization". A "date" or "x-date" in `headers` is used as given,
         else the current time. `sign_body` None applies OCI's rule (body signed
@@ -58,4 +63,5 @@ class Signer(_lib.HandleOwner):
             ctypes.byref(buf), self._handle.raw, _lib.encode(method, "method"), _lib.encode(url, "url"),
             headers_json, data, len(data) if data is not None else 0,
             -1 if sign_body is None else int(sign_body))
-        return json.loads(buf.take().decode("utf-8"))
+        signed: dict[str, str] = json.loads(buf.take().decode("utf-8"))
+        return signed

@@ -4,6 +4,8 @@ Every method takes the bucket first, as Lithops' do; `Storage.bucket` is the con
 `oracle_oss.storage_bucket` (else oraclefn's default bucket, the executor's). A missing object, or a missing
 bucket, raises StorageNoSuchKeyError, which is a NotFoundError and a KeyError.
 """
+from __future__ import annotations
+
 import contextlib
 import ctypes
 import fnmatch
@@ -12,6 +14,7 @@ import itertools
 import json
 import os
 import uuid
+from typing import IO, Any, Iterable, Iterator, Literal, Mapping, Union, overload
 
 from . import _lib, errors
 from .config import Config, load_config, locate_config, parse_config
@@ -35,6 +38,13 @@ ACCOUNT_KEYS = ("user", "tenancy", "fingerprint", "key_file", "region", "compart
 #: download_file() reads an object in ranged requests of this size, so a large file never sits in memory.
 DOWNLOAD_BLOCK = 64 * 1024 * 1024
 
+#: What a Storage, Functions, ... takes as its configuration: a Config, a file's path, or None (the usual one).
+ConfigLike = Union[Config, str, "os.PathLike[str]", None]
+#: What a Storage takes as its configuration: also Lithops' configuration dict.
+StorageConfigLike = Union[Config, Mapping[str, Any], str, "os.PathLike[str]", None]
+#: The bytes to send: bytes-like, str (sent as UTF-8) or a file-like object (read whole).
+Body = Union[bytes, bytearray, memoryview, str, IO[bytes], IO[str]]
+
 _PROCESS_SESSION = uuid.uuid4().hex[:12]
 _CLOUDOBJECTS = itertools.count()
 
@@ -43,24 +53,26 @@ class _StorageHandle(_lib.Handle):
     _free = _lib.lib.ofn_storage_free
 
 
-def as_config(config):
+def as_config(config: ConfigLike) -> Config:
     """A Config from a Config, a path, or None (the configuration Lithops would find)."""
     return config if isinstance(config, Config) else load_config(config)
 
 
-def default_bucket(config):
+def default_bucket(config: Mapping[str, Any]) -> str:
     """oraclefn's default bucket, as FunctionExecutor names it: oraclefn-<region>-<7 characters of the user
     OCID> (of the compartment's, for credentials without a user)."""
     user = config["oracle"].get("user") or config["oracle"]["compartment_id"]
     return f"oraclefn-{config['oracle']['region']}-{user[-8:-1]}"
 
 
-def resolve_storage_config(config=None, backend=None, storage_config=None):
+def resolve_storage_config(config: StorageConfigLike = None, backend: str | None = None,
+                           storage_config: dict[str, Any] | None = None) -> Config:
     """The Config a Storage uses (see _resolve)."""
     return _resolve(config, backend, storage_config)[0]
 
 
-def _resolve(config=None, backend=None, storage_config=None):
+def _resolve(config: StorageConfigLike = None, backend: str | None = None,
+             storage_config: dict[str, Any] | None = None) -> tuple[Config, bool]:
     """(the Config a Storage uses, whether it is the embedded emulator's), from Lithops' Storage arguments:
 
     - `storage_config`: Lithops' storage configuration (`{'backend': 'oracle_oss', 'oracle_oss': {...}}`, as
@@ -100,13 +112,13 @@ def _resolve(config=None, backend=None, storage_config=None):
     return _load_file(config), False
 
 
-def _check_storage_backend(storage):
+def _check_storage_backend(storage: object) -> None:
     if storage not in (None, BACKEND):
         raise errors.ConfigError(f"the configuration keeps data in {storage!r} (lithops.storage), but oraclefn's "
                                  f"Storage speaks {BACKEND} (Oracle Object Storage) only; set storage: {BACKEND}")
 
 
-def _sections_of_storage_config(storage_config):
+def _sections_of_storage_config(storage_config: dict[str, Any]) -> dict[str, Any]:
     """Configuration sections from Lithops' storage configuration (or sections given as one)."""
     if "backend" not in storage_config:
         return storage_config
@@ -124,7 +136,7 @@ def _sections_of_storage_config(storage_config):
     return sections
 
 
-def _from_dict(config, backend=None):
+def _from_dict(config: Mapping[str, Any], backend: str | None = None) -> Config:
     """A Config from Lithops' configuration dict, completed for storage when it has no usable oracle_f."""
     sections = {name: dict(value) if isinstance(value, dict) else value for name, value in config.items()}
     lithops = sections.setdefault("lithops", {})
@@ -148,7 +160,7 @@ def _from_dict(config, backend=None):
     return parse_config(json.dumps(sections, default=str))
 
 
-def _load_file(path):
+def _load_file(path: str | os.PathLike[str] | None) -> Config:
     """A Config from a file (or the one Lithops would find), completed for storage when it needs it."""
     try:
         return load_config(path)
@@ -161,7 +173,7 @@ def _load_file(path):
 
 
 @contextlib.contextmanager
-def _missing_is_no_such_key(bucket, key=""):
+def _missing_is_no_such_key(bucket: str, key: str = "") -> Iterator[None]:
     """Turns the library's NotFoundError into Lithops' StorageNoSuchKeyError(bucket, key)."""
     try:
         yield
@@ -172,7 +184,7 @@ def _missing_is_no_such_key(bucket, key=""):
                                            error.opc_request_id) from None
 
 
-def payload(body, name="body"):
+def payload(body: Body, name: str = "body") -> tuple[Any, int]:
     """(argument, size) for bytes the library reads during one call: bytes and writable buffers
     are passed in place, without a copy; str is UTF-8; a file-like object is read."""
     if hasattr(body, "read"):
@@ -190,7 +202,7 @@ def payload(body, name="body"):
     raise TypeError("%s must be bytes, bytearray, memoryview, str or a file-like object, not %s" % (name, type(body).__name__))
 
 
-def _range(extra_get_args):
+def _range(extra_get_args: Mapping[str, Any] | None) -> tuple[int, int]:
     """(first, last) for ofn_storage_get from Lithops' extra_get_args={'Range': 'bytes=A-B'}."""
     spec = (extra_get_args or {}).get("Range")
     if spec is None:
@@ -221,7 +233,8 @@ class Storage(_lib.HandleOwner):
     #: the storage backend, as Lithops names it
     backend = BACKEND
 
-    def __init__(self, config=None, backend=None, storage_config=None):
+    def __init__(self, config: StorageConfigLike = None, backend: str | None = None,
+                 storage_config: dict[str, Any] | None = None) -> None:
         resolved, embedded = _resolve(config, backend, storage_config)
         raw = ctypes.c_void_p()
         _lib.lib.ofn_storage_new(ctypes.byref(raw), resolved.session.raw)
@@ -240,18 +253,18 @@ class Storage(_lib.HandleOwner):
         if embedded:  # the emulator this process started: its bucket, made ready as the executor makes it
             self.create_bucket(self.bucket)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Storage {self.backend} bucket={self.bucket}>"
 
-    def get_client(self):
+    def get_client(self) -> Storage:
         """The client of the backend: this Storage, as Lithops' oracle_oss backend returns itself."""
         return self
 
-    def get_storage_config(self):
+    def get_storage_config(self) -> dict[str, Any]:
         """Lithops' storage configuration of this Storage (secrets masked): Storage(storage_config=...) takes it."""
         return self.config
 
-    def namespace(self):
+    def namespace(self) -> str:
         """The tenancy's Object Storage namespace, which also names its registry's images: the configured
         tenancy_namespace, else asked of the service once."""
         buf = _lib.Buf()
@@ -260,7 +273,7 @@ class Storage(_lib.HandleOwner):
 
     # -- buckets -------------------------------------------------------------------------------------------------
 
-    def create_bucket(self, bucket, exist_ok=True):
+    def create_bucket(self, bucket: str, exist_ok: bool = True) -> None:
         """Creates the bucket in the configured compartment if it does not exist, as Lithops' create_bucket.
         With `exist_ok=False`, a bucket that exists already is a ConflictError."""
         try:
@@ -269,7 +282,7 @@ class Storage(_lib.HandleOwner):
             if not exist_ok or error.code not in ("BucketAlreadyExists", ""):
                 raise
 
-    def head_bucket(self, bucket):
+    def head_bucket(self, bucket: str) -> dict[str, Any]:
         """Lithops' answer when the bucket exists and can be read: {'ResponseMetadata': {'HTTPStatusCode': 200,
         'HTTPHeaders': {...}}}; StorageNoSuchKeyError(bucket, '') when it does not."""
         # one short listing (of a prefix nothing has) tells whether the bucket is there
@@ -279,7 +292,7 @@ class Storage(_lib.HandleOwner):
 
     # -- objects -------------------------------------------------------------------------------------------------
 
-    def put_object(self, bucket, key, body):
+    def put_object(self, bucket: str, key: str, body: Body) -> None:
         """Stores `body` (bytes, bytearray, memoryview, str or a file-like object) as `key`; large
         bodies go up in parts. StorageNoSuchKeyError when the bucket does not exist."""
         data, size = payload(body)
@@ -287,7 +300,8 @@ class Storage(_lib.HandleOwner):
             _lib.lib.ofn_storage_put(self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(key, "key"), data,
                                      size, None)
 
-    def upload_file(self, file_name, bucket, key=None, extra_args=None, config=None):
+    def upload_file(self, file_name: str | os.PathLike[str], bucket: str, key: str | None = None,
+                    extra_args: object = None, config: object = None) -> bool:
         """Stores the file `file_name` as `key` (default: the file's name), read while it is sent; True.
         (`extra_args` and `config` are Lithops' boto3 transfer options, accepted and unused.)"""
         key = key if key is not None else os.path.basename(os.fspath(file_name))
@@ -296,7 +310,20 @@ class Storage(_lib.HandleOwner):
                                           _lib.encode(file_name, "file_name"), None)
         return True
 
-    def get_object(self, bucket, key, stream=False, extra_get_args=None):
+    @overload
+    def get_object(self, bucket: str, key: str, stream: Literal[False] = False,
+                   extra_get_args: Mapping[str, Any] | None = None) -> bytes: ...
+
+    @overload
+    def get_object(self, bucket: str, key: str, stream: Literal[True],
+                   extra_get_args: Mapping[str, Any] | None = None) -> io.BytesIO: ...
+
+    @overload
+    def get_object(self, bucket: str, key: str, stream: bool,
+                   extra_get_args: Mapping[str, Any] | None = None) -> bytes | io.BytesIO: ...
+
+    def get_object(self, bucket: str, key: str, stream: bool = False,
+                   extra_get_args: Mapping[str, Any] | None = None) -> bytes | io.BytesIO:
         """The object's bytes (a file-like object with `stream=True`); `extra_get_args={'Range':
         'bytes=A-B'}` reads part of it. StorageNoSuchKeyError when it does not exist."""
         first, last = _range(extra_get_args)
@@ -307,7 +334,8 @@ class Storage(_lib.HandleOwner):
         data = buf.take()
         return io.BytesIO(data) if stream else data
 
-    def download_file(self, bucket, key, file_name=None, extra_args=None, config=None):
+    def download_file(self, bucket: str, key: str, file_name: str | os.PathLike[str] | None = None,
+                      extra_args: object = None, config: object = None) -> bool:
         """Writes the object to `file_name` (default: the key, as Lithops does, its folders made), in ranged
         reads of DOWNLOAD_BLOCK bytes; True. (`extra_args` and `config` are accepted and unused.)"""
         file_name = os.fspath(file_name) if file_name is not None else key
@@ -321,24 +349,28 @@ class Storage(_lib.HandleOwner):
                 f.write(self.get_object(bucket, key, extra_get_args={"Range": f"bytes={first}-{last}"}))
         return True
 
-    def head_object(self, bucket, key):
+    def head_object(self, bucket: str, key: str) -> dict[str, str]:
         """The object's headers as a dict (lowercase names: 'content-length', 'etag', ...);
         StorageNoSuchKeyError when it does not exist."""
         buf = _lib.Buf()
         with _missing_is_no_such_key(bucket, key):
             _lib.lib.ofn_storage_head(ctypes.byref(buf), self._handle.raw, _lib.encode(bucket, "bucket"),
                                       _lib.encode(key, "key"))
-        return json.loads(buf.take().decode("utf-8"))
+        headers: dict[str, str] = json.loads(buf.take().decode("utf-8"))
+        return headers
 
-    def _list(self, bucket, prefix, delimiter=None, missing_key=None):
+    def _list(self, bucket: str, prefix: str | None, delimiter: str | None = None,
+              missing_key: str | None = None) -> dict[str, Any]:
         buf = _lib.Buf()
         with _missing_is_no_such_key(bucket, prefix or "" if missing_key is None else missing_key):
             _lib.lib.ofn_storage_list(
                 ctypes.byref(buf), self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(prefix, "prefix"),
                 _lib.encode(delimiter, "delimiter"))
-        return json.loads(buf.take().decode("utf-8"))
+        listing: dict[str, Any] = json.loads(buf.take().decode("utf-8"))
+        return listing
 
-    def list_objects(self, bucket, prefix=None, match_pattern=None):
+    def list_objects(self, bucket: str, prefix: str | None = None,
+                     match_pattern: str | None = None) -> list[dict[str, Any]]:
         """Every object under `prefix` (all pages of the listing) as Lithops lists them: dicts with 'Key',
         'Size', 'LastModified' and 'ETag'; `match_pattern` (an fnmatch glob) filters the keys.
         StorageNoSuchKeyError when the bucket does not exist."""
@@ -346,20 +378,21 @@ class Storage(_lib.HandleOwner):
         return [{"Key": o["name"], "Size": o.get("size", 0), "LastModified": o.get("timeModified"), "ETag": o.get("etag")}
                 for o in objects if match_pattern is None or fnmatch.fnmatch(o["name"], match_pattern)]
 
-    def list_keys(self, bucket, prefix=None):
+    def list_keys(self, bucket: str, prefix: str | None = None) -> list[str]:
         """The names of every object under `prefix`, in name order."""
         return [o["name"] for o in self._list(bucket, prefix)["objects"]]
 
-    def list_prefixes(self, bucket, prefix=None):
+    def list_prefixes(self, bucket: str, prefix: str | None = None) -> list[str]:
         """The "folders" right below `prefix`: names up to the next '/' after it."""
-        return self._list(bucket, prefix, "/")["prefixes"]
+        prefixes: list[str] = self._list(bucket, prefix, "/")["prefixes"]
+        return prefixes
 
-    def delete_object(self, bucket, key):
+    def delete_object(self, bucket: str, key: str) -> None:
         """Deletes the object; StorageNoSuchKeyError when it does not exist."""
         with _missing_is_no_such_key(bucket, key):
             _lib.lib.ofn_storage_delete(self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(key, "key"))
 
-    def delete_objects(self, bucket, key_list):
+    def delete_objects(self, bucket: str, key_list: Iterable[str]) -> None:
         """Deletes the objects, several at a time; missing ones are skipped."""
         keys = list(key_list)
         if keys:
@@ -369,7 +402,7 @@ class Storage(_lib.HandleOwner):
 
     # -- cloudobjects --------------------------------------------------------------------------------------------
 
-    def put_cloudobject(self, body, bucket=None, key=None):
+    def put_cloudobject(self, body: Body, bucket: str | None = None, key: str | None = None) -> CloudObject:
         """Stores `body` and returns its CloudObject. Default bucket: this Storage's; default key:
         oraclefn.jobs/tmp/<session>/cloudobject_<n>, the session being $ORACLEFN_SESSION_ID (inside a
         function's call, "<job id>-<call id>"), else one per process."""
@@ -380,28 +413,28 @@ class Storage(_lib.HandleOwner):
         self.put_object(bucket, key, body)
         return CloudObject(self.backend, bucket, key)
 
-    def get_cloudobject(self, cloudobject, stream=False):
+    def get_cloudobject(self, cloudobject: CloudObject, stream: bool = False) -> bytes | io.BytesIO:
         """The content of a CloudObject (a file-like object with `stream=True`)."""
         bucket, key = self._cloudobject_location(cloudobject)
         return self.get_object(bucket, key, stream=stream)
 
-    def delete_cloudobject(self, cloudobject):
+    def delete_cloudobject(self, cloudobject: CloudObject) -> None:
         """Deletes a CloudObject."""
         bucket, key = self._cloudobject_location(cloudobject)
         self.delete_object(bucket, key)
 
-    def delete_cloudobjects(self, cloudobjects):
+    def delete_cloudobjects(self, cloudobjects: Iterable[CloudObject]) -> None:
         """Deletes CloudObjects, several at a time. Every one is checked before any is deleted."""
-        keys_per_bucket = {}
+        keys_per_bucket: dict[str, list[str]] = {}
         for cloudobject in cloudobjects:
             bucket, key = self._cloudobject_location(cloudobject)
             keys_per_bucket.setdefault(bucket, []).append(key)
         for bucket, keys in keys_per_bucket.items():
             self.delete_objects(bucket, keys)
 
-    def _cloudobject_location(self, cloudobject):
+    def _cloudobject_location(self, cloudobject: object) -> tuple[str, str]:
         backend = getattr(cloudobject, "backend", None)
         if backend != self.backend or not hasattr(cloudobject, "bucket") or not hasattr(cloudobject, "key"):
             raise ValueError(f"CloudObject: Invalid Storage backend: {cloudobject} is not in {self.backend}, the "
                              "backend of this Storage")
-        return cloudobject.bucket, cloudobject.key
+        return getattr(cloudobject, "bucket"), getattr(cloudobject, "key")

@@ -53,7 +53,7 @@ def test_cancel_ends_every_call(engine, worker_function):
 def test_wait_times_out_and_works_from_other_threads(engine, worker_function):
     job = engine.map(worker_function, [b"!sleep 1500 late"] * 2, mode="sync")
     assert job.wait(0.05) is False
-    with pytest.raises(oraclefn.TimeoutError):
+    with pytest.raises(oraclefn.CallTimeoutError):
         job.results(timeout=0.05)
     finished = []
     threads = [threading.Thread(target=lambda: finished.append(job.wait(60))) for _ in range(4)]

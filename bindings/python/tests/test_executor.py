@@ -141,7 +141,7 @@ def test_any_completed_inside_one_map(fexec):
 
 def test_get_result_with_a_timeout(fexec):
     futures = fexec.map(slow, [2, 2])
-    with pytest.raises(oraclefn.TimeoutError, match="have not ended after 0.5 s"):
+    with pytest.raises(oraclefn.CallTimeoutError, match="have not ended after 0.5 s"):
         fexec.get_result(futures, timeout=0.5)
     with pytest.raises(TimeoutError):  # Python's own TimeoutError catches it too
         futures[0].result(timeout=0.1)

@@ -13,10 +13,29 @@ def test_version_and_library_path():
 
 def test_error_hierarchy():
     assert issubclass(oraclefn.NotFoundError, KeyError)
-    assert issubclass(oraclefn.TimeoutError, TimeoutError)
+    assert issubclass(oraclefn.CallTimeoutError, TimeoutError)
     assert issubclass(oraclefn.KeyFileError, oraclefn.ConfigError)
     for name in ("ConfigError", "AuthError", "ThrottledError", "ServiceError", "NetworkError"):
         assert issubclass(getattr(oraclefn, name), oraclefn.OracleFnError)
+
+
+def test_all_names_every_error_and_every_lazy_name_once_sorted():
+    from oraclefn import errors
+    exceptions = {name for name, value in vars(errors).items()
+                  if isinstance(value, type) and issubclass(value, errors.OracleFnError)}
+    assert oraclefn.__all__ == sorted(set(oraclefn.__all__))
+    assert set(oraclefn.__all__) == exceptions | set(oraclefn._LAZY)
+
+
+def test_star_import_hides_no_builtin():
+    """`from oraclefn import *` must leave Python's own names (TimeoutError, ...) alone."""
+    import builtins
+    hidden = sorted(set(oraclefn.__all__) & set(dir(builtins)))
+    assert not hidden, f"oraclefn.__all__ hides the builtins {hidden}"
+    assert not hasattr(oraclefn, "TimeoutError")
+    namespace = {}
+    exec("from oraclefn import *", namespace)
+    assert "TimeoutError" not in namespace and namespace["CallTimeoutError"] is oraclefn.CallTimeoutError
 
 
 def test_broken_yaml_is_a_config_error():

@@ -19,10 +19,14 @@ test suite (`lithops.tests`), when Lithops is installed, is read from the instal
 This module imports nothing heavy: a function that refers to `lithops` pickles it as `oraclefn.lithops`, which
 the worker imports; the library is loaded on first use of an executor.
 """
+from __future__ import annotations
+
 import importlib
 import importlib.abc
 import importlib.machinery
 import sys
+import types
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 #: The Lithops version whose API this package follows.
 LITHOPS_VERSION = "3.8.0"
@@ -51,12 +55,18 @@ _LAZY = {
     "wait": "wait", "get_result": "wait",
 }
 
+if TYPE_CHECKING:  # what the lazy names are, for type checkers (at run time __getattr__ imports them)
+    from .executors import FunctionExecutor, LocalhostExecutor, ServerlessExecutor, StandaloneExecutor
+    from .retries import RetryingFunctionExecutor
+    from .storage import Storage
+    from .wait import get_result, wait
+
 __all__ = ["FunctionExecutor", "LocalhostExecutor", "ServerlessExecutor", "StandaloneExecutor",
            "RetryingFunctionExecutor", "Storage", "wait", "get_result", "__version__", "install", "uninstall",
            "installed"]
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
         value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
     elif f"lithops.{name}" in MODULES:
@@ -67,7 +77,7 @@ def __getattr__(name):
     return value
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 
@@ -75,10 +85,11 @@ class _Finder(importlib.abc.MetaPathFinder):
     """Finds `lithops.tests*` in the installed Lithops (its test suite runs on this package), and refuses the
     rest of Lithops' modules with a message that says why."""
 
-    def __init__(self, lithops_locations):
+    def __init__(self, lithops_locations: Iterable[str]) -> None:
         self.lithops_locations = list(lithops_locations)
 
-    def find_spec(self, fullname, path=None, target=None):
+    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
+                  target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         if fullname != "lithops" and not fullname.startswith("lithops."):
             return None
         if sys.modules.get("lithops") is not sys.modules.get(__name__):
@@ -105,26 +116,26 @@ class _Finder(importlib.abc.MetaPathFinder):
 class _Alias(importlib.abc.Loader):
     """Loads a Lithops module name as the oraclefn module that provides it (the same module object)."""
 
-    def __init__(self, target):
+    def __init__(self, target: str) -> None:
         self.target = target
 
-    def create_module(self, spec):
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
         return importlib.import_module(self.target)
 
-    def exec_module(self, module):
+    def exec_module(self, module: types.ModuleType) -> None:
         pass
 
 
-_finder = None
-_saved = {}
+_finder: _Finder | None = None
+_saved: dict[str, types.ModuleType] = {}
 
 
-def installed():
+def installed() -> bool:
     """Whether `import lithops` gives this package."""
     return sys.modules.get("lithops") is sys.modules[__name__]
 
 
-def install():
+def install() -> None:
     """Makes `import lithops` (and lithops.executors, lithops.storage.utils, ...) give oraclefn's Lithops API.
     Call it once at start-up, before anything imports lithops; idempotent. A Lithops already imported is put
     aside (uninstall() brings it back)."""
@@ -146,7 +157,7 @@ def install():
         setattr(module, name, getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name))
 
 
-def uninstall():
+def uninstall() -> None:
     """Undoes install(): `import lithops` gives whatever it gave before."""
     global _finder
     if _finder is not None and _finder in sys.meta_path:

@@ -1,7 +1,10 @@
 """`python -m oraclefn.lithops script.py [args]` (or `-m module [args]`): runs a Lithops program on oraclefn,
 unchanged: `import lithops` in it gives oraclefn's API (oraclefn.lithops.install())."""
+from __future__ import annotations
+
 import runpy
 import sys
+from typing import Sequence
 
 USAGE = """usage: python -m oraclefn.lithops script.py [args ...]
        python -m oraclefn.lithops -m module [args ...]
@@ -10,7 +13,9 @@ Runs a Lithops program on oraclefn: its `import lithops` gives oraclefn's Lithop
 Lithops' (the file Lithops finds, or LITHOPS_CONFIG_FILE); with none at all, jobs run on the embedded emulator."""
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the program named by `argv` (default: this command's arguments) with `import lithops` giving
+    oraclefn's API; the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help"):
         print(USAGE, file=sys.stderr if not argv else sys.stdout)

@@ -1,8 +1,11 @@
 """lithops.config: Lithops' configuration functions, giving complete configuration dicts that oraclefn's
 FunctionExecutor and Storage take (sections lithops, oracle, oracle_f, oracle_oss, checked by the library)."""
+from __future__ import annotations
+
 import copy
 import json
 import os
+from typing import Any, Mapping
 
 from .. import config as _config
 from .constants import LITHOPS_DEFAULT_CONFIG_KEYS
@@ -14,7 +17,7 @@ __all__ = ["load_yaml_config", "load_config", "default_config", "default_storage
 _MASK = "<masked>"
 
 
-def load_yaml_config(config_filename):
+def load_yaml_config(config_filename: str | os.PathLike[str]) -> dict[str, Any]:
     """The YAML file as a dict ({} when it does not exist)."""
     try:
         with open(config_filename) as handle:
@@ -24,20 +27,23 @@ def load_yaml_config(config_filename):
     try:
         import yaml
     except ImportError:  # the library reads YAML too (secrets come back masked)
-        return json.loads(json.dumps(dict(_config.parse_config(text)._data)))
-    return yaml.safe_load(text) or {}
+        parsed: dict[str, Any] = json.loads(json.dumps(dict(_config.parse_config(text)._data)))
+        return parsed
+    loaded: dict[str, Any] = yaml.safe_load(text) or {}
+    return loaded
 
 
-def get_default_config_filename():
+def get_default_config_filename() -> str | None:
     """The configuration file Lithops (and oraclefn) would read, or None."""
     return _config.locate_config()
 
 
-def load_config(config_file=None, log=True):
+def load_config(config_file: str | None = None, log: bool = True) -> dict[str, Any]:
     """The configuration as a dict: LITHOPS_CONFIG (JSON), else `config_file`, else where Lithops looks, else
     the embedded emulator's (oraclefn's offline default)."""
     if config_file is None and os.environ.get("LITHOPS_CONFIG"):
-        return json.loads(os.environ["LITHOPS_CONFIG"])
+        from_environment: dict[str, Any] = json.loads(os.environ["LITHOPS_CONFIG"])
+        return from_environment
     path = config_file or _config.locate_config()
     if path is None:
         from .. import emulator
@@ -54,11 +60,13 @@ def load_config(config_file=None, log=True):
     return data
 
 
-def default_config(config_file=None, config_data=None, config_overwrite=None, load_storage_config=True):
+def default_config(config_file: str | None = None, config_data: Mapping[str, Any] | None = None,
+                   config_overwrite: Mapping[str, Any] | None = None,
+                   load_storage_config: bool = True) -> dict[str, Any]:
     """A complete configuration dict from `config_data` (else `config_file`, else where Lithops looks), with
     `config_overwrite` applied ({"lithops": {...}, "backend": {...}} as Lithops takes it) and every default
     filled in, checked by the library (a ConfigError names the key and the section)."""
-    data = copy.deepcopy(config_data) if config_data is not None else load_config(config_file)
+    data = dict(copy.deepcopy(config_data)) if config_data is not None else load_config(config_file)
     overwrite = config_overwrite or {}
     lithops = data.get("lithops") or {}
     data["lithops"] = lithops
@@ -85,7 +93,8 @@ def default_config(config_file=None, config_data=None, config_overwrite=None, lo
     return data
 
 
-def default_storage_config(config_file=None, config_data=None, backend=None):
+def default_storage_config(config_file: str | None = None, config_data: Mapping[str, Any] | None = None,
+                           backend: str | None = None) -> dict[str, Any]:
     """default_config(), for storage."""
     data = default_config(config_file=config_file, config_data=config_data)
     if backend is not None:
@@ -93,7 +102,7 @@ def default_storage_config(config_file=None, config_data=None, backend=None):
     return data
 
 
-def extract_storage_config(config):
+def extract_storage_config(config: Mapping[str, Any]) -> dict[str, Any]:
     """What Storage(storage_config=...) takes, in Lithops' shape: {"backend", "<backend>": its section, with the
     account's keys merged in}."""
     backend = config["lithops"].get("storage", "oracle_oss")
@@ -102,20 +111,24 @@ def extract_storage_config(config):
             backend: section}
 
 
-def extract_serverless_config(config):
+def extract_serverless_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The compute backend's section and the lithops section, as Lithops' extract_serverless_config."""
     backend = config["lithops"].get("backend", "oracle_f")
     return {"backend": backend, backend: dict(config.get(backend) or {}), "lithops": dict(config["lithops"])}
 
 
-def extract_localhost_config(config):
+def extract_localhost_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The localhost section and the lithops section, as Lithops' extract_localhost_config."""
     return {**dict(config.get("localhost") or {}), "lithops": dict(config["lithops"])}
 
 
-def extract_standalone_config(config):
+def extract_standalone_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The lithops section, as Lithops' extract_standalone_config (oraclefn has no standalone backend)."""
     return {"lithops": dict(config["lithops"])}
 
 
-def get_log_info(config_file=None, config_data=None):
+def get_log_info(config_file: str | None = None,
+                 config_data: Mapping[str, Any] | None = None) -> tuple[Any, Any, Any, Any]:
     """(log level, format, stream, filename) of the lithops section, as Lithops reads them."""
     from .constants import LOGGER_FORMAT, LOGGER_LEVEL, LOGGER_STREAM
 

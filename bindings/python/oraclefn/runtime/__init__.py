@@ -5,12 +5,19 @@ the client half that a function uses to run jobs of its own, with the package's 
 one, as the wheel does) and the pinned requirements. `oraclefn runtime build` hands that folder to docker or
 podman.
 """
+from __future__ import annotations
+
 import ctypes
 import importlib.metadata
 import json
+import os
 import pathlib
 import shutil
 import sys
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 #: Python versions the runtime image is made for; the client must run the same one (pickles do not move across).
 PYTHON_VERSIONS = ("3.11", "3.12")
@@ -24,12 +31,13 @@ _LEFT_OUT = ("__pycache__", "*.pyc", "oraclefn-cli", "oraclefn-fdk")
 _REQUIREMENTS = ("fdk", "oci")
 
 
-def current_python():
+def current_python() -> str:
     """major.minor of the running interpreter."""
     return f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
-def write_build_context(folder, python=None, requirements=()):
+def write_build_context(folder: str | os.PathLike[str], python: str | None = None,
+                        requirements: Iterable[str] = ()) -> pathlib.Path:
     """Writes the build context of the runtime image into `folder` (made if missing) and returns its path.
 
     `python` is "3.11" or "3.12" (default: the running interpreter's, which the image must match); `requirements`
@@ -55,20 +63,22 @@ def write_build_context(folder, python=None, requirements=()):
     return folder
 
 
-def default_runtime(python=None):
+def default_runtime(python: str | None = None) -> str:
     """The default Python runtime's name: oraclefn-python-v312 for Python 3.12."""
     return "oraclefn-python-v" + (python or current_python()).replace(".", "")
 
 
-def _runtime_call(export, config, runtime, options):
+def _runtime_call(export: Callable[..., object], config: Config, runtime: str | None,
+                  options: Mapping[str, Any]) -> dict[str, Any]:
     from .. import _lib
 
     buf = _lib.Buf()
     export(ctypes.byref(buf), config.session.raw, _lib.encode(runtime, "runtime"), json.dumps(options).encode("utf-8"))
-    return json.loads(buf.take().decode("utf-8"))
+    answer: dict[str, Any] = json.loads(buf.take().decode("utf-8"))
+    return answer
 
 
-def resolve(config, runtime=None):
+def resolve(config: Config, runtime: str | None = None) -> dict[str, Any]:
     """What a runtime (default: oracle_f.runtime, else this Python's default runtime) stands for, named by the
     library as `oraclefn runtime deploy` and Lithops name it, without deploying anything: a dict with "runtime",
     "image" (on an emulator the default runtime is its built-in image), "function" (its function's name at
@@ -78,7 +88,7 @@ def resolve(config, runtime=None):
     return _runtime_call(_lib.lib.ofn_runtime_resolve, config, runtime, {"python": current_python()})
 
 
-def deploy(config, runtime=None, environment=None):
+def deploy(config: Config, runtime: str | None = None, environment: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Deploys a runtime (see resolve()) as `oraclefn runtime deploy` does: its function in the runtime
     application (made when missing) with the memory and timeout of the oracle_f section and, when given,
     `environment` as its config; once ACTIVE, its worker is asked for its metadata. Returns the deployed runtime
@@ -86,18 +96,16 @@ def deploy(config, runtime=None, environment=None):
     `oraclefn runtime build` pushes it."""
     from .. import _lib
 
-    options = {"python": current_python()}
+    options: dict[str, Any] = {"python": current_python()}
     if environment:
         options["environment"] = dict(environment)
     return _runtime_call(_lib.lib.ofn_runtime_deploy, config, runtime, options)
 
 
-def emulator_environment():
+def emulator_environment() -> dict[str, str]:
     """The environment the emulator's Python runtime needs from this process: on the emulator the worker runs
     this interpreter (ORACLEFN_PYTHON), and must import this oraclefn (PYTHONPATH, first: the package may come
     from a checkout on this process's PYTHONPATH) and find the same library."""
-    import os
-
     from .. import library_path
 
     package_parent = str(_HERE.parent.parent)

@@ -2,8 +2,11 @@
 
 Shared by the client, which encodes calls and decodes results, and the worker, which does the reverse.
 """
+from __future__ import annotations
+
 import hashlib
 import pickle
+from typing import Any, Callable, Iterable, Mapping
 
 import cloudpickle
 
@@ -22,33 +25,35 @@ class NotAPythonCall(ValueError):
     """The input is not a Python call this worker can run."""
 
 
-def pickle_function(function):
+def pickle_function(function: Callable[..., Any]) -> bytes:
     """The function, cloudpickled once per job."""
-    return cloudpickle.dumps(function)
+    pickled: bytes = cloudpickle.dumps(function)
+    return pickled
 
 
-def inline_function(pickled, job=None):
+def inline_function(pickled: bytes, job: dict[str, Any] | None = None) -> dict[str, Any]:
     """A reference that carries the pickled function itself, and the job (see JOB_VARIABLE) when given."""
     return _with_job({"sha256": hashlib.sha256(pickled).hexdigest(), "pickle": pickled}, job)
 
 
-def stored_function(name, pickled, job=None):
+def stored_function(name: str, pickled: bytes, job: dict[str, Any] | None = None) -> dict[str, Any]:
     """A reference to the pickled function stored in the job's bucket under `name`."""
     return _with_job({"sha256": hashlib.sha256(pickled).hexdigest(), "object": name, "size": len(pickled)}, job)
 
 
-def _with_job(reference, job):
+def _with_job(reference: dict[str, Any], job: dict[str, Any] | None) -> dict[str, Any]:
     if job is not None:
         reference["job"] = job
     return reference
 
 
-def encode_call(function_reference, args, kwargs):
+def encode_call(function_reference: dict[str, Any], args: Iterable[Any], kwargs: Mapping[str, Any]) -> bytes:
     """A call's input: the function reference and the arguments it is called with."""
-    return cloudpickle.dumps((TAG, function_reference, tuple(args), dict(kwargs)))
+    encoded: bytes = cloudpickle.dumps((TAG, function_reference, tuple(args), dict(kwargs)))
+    return encoded
 
 
-def decode_call(data):
+def decode_call(data: bytes) -> tuple[dict[str, Any], tuple[Any, ...], dict[str, Any]]:
     """(function reference, args, kwargs) of a call's input."""
     try:
         decoded = pickle.loads(data)
@@ -64,18 +69,21 @@ def decode_call(data):
     return reference, args, kwargs
 
 
-def encode_result(value):
-    return cloudpickle.dumps(value)
+def encode_result(value: object) -> bytes:
+    """A call's value, pickled for its output."""
+    encoded: bytes = cloudpickle.dumps(value)
+    return encoded
 
 
-def decode_result(data):
+def decode_result(data: bytes) -> Any:
+    """A call's value from its output."""
     return pickle.loads(data)
 
 
-def encode_exception(exception):
+def encode_exception(exception: BaseException) -> bytes | None:
     """The exception pickled, or None when it does not survive a round trip (the client then rebuilds it)."""
     try:
-        data = cloudpickle.dumps(exception)
+        data: bytes = cloudpickle.dumps(exception)
         pickle.loads(data)
     except Exception:
         return None

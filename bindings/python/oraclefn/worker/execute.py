@@ -1,4 +1,6 @@
 """Running one Python call: its function (cached per process), its arguments, its printed output."""
+from __future__ import annotations
+
 import base64
 import collections
 import contextlib
@@ -12,6 +14,7 @@ import sys
 import threading
 import time
 import traceback
+from typing import Any, Callable, Iterator, Mapping, TextIO
 
 from . import calls, inject
 
@@ -22,11 +25,11 @@ CACHED_FUNCTIONS = 16
 class FunctionCache:
     """Unpickled functions by the sha256 of their pickle, so a hot worker unpickles each job's function once."""
 
-    def __init__(self, capacity=CACHED_FUNCTIONS):
+    def __init__(self, capacity: int = CACHED_FUNCTIONS) -> None:
         self._capacity = capacity
-        self._functions = collections.OrderedDict()
+        self._functions: collections.OrderedDict[str, Callable[..., Any]] = collections.OrderedDict()
 
-    def function(self, reference, read_object):
+    def function(self, reference: Mapping[str, Any], read_object: Callable[[str], bytes]) -> Callable[..., Any]:
         """The function a reference names; `read_object(name)` fetches a stored one."""
         digest = reference["sha256"]
         if digest in self._functions:
@@ -40,7 +43,7 @@ class FunctionCache:
             raise calls.NotAPythonCall("the function reference has neither \"pickle\" nor \"object\"")
         if hashlib.sha256(pickled).hexdigest() != digest:
             raise calls.NotAPythonCall(f"the pickled function does not match its sha256 {digest}")
-        function = pickle.loads(pickled)
+        function: Callable[..., Any] = pickle.loads(pickled)
         self._functions[digest] = function
         if len(self._functions) > self._capacity:
             self._functions.popitem(last=False)
@@ -50,30 +53,35 @@ class FunctionCache:
 class Tee(io.TextIOBase):
     """A text stream that keeps what is written to it and passes it on to the real stream (the platform's logs)."""
 
-    def __init__(self, stream, kept):
+    def __init__(self, stream: TextIO, kept: io.StringIO) -> None:
         self._stream = stream
         self._kept = kept
 
-    def write(self, text):
+    def write(self, text: str) -> int:
+        """Keeps `text` and writes it to the real stream."""
         self._kept.write(text)
         return self._stream.write(text)
 
-    def flush(self):
+    def flush(self) -> None:
+        """Flushes the real stream."""
         self._stream.flush()
 
-    def writable(self):
+    def writable(self) -> bool:
+        """True: a Tee is written to."""
         return True
 
     @property
-    def encoding(self):
+    def encoding(self) -> str:  # type: ignore[override]
+        """The real stream's encoding."""
         return getattr(self._stream, "encoding", "utf-8")
 
 
 class CallRun:
-    """How a call went: `output` (the pickled result) or `error` (a protocol error object), its printed output,
-    and when the function started and ended."""
+    """How a call went: `output` (the pickled result; empty when the call failed) or `error` (a protocol error
+    object), its printed output, and when the function started and ended."""
 
-    def __init__(self, output=None, error=None, logs="", function_start=None, function_end=None):
+    def __init__(self, output: bytes = b"", error: dict[str, Any] | None = None, logs: str = "",
+                 function_start: float | None = None, function_end: float | None = None) -> None:
         self.output = output
         self.error = error
         self.logs = logs
@@ -81,7 +89,9 @@ class CallRun:
         self.function_end = function_end
 
 
-def run(data, functions, read_object, clock=time.time, call_id=None, job_id=None, timeout=None):
+def run(data: bytes, functions: FunctionCache, read_object: Callable[[str], bytes],
+        clock: Callable[[], float] = time.time, call_id: str | None = None, job_id: str | None = None,
+        timeout: float | None = None) -> CallRun:
     """Runs the Python call encoded in `data`; never raises for anything the call does. `call_id` ("00003") is the
     call's place in its job: a function with an `id` parameter gets it as a number, as in Lithops. Past `timeout`
     seconds the call is stopped and fails with a TimeoutError."""
@@ -128,14 +138,14 @@ class _Stopped(BaseException):
 
 
 @contextlib.contextmanager
-def _stopped_after(timeout):
+def _stopped_after(timeout: float | None) -> Iterator[None]:
     """Raises _Stopped into the code it wraps after `timeout` seconds, with SIGALRM: the FDK runs handlers on the
     main thread. Elsewhere (a worker run from a thread) the engine's call timeout is the only bound."""
     if not timeout or threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def stop(signum, frame):
+    def stop(signum: int, frame: object) -> None:
         raise _Stopped()
 
     previous = signal.signal(signal.SIGALRM, stop)
@@ -150,21 +160,21 @@ def _stopped_after(timeout):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _call_index(call_id):
+def _call_index(call_id: str | None) -> int | str | None:
     try:
-        return int(call_id)
-    except (TypeError, ValueError):
+        return int(call_id) if call_id is not None else None
+    except ValueError:
         return call_id
 
 
 @contextlib.contextmanager
-def _job_environment(job, session=None):
+def _job_environment(job: dict[str, Any] | None, session: str | None = None) -> Iterator[None]:
     """While the function runs: the calling job in the environment, for the FunctionExecutor()s and Storage()s it
     makes, and the call as the session its cloudobjects are named after."""
-    settings = {calls.JOB_VARIABLE: json.dumps(job) if job is not None else None, calls.SESSION_VARIABLE: session}
-    previous = {name: os.environ.get(name) for name, value in settings.items() if value is not None}
-    for name in previous:
-        os.environ[name] = settings[name]
+    given = {calls.JOB_VARIABLE: json.dumps(job) if job is not None else None, calls.SESSION_VARIABLE: session}
+    settings = {name: value for name, value in given.items() if value is not None}
+    previous = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     try:
         yield
     finally:
@@ -175,12 +185,14 @@ def _job_environment(job, session=None):
                 os.environ[name] = value
 
 
-def type_name(exception):
+def type_name(exception: BaseException) -> str:
+    """The exception's type as the client finds it again: its qualified name, with its module unless builtin."""
     kind = type(exception)
     return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
-def _describe(exception, kind=None, skip_frames=1, prefix=""):
+def _describe(exception: BaseException, kind: str | None = None, skip_frames: int = 1,
+              prefix: str = "") -> dict[str, Any]:
     """The protocol error object for an exception: its type, message, remote traceback (without this module's
     frame) and, when it pickles, the exception itself for the client to raise again."""
     tb = exception.__traceback__

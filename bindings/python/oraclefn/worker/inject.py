@@ -2,20 +2,26 @@
 them: `storage` (an oraclefn Storage for the calling job's configuration), `id` (the call's index in its job)
 and, for a partition of the data partitioner, `obj` with its `data_stream`.
 """
+from __future__ import annotations
+
 import collections
 import inspect
 import json
 import os
 import threading
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import calls, objects
+
+if TYPE_CHECKING:
+    from oraclefn.storage import Storage
 
 #: Parameter names the worker fills in whatever the item holds (Lithops' injected arguments we support).
 INJECTED = ("storage", "id")
 #: Storages kept by a hot worker, one per job configuration.
 CACHED_STORAGES = 8
 
-_storages = collections.OrderedDict()
+_storages: collections.OrderedDict[str, Storage] = collections.OrderedDict()
 _storages_lock = threading.Lock()
 
 
@@ -23,7 +29,8 @@ class StorageUnavailable(RuntimeError):
     """The function asks for storage (a `storage` or `obj` parameter) and none can be made here."""
 
 
-def prepare(function, args, kwargs, call_index, job=None):
+def prepare(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], call_index: int | str | None,
+            job: dict[str, Any] | None = None) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """(args, kwargs) to call `function` with: the item's arguments, with `storage` and `id` set when the function
     has those parameters, and an `obj` partition given its reader. Anything else is left as it is."""
     try:
@@ -48,7 +55,8 @@ def prepare(function, args, kwargs, call_index, job=None):
     return bound.args, bound.kwargs
 
 
-def _arguments(signature, args, kwargs, injected):
+def _arguments(signature: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str, Any],
+               injected: list[str]) -> dict[str, Any] | None:
     """The item's arguments by parameter name, bound as Lithops binds them: never to an injected parameter."""
     user = signature.replace(parameters=[p for name, p in signature.parameters.items() if name not in injected])
     try:
@@ -57,8 +65,8 @@ def _arguments(signature, args, kwargs, injected):
         return None
 
 
-def _injected(wanted, call_index, job):
-    values = {}
+def _injected(wanted: list[str], call_index: int | str | None, job: dict[str, Any] | None) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     if "storage" in wanted:
         values["storage"] = job_storage(job)
     if "id" in wanted:
@@ -66,7 +74,7 @@ def _injected(wanted, call_index, job):
     return values
 
 
-def job_storage(job):
+def job_storage(job: dict[str, Any] | None) -> Storage:
     """The oraclefn Storage of the calling job's configuration (signed with the function's resource principal),
     made once per configuration in a worker process."""
     key = json.dumps(job.get("config") if job else None, sort_keys=True, default=str)

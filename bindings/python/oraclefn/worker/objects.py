@@ -8,8 +8,16 @@ file-like object bounded to the partition's rows.
 
 This module is pure Python: the runtime image, which has only oraclefn.worker, unpickles these classes.
 """
+from __future__ import annotations
+
 import io
 import urllib.request
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+if TYPE_CHECKING:
+    from typing import TypeGuard  # Python 3.10: read by type checkers only
+
+    from oraclefn.storage import Storage
 
 #: How far past its own end a partition reads to finish its last row: Lithops' CHUNK_THRESHOLD.
 CHUNK_THRESHOLD = 128 * 1024
@@ -18,65 +26,80 @@ READ_BLOCK = 16 * 1024 * 1024
 #: The storage backend oraclefn reads and writes.
 BACKEND = "oracle_oss"
 
+#: fetch(first, last): the object's bytes first..last (inclusive).
+Fetch = Callable[[int, int], bytes]
 _PARTITION_FIELDS = ("data_byte_range", "chunk_size", "part", "total_parts", "newline", "size")
 
 
-class CloudObject:
+class _Partition:
+    """What the partitioner sets on a reference it sends as a partition, and the worker's reader of it."""
+
+    data_byte_range: tuple[int, int] | None
+    chunk_size: int
+    part: int
+    total_parts: int
+    newline: str | None
+    size: int | None
+    data_stream: io.BufferedReader
+
+
+class CloudObject(_Partition):
     """A reference to an object in Object Storage, as Lithops' CloudObject: `backend`, `bucket`, `key`."""
 
-    def __init__(self, backend, bucket, key):
+    def __init__(self, backend: str, bucket: str, key: str) -> None:
         self.backend = backend
         self.bucket = bucket
         self.key = key
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"<CloudObject at {self.backend}://{self.bucket}/{self.key}>"
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"CloudObject({self.backend!r}, {self.bucket!r}, {self.key!r})"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, CloudObject):
             return NotImplemented
         return (self.backend, self.bucket, self.key) == (other.backend, other.bucket, other.key)
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash((self.backend, self.bucket, self.key))
 
-    def __getstate__(self):  # a partition's open data_stream stays in the function
+    def __getstate__(self) -> dict[str, Any]:  # a partition's open data_stream stays in the function
         return {name: value for name, value in self.__dict__.items() if name != "data_stream"}
 
 
-class CloudObjectUrl:
+class CloudObjectUrl(_Partition):
     """A reference to an object by its http(s) URL, as Lithops' CloudObjectUrl: `url`."""
 
-    def __init__(self, url):
+    def __init__(self, url: str) -> None:
         self.url = url
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"<CloudObject at {self.url}>"
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"CloudObjectUrl({self.url!r})"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, CloudObjectUrl):
             return NotImplemented
         return self.url == other.url
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(self.url)
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         return {name: value for name, value in self.__dict__.items() if name != "data_stream"}
 
 
-def is_partition(value):
+def is_partition(value: object) -> TypeGuard[CloudObject | CloudObjectUrl]:
     """Whether `value` is an object partition made by the partitioner (a reference with a chunk_size)."""
     return isinstance(value, (CloudObject, CloudObjectUrl)) and hasattr(value, "chunk_size")
 
 
-def open_partition(obj, storage_factory):
+def open_partition(obj: CloudObject | CloudObjectUrl,
+                   storage_factory: Callable[[], Storage]) -> CloudObject | CloudObjectUrl:
     """Gives the partition `obj` its `data_stream` and, as Lithops' JobRunner does, narrows `data_byte_range` to
     the bytes the partition owns. `storage_factory()` is the oraclefn Storage that reads stored objects; it is
     called on the first read only. Returns `obj`."""
@@ -100,17 +123,17 @@ def open_partition(obj, storage_factory):
     return obj
 
 
-def _storage_fetcher(storage_factory, bucket, key):
-    def fetch(first, last):
+def _storage_fetcher(storage_factory: Callable[[], Storage], bucket: str, key: str) -> Fetch:
+    def fetch(first: int, last: int) -> bytes:
         return storage_factory().get_object(bucket, key, extra_get_args={"Range": f"bytes={first}-{last}"})
     return fetch
 
 
-def _url_fetcher(url):
-    def fetch(first, last):
+def _url_fetcher(url: str) -> Fetch:
+    def fetch(first: int, last: int) -> bytes:
         request = urllib.request.Request(url, headers={"Range": f"bytes={first}-{last}"})
         with urllib.request.urlopen(request) as response:
-            data = response.read()
+            data: bytes = response.read()
             if response.status == 200:  # the server sent the whole object
                 return data[first:last + 1]
             return data
@@ -135,30 +158,34 @@ class PartitionReader(io.RawIOBase):
     lost or read twice.
     """
 
-    def __init__(self, fetch, byte_range, chunk_size, newline, size=None, block=READ_BLOCK, part=None):
+    def __init__(self, fetch: Fetch, byte_range: Sequence[int] | None, chunk_size: int, newline: str | bytes | None,
+                 size: int | None = None, block: int | None = READ_BLOCK, part: int | None = None) -> None:
         super().__init__()
         self._fetch = fetch
-        self._range = tuple(byte_range) if byte_range is not None else None
+        self._range = (byte_range[0], byte_range[1]) if byte_range is not None else None
         self._chunk = chunk_size
         self._newline = newline.encode("utf-8") if isinstance(newline, str) else newline
         self._size = size
         self._block = block
         self._first_part = part == 1 if part is not None else (self._range is None or self._range[0] == 0)
         self._opened = False
-        self._lo = self._hi = None  # the partition's bytes in the object: [lo, hi); hi None until known
-        self._buffer, self._buffer_at = b"", 0
+        # the partition's bytes in the object, [lo, hi), once opened; hi None until known
+        self._lo = 0
+        self._hi: int | None = None
+        self._buffer: bytes | bytearray = b""
+        self._buffer_at = 0
         self._offset = 0  # the position, from the partition's first byte
 
-    def readable(self):
+    def readable(self) -> bool:
         return True
 
-    def seekable(self):
+    def seekable(self) -> bool:
         return True
 
-    def tell(self):
+    def tell(self) -> int:
         return self._offset
 
-    def seek(self, offset, whence=io.SEEK_SET):
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         if whence == io.SEEK_SET:
             target = offset
         elif whence == io.SEEK_CUR:
@@ -173,7 +200,7 @@ class PartitionReader(io.RawIOBase):
         self._offset = target
         return self._offset
 
-    def readinto(self, buffer):
+    def readinto(self, buffer: Any) -> int:
         self._open()
         view = memoryview(buffer).cast("B")
         position = self._lo + self._offset
@@ -194,14 +221,14 @@ class PartitionReader(io.RawIOBase):
 
     # -- the partition's bounds ----------------------------------------------------------------------------------
 
-    def _end(self):
+    def _end(self) -> int:
         if self._hi is None:  # read to the end to find it
             while self._fill(self._buffer_at + len(self._buffer)):
                 pass
             self._hi = self._buffer_at + len(self._buffer)
         return self._hi
 
-    def _open(self):
+    def _open(self) -> None:
         if self._opened:
             return
         self._opened = True
@@ -212,18 +239,16 @@ class PartitionReader(io.RawIOBase):
             self._lo = start
             self._hi = start + self._chunk if self._size is None else min(start + self._chunk, self._size)
         else:
-            self._bound_rows()
+            self._bound_rows(*self._range, self._newline)
 
-    def _bound_rows(self):
+    def _bound_rows(self, first: int, last: int, newline: bytes) -> None:
         """Finds the rows of a partition (see the class), reading what Lithops reads first: from the byte before
         the partition to 128 KiB past its end, and on from there only when a row goes on."""
-        first, last = self._range
         start = 0 if self._first_part else first + 1  # Lithops' ranges start one byte early, but the first one
-        newline = self._newline
         lead = max(0, start - len(newline))
         data = bytearray(self._fetch_between(lead, last))  # grows only while a row goes on past it
 
-        def find_from(position):
+        def find_from(position: int) -> int | None:
             """The end of the first newline ending at or after `position`, reading on as needed; None at the
             end of the object."""
             search_from = max(lead, position - len(newline))
@@ -239,7 +264,7 @@ class PartitionReader(io.RawIOBase):
                 search_from = max(search_from, more_from - len(newline) + 1)
                 data.extend(more)
 
-        def or_end_of_object(position):
+        def or_end_of_object(position: int | None) -> int:
             if position is not None:
                 return position
             return lead + len(data) if self._size is None else self._size
@@ -251,14 +276,14 @@ class PartitionReader(io.RawIOBase):
 
     # -- reading -------------------------------------------------------------------------------------------------
 
-    def _fetch_between(self, first, last):
+    def _fetch_between(self, first: int, last: int) -> bytes:
         if self._size is not None:
             last = min(last, self._size - 1)
         if last < first:
             return b""
         return self._fetch(first, last)
 
-    def _fill(self, position):
+    def _fill(self, position: int) -> bool:
         """Reads the block at `position` into the buffer; False at the end of the partition (or object)."""
         stop = self._hi if self._hi is not None else self._size
         if stop is not None and position >= stop:
@@ -279,6 +304,6 @@ class PartitionReader(io.RawIOBase):
         self._buffer, self._buffer_at = data, position
         return True
 
-    def _fetch_open_ended(self, position):
+    def _fetch_open_ended(self, position: int) -> bytes:
         # only for a URL of unknown size read as one partition: ask for a range that surely covers the rest
         return self._fetch(position, (1 << 62))

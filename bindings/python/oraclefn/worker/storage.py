@@ -3,7 +3,10 @@
 Oracle Functions (and the emulator) put the resource principal in the function's environment
 (`OCI_RESOURCE_PRINCIPAL_*`); the envelope carries no credentials.
 """
+from __future__ import annotations
+
 import threading
+from typing import Any, Callable, Mapping
 
 
 class StorageError(RuntimeError):
@@ -13,23 +16,24 @@ class StorageError(RuntimeError):
 class Bucket:
     """One bucket of Object Storage, through one oci client (connections reused across calls)."""
 
-    def __init__(self, client, namespace, bucket):
+    def __init__(self, client: Any, namespace: str, bucket: str) -> None:
         self._client = client
         self._namespace = namespace
         self._bucket = bucket
 
-    def get(self, name, offset=None, size=None):
+    def get(self, name: str, offset: int | None = None, size: int | None = None) -> bytes:
         """The object's bytes, or `size` bytes of it from `offset`."""
         if size == 0:
             return b""
-        extra = {} if offset is None else {"range": f"bytes={offset}-{offset + size - 1}"}
+        extra = {} if offset is None or size is None else {"range": f"bytes={offset}-{offset + size - 1}"}
         try:
             answer = self._client.get_object(self._namespace, self._bucket, name, **extra)
         except Exception as error:
             raise StorageError(f"cannot read {name} from bucket {self._bucket}: {_describe(error)}") from None
-        return answer.data.content
+        content: bytes = answer.data.content
+        return content
 
-    def exists(self, name):
+    def exists(self, name: str) -> bool:
         """Whether the object is there."""
         try:
             self._client.head_object(self._namespace, self._bucket, name)
@@ -39,7 +43,8 @@ class Bucket:
                 return False
             raise StorageError(f"cannot look for {name} in bucket {self._bucket}: {_describe(error)}") from None
 
-    def put(self, name, data):
+    def put(self, name: str, data: bytes) -> None:
+        """Writes the object."""
         try:
             self._client.put_object(self._namespace, self._bucket, name, data)
         except Exception as error:
@@ -49,12 +54,12 @@ class Bucket:
 class Buckets:
     """Bucket handles by (endpoint, namespace, bucket), made once per worker process."""
 
-    def __init__(self, make_client=None):
+    def __init__(self, make_client: Callable[[str | None], Any] | None = None) -> None:
         self._make_client = make_client or resource_principal_client
-        self._clients = {}
+        self._clients: dict[str | None, Any] = {}
         self._lock = threading.Lock()
 
-    def open(self, storage):
+    def open(self, storage: Mapping[str, Any]) -> Bucket:
         """The bucket an envelope's `storage` names."""
         endpoint = storage.get("endpoint")
         with self._lock:
@@ -64,7 +69,7 @@ class Buckets:
         return Bucket(client, storage["namespace"], storage["bucket"])
 
 
-def resource_principal_client(endpoint):
+def resource_principal_client(endpoint: str | None) -> Any:
     """An Object Storage client signed by the function's resource principal; `endpoint` None: its region's."""
     import oci  # loaded on the first call that needs storage: a sync job without storage never pays for it
 
@@ -80,7 +85,7 @@ def resource_principal_client(endpoint):
         {"region": signer.region}, signer=signer, retry_strategy=oci.retry.DEFAULT_RETRY_STRATEGY, **options)
 
 
-def _describe(error):
+def _describe(error: BaseException) -> str:
     status = getattr(error, "status", None)
     code = getattr(error, "code", None)
     message = getattr(error, "message", None) or str(error)

@@ -3,21 +3,25 @@
 A detached call's status is written as soon as the call has ended (after its stored output), so the client sees
 progress call by call; a sync envelope is answered with every status.
 """
+from __future__ import annotations
+
 import json
 import os
 import socket
 import sys
 import time
 import traceback
+from typing import Any, Callable, Mapping
 
 from . import execute, protocol
-from .storage import Buckets, StorageError
+from .storage import Bucket, Buckets, StorageError
 
 
 class Worker:
     """One per worker process: keeps the job functions it unpickled and its Object Storage clients."""
 
-    def __init__(self, buckets=None, clock=time.time, host=None, pid=None, environ=os.environ):
+    def __init__(self, buckets: Buckets | None = None, clock: Callable[[], float] = time.time, host: str | None = None,
+                 pid: int | None = None, environ: Mapping[str, str] = os.environ) -> None:
         self._buckets = buckets or Buckets()
         self._environ = environ
         self._functions = execute.FunctionCache()
@@ -26,7 +30,7 @@ class Worker:
         self._pid = pid or os.getpid()
         self._answered = 0
 
-    def answer(self, body, fn_call_id):
+    def answer(self, body: bytes, fn_call_id: str) -> tuple[int, bytes]:
         """(HTTP status for the FDK, response body) for one invocation."""
         received = self._clock()
         cold = self._answered == 0
@@ -47,7 +51,7 @@ class Worker:
             bucket = self._buckets.open(envelope["storage"]) if envelope.get("storage") else None
         except StorageError as error:
             return 502, f"oraclefn worker: cannot reach the job's storage: {error}".encode()
-        statuses = []
+        statuses: list[dict[str, Any]] = []
         for position, call in enumerate(envelope["calls"]):
             if self._ran_before(envelope, call, bucket):
                 continue
@@ -55,8 +59,8 @@ class Worker:
             entry = self._run(envelope, call, bucket, worker, started)
             if envelope["mode"] == "detached":
                 try:
-                    bucket.put(protocol.status_name(envelope["storage"]["prefix"], call["call_id"]),
-                               json.dumps(entry, separators=(",", ":")).encode())
+                    self._write(bucket, protocol.status_name(envelope["storage"]["prefix"], call["call_id"]),
+                                json.dumps(entry, separators=(",", ":")).encode())
                 except StorageError as error:
                     return 502, f"oraclefn worker: cannot write the status of call {call['call_id']}: {error}".encode()
             statuses.append(entry)
@@ -66,20 +70,21 @@ class Worker:
         return 200, json.dumps(answer, separators=(",", ":")).encode()
 
     @staticmethod
-    def _ran_before(envelope, call, bucket):
+    def _ran_before(envelope: dict[str, Any], call: dict[str, Any], bucket: Bucket | None) -> bool:
         """Whether an earlier invocation ran this detached call to its end: its status exists. Only a later send
         asks; a check that fails runs the call, as the engine counts a call once."""
-        if envelope["mode"] != "detached" or envelope.get("attempt", 1) <= 1:
+        if envelope["mode"] != "detached" or envelope.get("attempt", 1) <= 1 or bucket is None:
             return False
         try:
             return bucket.exists(protocol.status_name(envelope["storage"]["prefix"], call["call_id"]))
         except StorageError:
             return False
 
-    def _run(self, envelope, call, bucket, worker, started):
-        timings = {"worker_start": started}
+    def _run(self, envelope: dict[str, Any], call: dict[str, Any], bucket: Bucket | None, worker: dict[str, Any],
+             started: float) -> dict[str, Any]:
+        timings: dict[str, Any] = {"worker_start": started}
 
-        def ended(**fields):
+        def ended(**fields: Any) -> dict[str, Any]:
             timings["worker_end"] = self._clock()
             return protocol.status(envelope, call["call_id"], timings=timings, worker=worker, **fields)
 
@@ -106,7 +111,7 @@ class Worker:
         if envelope["mode"] == "detached" and len(run.output) > envelope.get("output_inline_limit", 0):
             name = protocol.output_name(envelope["storage"]["prefix"], call["call_id"])
             try:
-                bucket.put(name, run.output)
+                self._write(bucket, name, run.output)
             except StorageError as error:
                 return ended(error=protocol.error("OutputUnavailable", f"cannot store the output of "
                                                                        f"{len(run.output)} bytes: {error}"), logs=logs)
@@ -114,22 +119,29 @@ class Worker:
         return ended(output=output, logs=logs)
 
     @staticmethod
-    def _input(payload, bucket):
+    def _input(payload: dict[str, Any], bucket: Bucket | None) -> bytes:
         if "inline" in payload:
             return protocol.decode_inline(payload)
         return Worker._read(bucket, payload["object"], payload.get("offset"), payload.get("size"))
 
     @staticmethod
-    def _read(bucket, name, offset=None, size=None):
+    def _read(bucket: Bucket | None, name: str, offset: int | None = None, size: int | None = None) -> bytes:
         if bucket is None:
             raise StorageError(f"the envelope gives no storage to read {name} from")
         return bucket.get(name, offset, size)
 
-    def _fit_sync_answer(self, envelope, statuses, bucket):
+    @staticmethod
+    def _write(bucket: Bucket | None, name: str, data: bytes) -> None:
+        if bucket is None:
+            raise StorageError(f"the envelope gives no storage to write {name} to")
+        bucket.put(name, data)
+
+    def _fit_sync_answer(self, envelope: dict[str, Any], statuses: list[dict[str, Any]],
+                         bucket: Bucket | None) -> list[dict[str, Any]]:
         """Statuses whose inline outputs fit in Oracle's 6 MB response: the rest are stored when the envelope
         gives storage, and fail otherwise."""
         budget = protocol.INVOKE_BODY_LIMIT - protocol.SYNC_ANSWER_OVERHEAD
-        fitted = []
+        fitted: list[dict[str, Any]] = []
         for entry in statuses:
             size = protocol.encoded_size(entry)
             if size <= budget or not (entry["ok"] and entry["output"] and "inline" in entry["output"]):
@@ -156,11 +168,12 @@ class Worker:
         return fitted
 
 
-def _python_version():
+def _python_version() -> str:
     return f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
-def _package_version():
+def _package_version() -> str | None:
     """The version of the oraclefn the worker comes from: the installed package's, or in a runtime image the one
     that wrote its build context; None when neither says."""
-    return getattr(sys.modules.get("oraclefn"), "__version__", None)
+    version: str | None = getattr(sys.modules.get("oraclefn"), "__version__", None)
+    return version

@@ -5,11 +5,15 @@ import OFEngine
 
 /// The emulator's built-in function handler: serves the FDK http-stream contract (`POST /call` on the unix
 /// socket named by FN_LISTENER) without any language runtime, as an fdk does inside an Oracle Functions container.
-/// `oraclefn-fdk <echo|hello|sleep|fail|exit|worker>`; see docs/emulator.md, "Built-in images".
-@main
-struct NativeHandler {
-    static func main() async {
-        let arguments = CommandLine.arguments.dropFirst()
+/// `oraclefn-fdk <echo|hello|sleep|fail|exit|worker>`; see docs/emulator.md, "Built-in images". The development
+/// build's `oraclefn-fdk` program runs it, and so does the oraclefn tool as `oraclefn fdk <behaviour>`: what ships
+/// has one binary for both (the shipped `oraclefn-fdk` is scripts/oraclefn-fdk, which runs the tool that way).
+public enum NativeHandler {
+    /// The tool's hidden command that runs the handler (`oraclefn fdk <behaviour>`).
+    public static let toolCommand = "fdk"
+
+    /// Serves calls until the process is stopped; `arguments` are the program's, without its name.
+    public static func main(arguments: ArraySlice<String>) async {
         guard arguments.count == 1, let behaviour = arguments.first.flatMap(Behaviour.init(rawValue:)) else {
             fail("usage: oraclefn-fdk <\(Behaviour.allCases.map(\.rawValue).joined(separator: "|"))>", status: 2)
         }
