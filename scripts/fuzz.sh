@@ -14,9 +14,11 @@ shift $(($# < 2 ? $# : 2))
 [[ " $targets " == *" $target "* ]] || { echo "unknown fuzz target '$target'; use one of: $targets" >&2; exit 2; }
 
 scratch=.build-fuzz
-# The fuzz targets are in the package only with ORACLEFN_FUZZ=1 (see Package.swift).
+# The fuzz targets are in the package only with ORACLEFN_FUZZ=1 (see Package.swift). --sanitize fuzzer makes
+# SwiftPM leave main to libFuzzer; the swiftc driver keeps only the last -sanitize= it is given, so the combined
+# one comes last (two --sanitize options would leave the Swift code without coverage instrumentation).
 ORACLEFN_FUZZ=1 swift build -c debug --scratch-path "$scratch" --sanitize fuzzer --sanitize address \
-    --product "fuzz-$target" 2>&1 | { grep -v "Cannot export local symbol" >&2 || true; }
+    -Xswiftc -sanitize=fuzzer,address --product "fuzz-$target" 2>&1 | { grep -v "Cannot export local symbol" >&2 || true; }
 bin=$(ORACLEFN_FUZZ=1 swift build -c debug --scratch-path "$scratch" --show-bin-path)
 
 mkdir -p "$scratch/corpus/$target" "$scratch/crashes/$target" "$scratch/logs"

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs the tests under a sanitizer, each in its own build directory (docs/sanitizers.md):
+#   scripts/sanitize.sh address   [XCTEST_FILTER]  XCTests, then the C smoke tests, under AddressSanitizer
+#   scripts/sanitize.sh undefined [XCTEST_FILTER]  XCTests with the package's C code under UBSan, then the C
+#                                                  smoke tests under ASan+UBSan
+#   scripts/sanitize.sh thread    [XCTEST_FILTER]  XCTests under ThreadSanitizer (default: engine and transport)
+# XCTEST_FILTER is swift test's --filter; "none" skips the XCTests (the C smoke tests alone).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sanitizer=${1:?"usage: scripts/sanitize.sh address|undefined|thread [XCTEST_FILTER]"}
+filter=${2:-}
+toolchain=$(dirname "$(readlink -f "$(command -v swift)")")
+runtimes=$(echo "$toolchain"/../lib/clang/*/lib/linux)
+export SWIFT_BACKTRACE=enable=no  # the sanitizer's report names the fault; Swift's backtracer would race it
+
+suppressions=$PWD/scripts/sanitizers
+case $sanitizer in
+address)
+    scratch=.build-asan
+    swift_flags=(--sanitize=address)
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1:suppressions=$suppressions/asan.supp
+    export LSAN_OPTIONS=suppressions=$suppressions/lsan.supp:print_suppressions=0
+    c_flags="-fsanitize=address -fno-omit-frame-pointer"
+    ;;
+undefined)
+    # swiftc has no -sanitize=undefined on Linux: Swift code has its own checks (overflow, bounds, unwrapping)
+    # that trap in every debug build. UBSan covers the C code the package compiles (its dependencies' C targets).
+    scratch=.build-ubsan
+    swift_flags=(-Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=undefined
+        -Xswiftc -Xclang-linker -Xswiftc -fsanitize=undefined)
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$suppressions/ubsan.supp
+    # The C hosts are built against the ASan library with both sanitizers, as a C user would build a debug host.
+    export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:suppressions=$suppressions/asan.supp
+    export LSAN_OPTIONS=suppressions=$suppressions/lsan.supp:print_suppressions=0
+    c_flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+    ;;
+thread)
+    scratch=.build-tsan
+    swift_flags=(--sanitize=thread)
+    filter=${filter:-"OFEngineTests|OFTransportTests"}
+    export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$suppressions/tsan.supp
+    c_flags=
+    ;;
+*) echo "unknown sanitizer '$sanitizer': use address, undefined or thread" >&2; exit 2 ;;
+esac
+
+if [ "$filter" != none ]; then
+    echo "== XCTest under $sanitizer${filter:+ (filter: $filter)}"
+    swift build --build-tests --scratch-path "$scratch" "${swift_flags[@]}"
+    swift test --skip-build --disable-swift-testing --scratch-path "$scratch" "${swift_flags[@]}" \
+        ${filter:+--filter "$filter"}
+fi
+
+[ -n "$c_flags" ] || exit 0
+echo "== C smoke tests under ${c_flags%% -fno-omit*}"
+# The C hosts link the AddressSanitizer runtime statically (clang's default), which liboraclefn.so built with
+# -sanitize=address needs; they use the toolchain's clang so that runtime matches the library's.
+swift build --scratch-path .build-asan --sanitize=address --product oraclefn
+swift build --scratch-path .build-asan --sanitize=address --product oraclefn-cli
+lib=$(swift build --scratch-path .build-asan --sanitize=address --show-bin-path)
+out=$scratch/c
+CC="$toolchain/clang" OFN_CFLAGS="$c_flags" OFN_LIB_DIR="$lib" OFN_OUT="$PWD/$out" bindings/c/build.sh debug
+"$out/smoke" Tests/Fixtures
+"$out/storage_smoke" Tests/Fixtures "$lib/oraclefn-cli"
