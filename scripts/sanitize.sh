@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs the tests under a sanitizer, each in its own build directory (docs/sanitizers.md):
-#   scripts/sanitize.sh address   [XCTEST_FILTER]  XCTests, then the C smoke tests, under AddressSanitizer
-#   scripts/sanitize.sh undefined [XCTEST_FILTER]  XCTests with the package's C code under UBSan, then the C
-#                                                  smoke tests under ASan+UBSan
-#   scripts/sanitize.sh thread    [XCTEST_FILTER]  XCTests under ThreadSanitizer (default: engine and transport)
-# XCTEST_FILTER is swift test's --filter; "none" skips the XCTests (the C smoke tests alone).
+#   scripts/sanitize.sh address   [OPTIONS]  XCTests, then the C smoke tests, under AddressSanitizer
+#   scripts/sanitize.sh undefined [OPTIONS]  XCTests with the package's C code under UBSan, then the C smoke
+#                                            tests under ASan+UBSan
+#   scripts/sanitize.sh thread    [OPTIONS]  XCTests under ThreadSanitizer (default: --filter "OFEngineTests|OFTransportTests")
+# OPTIONS go to swift test (--filter, --skip); --c-only skips the XCTests and runs the C smoke tests alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sanitizer=${1:?"usage: scripts/sanitize.sh address|undefined|thread [XCTEST_FILTER]"}
-filter=${2:-}
+sanitizer=${1:?"usage: scripts/sanitize.sh address|undefined|thread [--c-only | swift test options]"}
+shift
+xctest=(--disable-swift-testing "$@")
 toolchain=$(dirname "$(readlink -f "$(command -v swift)")")
 export SWIFT_BACKTRACE=enable=no  # the sanitizer's report names the fault; Swift's backtracer would race it
 
@@ -32,7 +33,7 @@ undefined)
 thread)
     scratch=.build-tsan
     swift_flags=(--sanitize=thread)
-    filter=${filter:-"OFEngineTests|OFTransportTests"}
+    [ $# -gt 0 ] || xctest+=(--filter "OFEngineTests|OFTransportTests")
     export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$suppressions/tsan.supp
     c_flags=
     ;;
@@ -46,11 +47,10 @@ esac
 export ASAN_OPTIONS=detect_leaks=0:halt_on_error=1:suppressions=$suppressions/asan.supp
 export LSAN_OPTIONS=suppressions=$suppressions/lsan.supp:print_suppressions=0
 
-if [ "$filter" != none ]; then
-    echo "== XCTest under $sanitizer${filter:+ (filter: $filter)}"
+if [ "${1:-}" != --c-only ]; then
+    echo "== XCTest under $sanitizer: ${xctest[*]}"
     swift build --build-tests --scratch-path "$scratch" "${swift_flags[@]}"
-    swift test --skip-build --disable-swift-testing --scratch-path "$scratch" "${swift_flags[@]}" \
-        ${filter:+--filter "$filter"}
+    swift test --skip-build --scratch-path "$scratch" "${swift_flags[@]}" "${xctest[@]}"
 fi
 
 [ -n "$c_flags" ] || exit 0
