@@ -27,10 +27,10 @@ valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=d
     --show-leak-kinds=definite bindings/c/build/storage_smoke Tests/Fixtures "$bin/oraclefn-cli" > /dev/null
 
 echo "== Sanitizers (docs/sanitizers.md)"
-# The XCTests under AddressSanitizer, less the multi-process job suites that take most of its time there
+# The XCTests under AddressSanitizer, less the 10,000-call scale tests that take a third of its time there
 # (scripts/sanitize.sh address runs them all), and the C smoke tests under AddressSanitizer and UBSan.
 export ORACLEFN_CLI="$bin/oraclefn-cli"
-scripts/sanitize.sh address --skip EngineJobTests --skip EngineScaleTests --skip CommandLineTests
+scripts/sanitize.sh address --skip EngineScaleTests
 scripts/sanitize.sh undefined --c-only
 
 echo "== pytest"
