@@ -82,3 +82,20 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets (Fuzz/, docs/fuzzing.md), in the package only when scripts/fuzz.sh builds them: they need
+// `-sanitize=fuzzer`, and libFuzzer supplies their main.
+if Context.environment["ORACLEFN_FUZZ"] == "1" {
+    let fuzzing: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
+    package.targets += [
+        .target(name: "FuzzSupport", path: "Fuzz/Support"),
+        .executableTarget(name: "fuzz-config", dependencies: ["FuzzSupport", "OFConfig"], path: "Fuzz/config", swiftSettings: fuzzing),
+        .executableTarget(
+            name: "fuzz-signing", dependencies: ["FuzzSupport", "OFSigning", "OFServices"], path: "Fuzz/signing", swiftSettings: fuzzing),
+        .executableTarget(
+            name: "fuzz-emulator-request", dependencies: ["FuzzSupport", "OFSigning", "OFEmulator"], path: "Fuzz/emulator-request",
+            swiftSettings: fuzzing),
+        .executableTarget(
+            name: "fuzz-job-protocol", dependencies: ["FuzzSupport", "OFEngine"], path: "Fuzz/job-protocol", swiftSettings: fuzzing),
+    ]
+}

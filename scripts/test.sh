@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: XCTest, the ABI check, the C smoke tests (also under
-# valgrind), pytest (the Python package and the emulator conformance suite),
+# valgrind), XCTests and C smoke tests under sanitizers (docs/sanitizers.md),
+# pytest (the Python package and the emulator conformance suite),
 # Lithops 3.8.0's own tests through oraclefn.lithops (scripts/lithops-tests.sh),
 # and scripts/test-ship.sh (the wheel and the C SDK, with the Swift toolchain hidden).
 set -euo pipefail
@@ -25,8 +26,15 @@ bindings/c/build/storage_smoke Tests/Fixtures "$bin/oraclefn-cli"
 valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
     --show-leak-kinds=definite bindings/c/build/storage_smoke Tests/Fixtures "$bin/oraclefn-cli" > /dev/null
 
+echo "== Sanitizers (docs/sanitizers.md)"
+# The XCTests under AddressSanitizer, less the 10,000-call scale tests that take a third of its time there
+# (scripts/sanitize.sh address runs them all), and the C smoke tests under AddressSanitizer and UBSan.
+export ORACLEFN_CLI="$bin/oraclefn-cli"
+scripts/sanitize.sh address --skip EngineScaleTests
+scripts/sanitize.sh undefined --c-only
+
 echo "== pytest"
-export ORACLEFN_LIBRARY="$bin/liboraclefn.so" ORACLEFN_CLI="$bin/oraclefn-cli"
+export ORACLEFN_LIBRARY="$bin/liboraclefn.so"
 # One run per suite: each has its own conftest.py, and one interpreter would see only the first.
 for suite in bindings/python/tests Tests/conformance Tests/cli; do
     echo "-- $suite"

@@ -61,6 +61,22 @@ final class ProtocolTests: XCTestCase {
         XCTAssertNil(StoredInputs(object: "p/inputs", offsets: [0, 5, 2]).payload(1), "offsets that go back name nothing")
     }
 
+    /// Found by Fuzz/job-protocol: the offsets of a manifest read back from a bucket made the size overflow and trap.
+    func testDamagedStoredOffsetsNameNothingInsteadOfTrapping() throws {
+        let overflowing = StoredInputs(object: "p/inputs", offsets: [Int.min, Int.max])
+        XCTAssertNil(overflowing.payload(0))
+        XCTAssertNil(StoredInputs(object: "p/inputs", offsets: [-4, 3]).payload(0), "a negative offset names nothing")
+        XCTAssertNil(StoredInputs(object: "p/inputs", offsets: [0, 3]).payload(Int.max))
+        XCTAssertNil(StoredInputs(object: "p/inputs", offsets: []).payload(0))
+
+        let attached = InvocationBuilder(
+            jobId: "j", mode: .detached, format: .envelope, target: FunctionTarget(id: "ocid1.fnfunc.x", invokeEndpoint: "http://h"),
+            inputs: nil, storedInputs: overflowing, storage: nil, callTimeout: .seconds(1))
+        XCTAssertThrowsError(try attached.request(calls: [0], attempt: 1, submitted: 0)) { error in
+            XCTAssertTrue("\(error)".contains("offsets are damaged"), "\(error)")
+        }
+    }
+
     func testEnvelopesInlineSmallInputsAndReferenceTheRest() throws {
         let small = Array("hello".utf8)
         let big = [UInt8](repeating: 1, count: JobProtocol.inlineInputLimit + 1)

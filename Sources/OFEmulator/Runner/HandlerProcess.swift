@@ -167,7 +167,8 @@ final class HandlerProcess: Sendable {
         for function: FunctionRecord, socketPath: String, platform: [String: String] = [:], inherited: [String: String]
     ) -> [String: String] {
         var environment: [String: String] = [:]
-        for name in ["PATH", "HOME", "LANG", "LC_ALL", "TZ"] {
+        // The sanitizers' settings reach a sanitized handler as they reach the emulator (scripts/sanitize.sh).
+        for name in ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS"] {
             if let value = inherited[name] { environment[name] = value }
         }
         if environment["PATH"] == nil { environment["PATH"] = "/usr/local/bin:/usr/bin:/bin" }

@@ -89,7 +89,10 @@ struct InvocationBuilder: Sendable {
         for (call, isInline) in zip(calls, inline) {
             if isInline, let inputs {
                 entries.append(EnvelopeCall(callId: JobProtocol.callId(call), input: .inline(inputs[call])))
-            } else if let stored = storedInputs?.payload(call) {
+            } else if let storedInputs {
+                guard let stored = storedInputs.payload(call) else {
+                    throw EngineError(.service, "the job's manifest names no bytes of \(storedInputs.object) for input \(call): its offsets are damaged or fewer than its calls")
+                }
                 entries.append(EnvelopeCall(callId: JobProtocol.callId(call), input: stored))
             } else {
                 throw EngineError(.configuration, "input \(call) is too large to travel inline and the job has no stored inputs; give the job a bucket (oracle_oss.storage_bucket or the bucket option)")

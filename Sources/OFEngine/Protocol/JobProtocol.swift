@@ -151,10 +151,13 @@ public struct StoredInputs: Sendable, Equatable, Codable {
         self.offsets = offsets
     }
 
-    /// The payload naming input `index`, or nil when the offsets do not cover it.
+    /// The payload naming input `index`, or nil when the offsets do not cover it. A manifest read back from a
+    /// bucket may hold any numbers: offsets that are negative or go back name nothing (and cannot overflow).
     public func payload(_ index: Int) -> Payload? {
-        guard index >= 0, index + 1 < offsets.count, offsets[index] <= offsets[index + 1] else { return nil }
-        return .object(name: object, offset: offsets[index], size: offsets[index + 1] - offsets[index])
+        guard index >= 0, index < offsets.count - 1 else { return nil }
+        let (start, end) = (offsets[index], offsets[index + 1])
+        guard start >= 0, start <= end else { return nil }
+        return .object(name: object, offset: start, size: end - start)
     }
 }
 

@@ -109,13 +109,14 @@ def run(data: bytes, functions: FunctionCache, read_object: Callable[[str], byte
     session = f"{job_id}-{call_id}" if job_id is not None and call_id is not None else None
     with contextlib.redirect_stdout(Tee(sys.stdout, kept)), contextlib.redirect_stderr(Tee(sys.stderr, kept)), \
             _job_environment(job, session):
+        outcome: BaseException | None = None
         try:
             args, kwargs = inject.prepare(function, args, kwargs, _call_index(call_id), job)
             with _stopped_after(timeout):
                 value = function(*args, **kwargs)
-            outcome = None
         except _Stopped:
-            value, outcome = None, TimeoutError(f"the call ran past its execution timeout of {timeout:g} s and was stopped")
+            value, outcome = None, TimeoutError(f"the call ran past its execution timeout of {timeout:g} s and was "
+                                                "stopped")
         except BaseException as raised:  # the user's SystemExit or KeyboardInterrupt ends the call, not the worker
             value, outcome = None, raised
     function_end = clock()
