@@ -16,7 +16,7 @@ final class ConfigHandle: Handle {
 }
 
 private func overrides(_ json: UnsafePointer<CChar>?) throws -> ConfigValue? {
-    guard let text = try Marshal.optionalString(json, "overrides_json") else { return nil }
+    guard let text = try Marshal.options(json, "overrides_json") else { return nil }
     do {
         return try ConfigValue(json: text)
     } catch {

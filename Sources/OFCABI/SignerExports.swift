@@ -56,7 +56,7 @@ public func ofnSignerSign(
         let handle = try Handle.borrow(signer, as: SignerHandle.self, "signer")
         let method = try Marshal.string(method, "method")
         let url = try Marshal.string(url, "url")
-        let headers = try headerMap(try Marshal.optionalString(headersJSON, "headers_json"))
+        let headers = try headerMap(try Marshal.options(headersJSON, "headers_json"))
         let bytes = try Marshal.bytes(body, bodyLength, "body")
         let force: Bool?
         switch signBody {
