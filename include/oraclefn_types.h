@@ -94,9 +94,13 @@ typedef struct ofn_logs ofn_logs;           /* a log follower: its reads take tu
  *   - Strings must be valid UTF-8.
  *   - Lengths and counts must be >= 0 and at most 2^48 bytes (no process
  *     has a larger buffer); the bytes behind a pointer are the caller's promise.
- *   - JSON arguments (options, overrides, headers, details, keys) nest at most
- *     128 levels deep; deeper ones are refused before anything is built.
+ *   - JSON arguments (options, overrides, headers, details) are at most 1 MiB
+ *     (keys_json of ofn_storage_delete_many 16 MiB) and nest at most 128
+ *     levels deep; larger or deeper ones are refused before they are parsed.
  *     Unknown option keys and values of the wrong type are refused by name.
+ *   - Bucket names are at most 256 bytes; object names, prefixes and content
+ *     types 1024; OCIDs and names of functions, applications, jobs and
+ *     runtimes 1024.
  *   - Files named by a path (configurations, keys, uploads) must be regular
  *     files: a FIFO, device or directory is refused at once instead of read.
  *   - A call that talks to a service ends within its transport limits:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: XCTest, the ABI check, the C smoke tests (also under
-# valgrind), pytest (the Python package and the emulator conformance suite),
+# Runs every test: XCTest, the ABI check, the C smoke tests and the sweep of
+# every export with hostile arguments (also under valgrind), pytest (the Python package and the emulator conformance suite),
 # Lithops 3.8.0's own tests through oraclefn.lithops (scripts/lithops-tests.sh),
 # and scripts/test-ship.sh (the wheel and the C SDK, with the Swift toolchain hidden).
 set -euo pipefail
@@ -24,6 +24,11 @@ valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=d
 bindings/c/build/storage_smoke Tests/Fixtures "$bin/oraclefn-cli"
 valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
     --show-leak-kinds=definite bindings/c/build/storage_smoke Tests/Fixtures "$bin/oraclefn-cli" > /dev/null
+# every export with hostile arguments: each call within 10 s natively, 60 s under valgrind
+bindings/c/build/hostile include/oraclefn_api.h Tests/Fixtures "$bin/oraclefn-cli"
+valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+    --show-leak-kinds=definite --suppressions=bindings/c/tests/valgrind.supp \
+    bindings/c/build/hostile include/oraclefn_api.h Tests/Fixtures "$bin/oraclefn-cli" 60 > /dev/null
 
 echo "== pytest"
 export ORACLEFN_LIBRARY="$bin/liboraclefn.so" ORACLEFN_CLI="$bin/oraclefn-cli"

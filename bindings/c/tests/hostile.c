@@ -454,22 +454,20 @@ static void sweep_config_files(void) {
     EXPECT(ANY_ERROR, ofn_config_load(&c, config_path, huge_array));
     EXPECT(ANY_ERROR, ofn_config_load(&c, config_path, huge_json));
     {
-        static const char *keys[] = {"oracle_f", "oracle_oss", "oracle", "lithops"};
-        static const char *inner[] = {"max_workers", "worker_processes", "runtime_memory", "runtime_timeout", "invoke_pool_threads",
-                                      "endpoint", "region", "key_file", "storage_bucket", "retries", "auth", "tenancy"};
+        /* each section, and the keys of each, with values of the wrong type or range */
+        static const char *keys[][8] = {
+            {"oracle_f", "max_workers", "worker_processes", "runtime_memory", "runtime_timeout", "invoke_pool_threads", "endpoint", NULL},
+            {"oracle_oss", "storage_bucket", "endpoint", NULL},
+            {"oracle", "region", "key_file", "auth", "retry_max_attempts", "connect_timeout", "read_timeout", NULL},
+            {"lithops", "backend", "retries", "log_level", NULL},
+        };
         size_t k, j;
         char text[256];
-        for (k = 0; k < 4; k++)
-            for (i = 0; i < N_BAD_VALUES; i++) {
-                snprintf(text, sizeof text, "{\"%s\": %s}", keys[k], bad_values[i]);
-                EXPECT(OK_OR_ERROR, ofn_config_load(&c, config_path, text));
-                CALL(ofn_config_free(c));
-                c = NULL;
-            }
-        for (k = 0; k < 4; k++)
-            for (j = 0; j < sizeof inner / sizeof inner[0]; j++)
+        for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            for (j = 0; keys[k][j]; j++)
                 for (i = 0; i < N_BAD_VALUES; i++) {
-                    snprintf(text, sizeof text, "{\"%s\": {\"%s\": %s}}", keys[k], inner[j], bad_values[i]);
+                    if (j == 0) snprintf(text, sizeof text, "{\"%s\": %s}", keys[k][0], bad_values[i]);
+                    else snprintf(text, sizeof text, "{\"%s\": {\"%s\": %s}}", keys[k][0], keys[k][j], bad_values[i]);
                     EXPECT(OK_OR_ERROR, ofn_config_load(&c, config_path, text));
                     CALL(ofn_config_free(c));
                     c = NULL;
@@ -1267,9 +1265,10 @@ int main(int argc, char **argv) {
     snprintf(emulator_overrides, sizeof emulator_overrides,
              "{\"oracle_f\": {\"endpoint\": \"%s\"}, \"oracle_oss\": {\"endpoint\": \"%s\", \"storage_bucket\": \"sweep\"}}", url, url);
     /* port 9 (discard) on loopback: nothing listens, so every connection is refused at once; two attempts
-     * keep each call's retries (up to 8 by default, about a minute of backoff) within the bound */
+     * keep each call's retries (up to 8 by default, about a minute of backoff) within the bound, and
+     * WARNING keeps their log lines quiet */
     snprintf(unreachable_overrides, sizeof unreachable_overrides,
-             "{\"oracle\": {\"retry_max_attempts\": 2, \"connect_timeout\": 2, \"read_timeout\": 5},"
+             "{\"lithops\": {\"log_level\": \"WARNING\"}, \"oracle\": {\"retry_max_attempts\": 2, \"connect_timeout\": 2, \"read_timeout\": 5},"
              " \"oracle_f\": {\"endpoint\": \"http://127.0.0.1:9\"}, \"oracle_oss\": {\"endpoint\": \"http://127.0.0.1:9\"}}");
     make_values();
     setup_handles();
