@@ -56,7 +56,7 @@ public func ofnConfigParse(
     guarded {
         guard let out else { throw CError.invalid("out must not be NULL") }
         out.pointee = nil
-        let text = try Marshal.string(yaml, "yaml")
+        let text = try Marshal.string(yaml, "yaml", limit: Configuration.textLimit)
         let configuration = try Configuration.parse(yaml: text, overrides: try overrides(overridesJSON))
         out.pointee = try ConfigHandle(configuration).register()
     }

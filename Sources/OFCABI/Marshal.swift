@@ -34,6 +34,9 @@ enum Marshal {
     /// image); longer ones are mistakes, and would only travel as far as the service to be refused there.
     static let nameLimit = 1024
 
+    /// The most bytes of a URL to sign: an object name of 1,024 bytes percent-encoded, with room to spare.
+    static let urlLimit = 64 << 10
+
     /// The caller's ofn_buf, checked before any work is done for it.
     static func output(_ out: UnsafeMutablePointer<ofn_buf>?) throws(CError) -> UnsafeMutablePointer<ofn_buf> {
         guard let out else { throw .invalid("the output buffer must not be NULL") }
