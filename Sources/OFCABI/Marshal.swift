@@ -96,6 +96,9 @@ class Handle: @unchecked Sendable {
 
     private static let registry = Mutex(Registry())
 
+    /// The C name of the handle type: ofn_config for ConfigHandle.
+    static var cName: String { "ofn_" + String(describing: self).dropLast("Handle".count).lowercased() }
+
     final func register() -> OpaquePointer? {
         let number = Handle.registry.withLock { registry -> UInt in
             let number = registry.next
@@ -110,7 +113,7 @@ class Handle: @unchecked Sendable {
         guard let p else { throw .invalid("\(name) must not be NULL") }
         let object = registry.withLock { $0.live[UInt(bitPattern: UnsafeRawPointer(p))] }
         guard let object else { throw .invalid("\(name) is not a live handle: it was freed already, or never came from oraclefn") }
-        guard let typed = object as? T else { throw .invalid("\(name) is a handle of another kind, not a \(T.self)") }
+        guard let typed = object as? T else { throw .invalid("\(name) is a handle of another kind, not an \(T.cName)") }
         return typed
     }
 

@@ -512,6 +512,7 @@ static void sweep_config_handles(void) {
     EXPECT(OFN_EINVALID, ofn_session_new(&s, stale_config));
     EXPECT(OFN_EINVALID, ofn_session_new(&s, FOREIGN(ofn_config)));
     EXPECT(OFN_EINVALID, ofn_session_new(&s, AS(ofn_config, session)));
+    check(strstr(last_message(), "not an ofn_config") != NULL, "a handle of another kind is named by its C type: %s", last_message());
     check(s == NULL, "no session after the errors");
     CALL(ofn_session_free(NULL));
     CALL(ofn_session_free(stale_session));
