@@ -18,6 +18,7 @@
  */
 #define _XOPEN_SOURCE 700 /* mkdtemp, mkfifo, realpath */
 #include "check.h"
+#include "emulator.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -41,20 +42,27 @@
 static char called[MAX_EXPORTS][64];
 static int called_count;
 
-/* The first ofn_ function called in the text of an expression. */
-static void note_export(const char *text) {
+/* Copies into `name` the first ofn_ identifier in `text` that is followed by '(' (a call, or a
+ * declaration); 0 when there is none. */
+static int export_name(const char *text, char name[64]) {
     const char *p = text;
-    char name[64];
-    size_t n;
-    int i;
+    size_t n = 0;
     while ((p = strstr(p, "ofn_")) != NULL) {
         n = strspn(p, "abcdefghijklmnopqrstuvwxyz_0123456789");
-        if (p[n] == '(' && n < sizeof name) break;
+        if (p[n] == '(' && n < 64) break;
         p += n;
     }
-    if (!p) return;
+    if (!p) return 0;
     memcpy(name, p, n);
     name[n] = '\0';
+    return 1;
+}
+
+/* Records the export an expression calls. */
+static void note_export(const char *text) {
+    char name[64];
+    int i;
+    if (!export_name(text, name)) return;
     pthread_mutex_lock(&counts);
     for (i = 0; i < called_count && strcmp(called[i], name) != 0; i++) {}
     if (i == called_count && called_count < MAX_EXPORTS) strcpy(called[called_count++], name);
@@ -266,7 +274,7 @@ static char *option(const char *key, const char *value) {
 /* ---- Fixtures ---- */
 
 static char fixtures[4096], config_path[4096 + 64], key_path[4096 + 64], tmp_dir[64], fifo_path[128];
-static char emulator_overrides[512], unreachable_overrides[512];
+static char emulator_url[128], emulator_overrides[512], unreachable_overrides[512];
 static ofn_config *config, *dead_config; /* the emulator's; one whose endpoints answer nothing */
 static ofn_session *session, *dead_session;
 static ofn_engine *engine;
@@ -288,32 +296,6 @@ static ofn_job *stale_job;
 static int not_a_handle;
 #define FOREIGN(type) ((type *)(void *)&not_a_handle)
 #define AS(type, handle) ((type *)(void *)(handle))
-
-static pid_t start_emulator(const char *cli, const char *config_file, char *url, size_t url_size) {
-    int fds[2];
-    pid_t pid;
-    FILE *out;
-    char line[256];
-    if (pipe(fds) != 0) return -1;
-    pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execl(cli, cli, "emulator", "--port", "0", "--config", config_file, (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    out = fdopen(fds[0], "r");
-    if (!out || !fgets(line, sizeof line, out) || strncmp(line, "listening on ", 13) != 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        return -1;
-    }
-    line[strcspn(line, "\n")] = '\0';
-    snprintf(url, url_size, "%s", line + 13);
-    return pid;
-}
 
 /* Deploys an echo function on the emulator for the jobs. */
 static void setup_function(void) {
@@ -624,6 +606,7 @@ static void run_job_with(const char *extra) {
 
 static void sweep_job_submit(void) {
     ofn_job *j = NULL;
+    ofn_buf buf = OFN_BUF_INIT;
     ofn_bytes bad_item[1] = {{NULL, 5}}, huge_item[1] = {{"x", SIZE_MAX}}, big_item[1] = {{"x", (size_t)PTRDIFF_MAX}};
     size_t i, k;
     EXPECT(OFN_EINVALID, ofn_job_submit(NULL, engine, function_id, three, 3, sync_raw, NULL, NULL));
@@ -662,7 +645,6 @@ static void sweep_job_submit(void) {
             }
             free(o);
         }
-    check(1, "job options of the wrong type");
     /* extreme values a job must either refuse or run to its end */
     run_job_with("\"max_workers\": 9223372036854775807");
     run_job_with("\"chunksize\": 9223372036854775807");
@@ -673,6 +655,25 @@ static void sweep_job_submit(void) {
     run_job_with("\"execution_timeout\": 1e-300");
     run_job_with("\"call_timeout\": 86400, \"execution_timeout\": 86400");
     run_job_with("\"at_least_once\": true, \"max_workers\": 1");
+    /* the configuration's max_workers at its largest, as the job's default */
+    {
+        char overrides[512];
+        ofn_config *c = NULL;
+        ofn_session *s = NULL;
+        ofn_engine *e = NULL;
+        snprintf(overrides, sizeof overrides, "{\"oracle_f\": {\"endpoint\": \"%s\", \"max_workers\": 9223372036854775807}}", emulator_url);
+        EXPECT(OFN_OK, ofn_config_load(&c, config_path, overrides));
+        EXPECT(OFN_OK, ofn_session_new(&s, c));
+        EXPECT(OFN_OK, ofn_engine_new(&e, s));
+        j = NULL;
+        EXPECT(OFN_OK, ofn_job_submit(&j, e, function_id, three, 3, sync_raw, NULL, NULL));
+        EXPECT(OFN_OK, ofn_job_wait(j, INT64_MAX));
+        EXPECT_BUF(OFN_OK, buf, ofn_job_result(&buf, j, 1));
+        CALL(ofn_job_free(j));
+        CALL(ofn_engine_free(e));
+        CALL(ofn_session_free(s));
+        CALL(ofn_config_free(c));
+    }
     /* a function that does not exist, by name and by id */
     j = NULL;
     EXPECT(OFN_OK, ofn_job_submit(&j, engine, "no-such-function", three, 3, sync_raw, NULL, NULL));
@@ -783,7 +784,6 @@ static void sweep_job_handles(void) {
             CALL(ofn_job_free(j));
         }
     }
-    check(j == NULL || 1, "attach");
 }
 
 static void sweep_engine(void) {
@@ -1219,18 +1219,9 @@ static void check_coverage(const char *header) {
     int declared = 0;
     if (!f) { check(0, "cannot read %s", header); return; }
     while (fgets(line, sizeof line, f)) {
-        char *p = line, name[64];
-        size_t n;
+        char name[64];
         int i, seen = 0;
-        if (strncmp(line, "extern ", 7) != 0) continue;
-        while ((p = strstr(p, "ofn_")) != NULL) {
-            n = strspn(p, "abcdefghijklmnopqrstuvwxyz_0123456789");
-            if (p[n] == '(' && n < sizeof name) break;
-            p += n;
-        }
-        if (!p) continue;
-        memcpy(name, p, n);
-        name[n] = '\0';
+        if (strncmp(line, "extern ", 7) != 0 || !export_name(line, name)) continue;
         declared++;
         for (i = 0; i < called_count; i++) seen |= strcmp(called[i], name) == 0;
         check(seen, "%s is declared in %s but the sweep never calls it: add its hostile cases to hostile.c", name, header);
@@ -1262,6 +1253,7 @@ int main(int argc, char **argv) {
     if (mkfifo(fifo_path, 0600) != 0) { perror("mkfifo"); return 2; }
 
     emulator = start_emulator(argv[3], config_path, url, sizeof url);
+    snprintf(emulator_url, sizeof emulator_url, "%s", url);
     if (emulator < 0) { fprintf(stderr, "could not start %s emulator\n", argv[3]); return 2; }
     snprintf(emulator_overrides, sizeof emulator_overrides,
              "{\"oracle_f\": {\"endpoint\": \"%s\"}, \"oracle_oss\": {\"endpoint\": \"%s\", \"storage_bucket\": \"sweep\"}}", url, url);
