@@ -99,8 +99,9 @@ typedef struct ofn_logs ofn_logs;           /* a log follower: its reads take tu
  *     levels deep; larger or deeper ones are refused before they are parsed.
  *     Unknown option keys and values of the wrong type are refused by name.
  *   - Bucket names are at most 256 bytes; object names, prefixes and content
- *     types 1024; OCIDs and names of functions, applications, jobs and
- *     runtimes 1024; URLs to sign 64 KiB; configuration text 1 MiB.
+ *     types 1024; OCIDs and names of functions, applications and jobs 255;
+ *     runtime names and images 1024; URLs to sign 64 KiB; configuration
+ *     text 1 MiB.
  *   - Files named by a path (configurations, keys, uploads) must be regular
  *     files: a FIFO, device or directory is refused at once instead of read.
  *   - A call that talks to a service ends within its transport limits:

@@ -85,7 +85,7 @@ public func ofnJobSubmit(
         guard let out else { throw CError.invalid("out must not be NULL") }
         out.pointee = nil
         let handle = try Handle.borrow(engine, as: EngineHandle.self, "engine")
-        let function = try Marshal.string(function, "function", limit: Marshal.nameLimit)
+        let function = try Marshal.string(function, "function")  // Engine.map checks its length
         guard count >= 0 else { throw CError.invalid("count is \(count); pass the number of inputs") }
         guard count <= Marshal.maxLength / MemoryLayout<ofn_bytes>.stride else {
             throw CError.invalid("count is \(count), more inputs than memory can hold; pass the number of inputs")

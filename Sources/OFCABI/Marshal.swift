@@ -9,7 +9,7 @@ enum Marshal {
     static func string(_ p: UnsafePointer<CChar>?, _ name: String, limit: Int? = nil) throws(CError) -> String {
         guard let p else { throw .invalid("\(name) must not be NULL") }
         if let limit, strnlen(p, limit + 1) > limit {
-            throw .invalid("\(name) is longer than \(limit) bytes, the most it can be")
+            throw .invalid("\(name) has more than \(limit) bytes; it can have at most \(limit)")
         }
         guard let s = String(validatingCString: p) else { throw .invalid("\(name) is not valid UTF-8") }
         return s
@@ -30,9 +30,9 @@ enum Marshal {
         try optionalString(p, name, limit: optionsLimit)
     }
 
-    /// The most bytes of an OCID or a resource's name (a function, an application, a job id, a runtime
-    /// image); longer ones are mistakes, and would only travel as far as the service to be refused there.
-    static let nameLimit = 1024
+    /// The most bytes of an OCID or a resource's name (an application, a function, a job id): OCI's are at
+    /// most 255 characters, and a longer one would only travel as far as the service to be refused there.
+    static let nameLimit = 255
 
     /// The most bytes of a URL to sign: an object name of 1,024 bytes percent-encoded, with room to spare.
     static let urlLimit = 64 << 10

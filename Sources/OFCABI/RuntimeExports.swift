@@ -37,6 +37,10 @@ struct RuntimeOptions: Decodable {
     }
 }
 
+/// The most bytes of a runtime name or image reference (a registry, a repository of up to 255 characters
+/// and a tag).
+private let runtimeLimit = 1024
+
 private func runtimes(_ session: OpaquePointer?) throws -> Runtimes {
     let session = try SessionHandle.session(session)
     return try blocking { try await Runtimes.open(session: session) }
@@ -46,7 +50,7 @@ private func runtimes(_ session: OpaquePointer?) throws -> Runtimes {
 private func resolvedRuntime(
     _ session: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?, allowed: [String]
 ) throws -> (runtimes: Runtimes, name: String, image: String, options: RuntimeOptions) {
-    let name = try Marshal.optionalString(name, "runtime", limit: Marshal.nameLimit)
+    let name = try Marshal.optionalString(name, "runtime", limit: runtimeLimit)
     let options = try RuntimeOptions.parse(try Marshal.options(optionsJSON), allowed: allowed)
     let runtimes = try runtimes(session)
     let (runtime, image) = runtimes.runtime(name, python: options.python ?? RuntimeOptions.defaultPython)
