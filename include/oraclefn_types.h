@@ -85,6 +85,32 @@ typedef struct ofn_storage ofn_storage;     /* Object Storage client: share it b
 typedef struct ofn_functions ofn_functions; /* Functions client: share it between threads */
 typedef struct ofn_logs ofn_logs;           /* a log follower: its reads take turns */
 
+/*
+ * What every export does with a bad argument: it returns a status (OFN_EINVALID
+ * for the argument itself) and ofn_error_last() says which argument and why;
+ * nothing is dereferenced that the library cannot check, nothing traps.
+ *   - NULL where a pointer is needed, a freed handle, a handle of another kind
+ *     or a pointer that never was a handle: OFN_EINVALID.
+ *   - Strings must be valid UTF-8.
+ *   - Lengths and counts must be >= 0 and at most 2^48 bytes (no process
+ *     has a larger buffer); the bytes behind a pointer are the caller's promise.
+ *   - JSON arguments (options, overrides, headers, details) are at most 1 MiB
+ *     (keys_json of ofn_storage_delete_many 16 MiB) and nest at most 128
+ *     levels deep; larger or deeper ones are refused before they are parsed.
+ *     Unknown option keys and values of the wrong type are refused by name.
+ *   - Bucket names are at most 256 bytes; object names, prefixes and content
+ *     types 1024; OCIDs and names of functions, applications and jobs 255;
+ *     runtime names and images 1024; URLs to sign 64 KiB; configuration
+ *     text 1 MiB.
+ *   - Files named by a path (configurations, keys, uploads) must be regular
+ *     files: a FIFO, device or directory is refused at once instead of read.
+ *   - A call that talks to a service ends within its transport limits:
+ *     connecting 10 s and reading 60 s per attempt (connect_timeout,
+ *     read_timeout), 8 attempts with backoff (retry_max_attempts), and no retry
+ *     started after 600 s. ofn_job_wait() with a negative timeout is the one
+ *     call that waits as long as the job takes.
+ */
+
 /* Input bytes, borrowed for the duration of a call (the library copies them). */
 typedef struct ofn_bytes {
     const void *ptr;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: XCTest, the ABI check, the C smoke tests (also under
-# valgrind), XCTests and C smoke tests under sanitizers (docs/sanitizers.md),
-# pytest (the Python package and the emulator conformance suite),
+# Runs every test: XCTest, the ABI check, the C smoke tests and the sweep of
+# every export with hostile arguments (also under valgrind), XCTests and C smoke
+# tests under sanitizers (docs/sanitizers.md), pytest (the Python package and
+# the emulator conformance suite),
 # Lithops 3.8.0's own tests through oraclefn.lithops (scripts/lithops-tests.sh),
 # and scripts/test-ship.sh (the wheel and the C SDK, with the Swift toolchain hidden).
 set -euo pipefail
@@ -25,6 +26,11 @@ valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=d
 bindings/c/build/storage_smoke Tests/Fixtures "$bin/oraclefn-cli"
 valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
     --show-leak-kinds=definite bindings/c/build/storage_smoke Tests/Fixtures "$bin/oraclefn-cli" > /dev/null
+# every export with hostile arguments: each call within 10 s natively, 60 s under valgrind
+bindings/c/build/hostile include/oraclefn_api.h Tests/Fixtures "$bin/oraclefn-cli"
+valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+    --show-leak-kinds=definite --suppressions=bindings/c/tests/valgrind.supp \
+    bindings/c/build/hostile include/oraclefn_api.h Tests/Fixtures "$bin/oraclefn-cli" 60 > /dev/null
 
 echo "== Sanitizers (docs/sanitizers.md)"
 # The XCTests under AddressSanitizer, less the 10,000-call scale tests that take a third of its time there

@@ -16,7 +16,7 @@ final class ConfigHandle: Handle {
 }
 
 private func overrides(_ json: UnsafePointer<CChar>?) throws -> ConfigValue? {
-    guard let text = try Marshal.optionalString(json, "overrides_json") else { return nil }
+    guard let text = try Marshal.options(json, "overrides_json") else { return nil }
     do {
         return try ConfigValue(json: text)
     } catch {
@@ -56,7 +56,7 @@ public func ofnConfigParse(
     guarded {
         guard let out else { throw CError.invalid("out must not be NULL") }
         out.pointee = nil
-        let text = try Marshal.string(yaml, "yaml")
+        let text = try Marshal.string(yaml, "yaml", limit: Configuration.textLimit)
         let configuration = try Configuration.parse(yaml: text, overrides: try overrides(overridesJSON))
         out.pointee = try ConfigHandle(configuration).register()
     }

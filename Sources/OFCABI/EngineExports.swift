@@ -85,16 +85,18 @@ public func ofnJobSubmit(
         guard let out else { throw CError.invalid("out must not be NULL") }
         out.pointee = nil
         let handle = try Handle.borrow(engine, as: EngineHandle.self, "engine")
-        let function = try Marshal.string(function, "function")
+        let function = try Marshal.string(function, "function")  // Engine.map checks its length
         guard count >= 0 else { throw CError.invalid("count is \(count); pass the number of inputs") }
+        guard count <= Marshal.maxLength / MemoryLayout<ofn_bytes>.stride else {
+            throw CError.invalid("count is \(count), more inputs than memory can hold; pass the number of inputs")
+        }
         guard count == 0 || inputs != nil else { throw CError.invalid("inputs is NULL but count is \(count)") }
         var copies: [[UInt8]] = []
-        copies.reserveCapacity(count)
         for i in 0..<count {
             let item = inputs.map { $0[i] } ?? ofn_bytes(ptr: nil, size: 0)
             copies.append(try Marshal.bytes(item.ptr, Int(clamping: item.size), "inputs[\(i)]"))
         }
-        let options = try JobOptionsJSON.parse(try Marshal.optionalString(optionsJSON, "options_json"))
+        let options = try JobOptionsJSON.parse(try Marshal.options(optionsJSON))
         let gate = ProgressGate(progress, userData)
         let job = try handle.engine.map(function: function, inputs: copies, options: options) { gate.deliver($0) }
         out.pointee = JobHandle(job, gate).register()
@@ -113,8 +115,8 @@ public func ofnJobAttach(
         guard let out else { throw CError.invalid("out must not be NULL") }
         out.pointee = nil
         let handle = try Handle.borrow(engine, as: EngineHandle.self, "engine")
-        let id = try Marshal.string(jobId, "job_id")
-        let options = try JobOptionsJSON.parse(try Marshal.optionalString(optionsJSON, "options_json"))
+        let id = try Marshal.string(jobId, "job_id", limit: Marshal.nameLimit)
+        let options = try JobOptionsJSON.parse(try Marshal.options(optionsJSON))
         let gate = ProgressGate(progress, userData)
         let job = try handle.engine.attach(jobId: id, options: options) { gate.deliver($0) }
         out.pointee = JobHandle(job, gate).register()

@@ -39,7 +39,7 @@ public func ofnFunctionsListApplications(
     _ out: UnsafeMutablePointer<ofn_buf>?, _ functions: OpaquePointer?, _ compartmentId: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
-        let compartment = try Marshal.optionalString(compartmentId, "compartment_id")
+        let compartment = try Marshal.optionalString(compartmentId, "compartment_id", limit: Marshal.nameLimit)
         try answerJSON(out, functions) { try await $0.management.listApplications(compartmentId: compartment) }
     }
 }
@@ -51,7 +51,7 @@ public func ofnFunctionsListFunctions(
     _ out: UnsafeMutablePointer<ofn_buf>?, _ functions: OpaquePointer?, _ applicationId: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
-        let application = try Marshal.string(applicationId, "application_id")
+        let application = try Marshal.string(applicationId, "application_id", limit: Marshal.nameLimit)
         try answerJSON(out, functions) { try await $0.management.listFunctions(applicationId: application) }
     }
 }
@@ -77,7 +77,10 @@ public func ofnFunctionsEnsureApplication(
     _ out: UnsafeMutablePointer<ofn_buf>?, _ functions: OpaquePointer?, _ name: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
-        let displayName = try Marshal.string(name, "name")
+        let displayName = try Marshal.string(name, "name", limit: Marshal.nameLimit)
+        guard FunctionsSettings.isApplicationName(displayName) else {
+            throw CError.invalid("name is \"\(displayName)\", which is not an application name: use 1 to 255 letters, digits, '-' and '_'")
+        }
         try answerJSON(out, functions) { try await $0.management.ensureApplication(displayName: displayName) }
     }
 }
@@ -93,7 +96,7 @@ public func ofnFunctionsDeployFunction(
     _ out: UnsafeMutablePointer<ofn_buf>?, _ functions: OpaquePointer?, _ detailsJSON: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
-        let details = try CJSON.decode(CreateFunctionDetails.self, try Marshal.string(detailsJSON, "details_json"), "details_json",
+        let details = try CJSON.decode(CreateFunctionDetails.self, try Marshal.string(detailsJSON, "details_json", limit: Marshal.optionsLimit), "details_json",
             example: #"{"applicationId": "ocid1.fnapp...", "displayName": "fn", "image": "oraclefn/echo", "memoryInMBs": 256}"#)
         try answerJSON(out, functions) { try await $0.management.deployFunction(details) }
     }
@@ -108,6 +111,7 @@ public func ofnFunctionsInvoke(
     _ body: UnsafeRawPointer?, _ size: Int
 ) -> ofn_status {
     guarded {
+        let out = try Marshal.output(out)
         let (handle, id, bytes) = try invocation(functions, functionId, body, size)
         let result = try blocking { try await handle.invoker.invoke(functionId: id, body: bytes, mode: .sync) }
         try Marshal.fill(out, result.body)
@@ -122,6 +126,7 @@ public func ofnFunctionsInvokeDetached(
     _ body: UnsafeRawPointer?, _ size: Int
 ) -> ofn_status {
     guarded {
+        let out = try Marshal.output(out)
         let (handle, id, bytes) = try invocation(functions, functionId, body, size)
         let result = try blocking { try await handle.invoker.invoke(functionId: id, body: bytes, mode: .detached) }
         try Marshal.fill(out, result.callId ?? "")
@@ -132,6 +137,7 @@ public func ofnFunctionsInvokeDetached(
 private func answerJSON<T: Encodable & Sendable>(
     _ out: UnsafeMutablePointer<ofn_buf>?, _ functions: OpaquePointer?, _ operation: @escaping @Sendable (FunctionsHandle) async throws -> T
 ) throws {
+    let out = try Marshal.output(out)
     let handle = try Handle.borrow(functions, as: FunctionsHandle.self, "functions")
     try Marshal.fill(out, try CJSON.encode(try blocking { try await operation(handle) }))
 }
@@ -140,7 +146,7 @@ private func invocation(
     _ functions: OpaquePointer?, _ functionId: UnsafePointer<CChar>?, _ body: UnsafeRawPointer?, _ size: Int
 ) throws -> (FunctionsHandle, String, [UInt8]) {
     let handle = try Handle.borrow(functions, as: FunctionsHandle.self, "functions")
-    let id = try Marshal.string(functionId, "function_id")
+    let id = try Marshal.string(functionId, "function_id", limit: Marshal.nameLimit)
     try FunctionsInvokeClient.checkPayload(size: size)  // before copying the body
     return (handle, id, try Marshal.bytes(body, size, "body"))
 }

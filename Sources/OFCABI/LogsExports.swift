@@ -36,8 +36,9 @@ public func ofnLogsOpen(
         let session = try SessionHandle.session(session)
         let configuration = session.configuration
         var options = LogsOptions()
-        if let text = try Marshal.optionalString(optionsJSON, "options_json") {
-            options = try CJSON.decode(LogsOptions.self, text, "options_json", example: "{\"function\": \"hello\", \"since\": \"10m\"}")
+        if let text = try Marshal.options(optionsJSON) {
+            options = try CJSON.decode(
+                LogsOptions.self, text, "options_json", example: "{\"function\": \"hello\", \"since\": \"10m\"}", allowed: ["function", "since"])
         }
         let since = options.since ?? "5m"
         guard let start = LogStart.parse(since, now: Date()) else {
@@ -63,6 +64,7 @@ public func ofnLogsOpen(
 @c(ofn_logs_next)
 public func ofnLogsNext(_ out: UnsafeMutablePointer<ofn_buf>?, _ logs: OpaquePointer?) -> ofn_status {
     guarded {
+        let out = try Marshal.output(out)
         let handle = try Handle.borrow(logs, as: LogsHandle.self, "logs")
         let lines = try handle.reading.withLock { _ in try blocking { try await handle.follower.next() } }
         try Marshal.fill(out, try CJSON.encode(lines))

@@ -19,14 +19,7 @@ struct RuntimeOptions: Decodable {
     /// `text` (NULL: no options) with only the `allowed` keys, each checked.
     static func parse(_ text: String?, allowed: [String]) throws -> RuntimeOptions {
         guard let text else { return RuntimeOptions() }
-        let example = "{\"memory\": 512}"
-        guard let entries = (try? ConfigValue(json: text))?.mapEntries else {
-            throw CError.invalid("options_json is not a JSON object; pass e.g. \(example)")
-        }
-        if let unknown = entries.map(\.0).first(where: { !allowed.contains($0) }) {
-            throw CError.invalid("unknown option \"\(unknown)\"; the options are \(allowed.joined(separator: ", "))")
-        }
-        let options = try CJSON.decode(RuntimeOptions.self, text, "options_json", example: example)
+        let options = try CJSON.decode(RuntimeOptions.self, text, "options_json", example: "{\"memory\": 512}", allowed: allowed)
         let memorySizes = FunctionsSettings.memorySizes
         if let memory = options.memory, !memorySizes.contains(memory) {
             throw CError.invalid("option \"memory\" is \(memory); Oracle Functions offers \(memorySizes.map(String.init).joined(separator: ", ")) MB")
@@ -44,6 +37,10 @@ struct RuntimeOptions: Decodable {
     }
 }
 
+/// The most bytes of a runtime name or image reference (a registry, a repository of up to 255 characters
+/// and a tag).
+private let runtimeLimit = 1024
+
 private func runtimes(_ session: OpaquePointer?) throws -> Runtimes {
     let session = try SessionHandle.session(session)
     return try blocking { try await Runtimes.open(session: session) }
@@ -53,8 +50,8 @@ private func runtimes(_ session: OpaquePointer?) throws -> Runtimes {
 private func resolvedRuntime(
     _ session: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?, allowed: [String]
 ) throws -> (runtimes: Runtimes, name: String, image: String, options: RuntimeOptions) {
-    let name = try Marshal.optionalString(name, "runtime")
-    let options = try RuntimeOptions.parse(try Marshal.optionalString(optionsJSON, "options_json"), allowed: allowed)
+    let name = try Marshal.optionalString(name, "runtime", limit: runtimeLimit)
+    let options = try RuntimeOptions.parse(try Marshal.options(optionsJSON), allowed: allowed)
     let runtimes = try runtimes(session)
     let (runtime, image) = runtimes.runtime(name, python: options.python ?? RuntimeOptions.defaultPython)
     return (runtimes, runtime, image, options)
@@ -72,6 +69,7 @@ public func ofnRuntimeResolve(
     _ optionsJSON: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
+        let out = try Marshal.output(out)
         let (runtimes, runtime, image, options) = try resolvedRuntime(session, runtime, optionsJSON, allowed: ["memory", "python"])
         let function = runtimes.naming.functionName(image: image, memory: options.memory ?? runtimes.configuration.functions.runtimeMemory)
         try Marshal.fill(out, try CJSON.encode(ResolvedRuntime(
@@ -103,6 +101,7 @@ public func ofnRuntimeDeploy(
     _ optionsJSON: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
+        let out = try Marshal.output(out)
         let (runtimes, runtime, image, options) = try resolvedRuntime(session, runtime, optionsJSON, allowed: ["memory", "timeout", "python", "environment"])
         let functions = runtimes.configuration.functions
         let deployed = try blocking {
@@ -120,6 +119,7 @@ public func ofnRuntimeDeploy(
 @c(ofn_runtime_list)
 public func ofnRuntimeList(_ out: UnsafeMutablePointer<ofn_buf>?, _ session: OpaquePointer?) -> ofn_status {
     guarded {
+        let out = try Marshal.output(out)
         let runtimes = try runtimes(session)
         try Marshal.fill(out, try CJSON.encode(try blocking { try await runtimes.list() }))
     }
@@ -135,6 +135,7 @@ public func ofnRuntimeDelete(
     _ optionsJSON: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
+        let out = try Marshal.output(out)
         let (runtimes, runtime, image, options) = try resolvedRuntime(session, runtime, optionsJSON, allowed: ["memory", "python"])
         let deleted = try blocking { () -> [String] in
             let matching = try await runtimes.deployed(image: image, memory: options.memory)
@@ -162,8 +163,9 @@ public func ofnRuntimeDelete(
 @c(ofn_hello)
 public func ofnHello(_ out: UnsafeMutablePointer<ofn_buf>?, _ engine: OpaquePointer?, _ optionsJSON: UnsafePointer<CChar>?) -> ofn_status {
     guarded {
+        let out = try Marshal.output(out)
         let engine = try Handle.borrow(engine, as: EngineHandle.self, "engine").engine
-        let options = try RuntimeOptions.parse(try Marshal.optionalString(optionsJSON, "options_json"), allowed: ["python", "names"])
+        let options = try RuntimeOptions.parse(try Marshal.options(optionsJSON), allowed: ["python", "names"])
         let report = try blocking {
             try await Runtimes.open(session: engine.session).hello(
                 engine: engine, python: options.python ?? RuntimeOptions.defaultPython, names: options.names ?? Runtimes.helloNames)

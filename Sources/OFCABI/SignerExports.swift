@@ -54,9 +54,9 @@ public func ofnSignerSign(
 ) -> ofn_status {
     guarded {
         let handle = try Handle.borrow(signer, as: SignerHandle.self, "signer")
-        let method = try Marshal.string(method, "method")
-        let url = try Marshal.string(url, "url")
-        let headers = try headerMap(try Marshal.optionalString(headersJSON, "headers_json"))
+        let method = try Marshal.string(method, "method", limit: 16)
+        let url = try Marshal.string(url, "url", limit: Marshal.urlLimit)
+        let headers = try headerMap(try Marshal.options(headersJSON, "headers_json"))
         let bytes = try Marshal.bytes(body, bodyLength, "body")
         let force: Bool?
         switch signBody {

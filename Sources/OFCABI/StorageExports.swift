@@ -16,9 +16,18 @@ final class StorageHandle: Handle {
         defaultBucket = session.configuration.storage.storageBucket
     }
 
+    /// Object Storage's longest bucket name (256 characters, ASCII) and object name (1024 bytes of UTF-8).
+    static let bucketLimit = 256
+    static let keyLimit = 1024
+
+    /// An object name argument, at most `keyLimit` bytes.
+    static func key(_ p: UnsafePointer<CChar>?, _ name: String = "key") throws(CError) -> String {
+        try Marshal.string(p, name, limit: keyLimit)
+    }
+
     /// The bucket named, or with NULL the configuration's oracle_oss.storage_bucket.
     func bucket(_ name: UnsafePointer<CChar>?) throws -> String {
-        if let given = try Marshal.optionalString(name, "bucket") { return given }
+        if let given = try Marshal.optionalString(name, "bucket", limit: Self.bucketLimit) { return given }
         guard let defaultBucket else {
             throw CError.invalid("bucket is NULL and the configuration has no storage_bucket in its oracle_oss section; name a bucket or set storage_bucket")
         }
@@ -47,6 +56,7 @@ public func ofnStorageFree(_ storage: OpaquePointer?) { Handle.release(storage, 
 @c(ofn_storage_namespace)
 public func ofnStorageNamespace(_ out: UnsafeMutablePointer<ofn_buf>?, _ storage: OpaquePointer?) -> ofn_status {
     guarded {
+        let out = try Marshal.output(out)
         let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
         let namespace = try blocking { try await handle.storage.namespace() }
         try Marshal.fill(out, namespace)
@@ -74,10 +84,9 @@ public func ofnStoragePut(
 ) -> ofn_status {
     guarded {
         let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
-        let (bucket, key) = (try handle.bucket(bucket), try Marshal.string(key, "key"))
-        let type = try Marshal.optionalString(contentType, "content_type") ?? "application/octet-stream"
-        guard size >= 0 else { throw CError.invalid("size \(size) is negative") }
-        guard size == 0 || data != nil else { throw CError.invalid("data is NULL but size is \(size)") }
+        let (bucket, key) = (try handle.bucket(bucket), try StorageHandle.key(key))
+        let type = try Marshal.optionalString(contentType, "content_type", limit: StorageHandle.keyLimit) ?? "application/octet-stream"
+        try Marshal.checkBuffer(data, size, "data")
         let body = UnsafeBytesSource(borrowing: UnsafeRawBufferPointer(start: data, count: size))
         _ = try blocking { try await handle.storage.putObject(bucket: bucket, name: key, body: .source(body), contentType: type) }
     }
@@ -92,9 +101,9 @@ public func ofnStoragePutFile(
 ) -> ofn_status {
     guarded {
         let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
-        let (bucket, key) = (try handle.bucket(bucket), try Marshal.string(key, "key"))
+        let (bucket, key) = (try handle.bucket(bucket), try StorageHandle.key(key))
         let source = try FileSource(path: try Marshal.string(path, "path"))
-        let type = try Marshal.optionalString(contentType, "content_type") ?? "application/octet-stream"
+        let type = try Marshal.optionalString(contentType, "content_type", limit: StorageHandle.keyLimit) ?? "application/octet-stream"
         _ = try blocking { try await handle.storage.putObject(bucket: bucket, name: key, body: .source(source), contentType: type) }
     }
 }
@@ -109,9 +118,9 @@ public func ofnStorageGet(
     _ first: Int64, _ last: Int64
 ) -> ofn_status {
     guarded {
-        guard let out else { throw CError.invalid("the output buffer must not be NULL") }
+        let out = try Marshal.output(out)
         let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
-        let (bucket, key) = (try handle.bucket(bucket), try Marshal.string(key, "key"))
+        let (bucket, key) = (try handle.bucket(bucket), try StorageHandle.key(key))
         let range: ByteRange?
         switch (first, last) {
         case (-1, -1): range = nil
@@ -133,8 +142,9 @@ public func ofnStorageHead(
     _ out: UnsafeMutablePointer<ofn_buf>?, _ storage: OpaquePointer?, _ bucket: UnsafePointer<CChar>?, _ key: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
+        let out = try Marshal.output(out)
         let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
-        let (bucket, key) = (try handle.bucket(bucket), try Marshal.string(key, "key"))
+        let (bucket, key) = (try handle.bucket(bucket), try StorageHandle.key(key))
         let metadata = try blocking { try await handle.storage.headObject(bucket: bucket, name: key) }
         var headers: [(String, ConfigValue)] = []
         for (name, value) in metadata.headers where !headers.contains(where: { $0.0 == name.lowercased() }) {
@@ -154,9 +164,10 @@ public func ofnStorageList(
     _ delimiter: UnsafePointer<CChar>?
 ) -> ofn_status {
     guarded {
+        let out = try Marshal.output(out)
         let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
         let bucket = try handle.bucket(bucket)
-        let (prefix, delimiter) = (try Marshal.optionalString(prefix, "prefix"), try Marshal.optionalString(delimiter, "delimiter"))
+        let (prefix, delimiter) = (try Marshal.optionalString(prefix, "prefix", limit: StorageHandle.keyLimit), try Marshal.optionalString(delimiter, "delimiter", limit: StorageHandle.keyLimit))
         let listing = try blocking { try await handle.storage.listObjects(bucket: bucket, prefix: prefix, delimiter: delimiter) }
         try Marshal.fill(out, try CJSON.encode(ListingJSON(objects: listing.objects, prefixes: listing.prefixes)))
     }
@@ -172,7 +183,7 @@ private struct ListingJSON: Encodable {
 public func ofnStorageDelete(_ storage: OpaquePointer?, _ bucket: UnsafePointer<CChar>?, _ key: UnsafePointer<CChar>?) -> ofn_status {
     guarded {
         let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
-        let (bucket, key) = (try handle.bucket(bucket), try Marshal.string(key, "key"))
+        let (bucket, key) = (try handle.bucket(bucket), try StorageHandle.key(key))
         try blocking { try await handle.storage.deleteObject(bucket: bucket, name: key) }
     }
 }
@@ -184,7 +195,7 @@ public func ofnStorageDeleteMany(_ storage: OpaquePointer?, _ bucket: UnsafePoin
     guarded {
         let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
         let bucket = try handle.bucket(bucket)
-        let keys = try CJSON.stringArray(try Marshal.string(keysJSON, "keys_json"), "keys_json")
+        let keys = try CJSON.stringArray(try Marshal.string(keysJSON, "keys_json", limit: CJSON.keysLimit), "keys_json")
         try blocking { try await handle.storage.deleteObjects(bucket: bucket, names: keys) }
     }
 }
@@ -248,8 +259,18 @@ enum CJSON {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// `text` as a `T`, or an error naming the argument, what is wrong and an `example` of what to pass.
-    static func decode<T: Decodable>(_: T.Type, _ text: String, _ name: String, example: String) throws(CError) -> T {
+    /// `text`, a JSON object (with only the `allowed` keys, when given), as a `T`, or an error naming the
+    /// argument, what is wrong and an `example` of what to pass. The text is read as strict JSON nested at most
+    /// 128 levels first: JSONDecoder alone accepts more, and deeper.
+    static func decode<T: Decodable>(
+        _: T.Type, _ text: String, _ name: String, example: String, allowed: [String]? = nil
+    ) throws(CError) -> T {
+        guard let entries = (try? ConfigValue(json: text))?.mapEntries else {
+            throw CError.invalid("\(name) is not a JSON object; pass e.g. \(example)")
+        }
+        if let allowed, let unknown = entries.map(\.0).first(where: { !allowed.contains($0) }) {
+            throw CError.invalid("unknown option \"\(unknown)\" in \(name); the options are \(allowed.joined(separator: ", "))")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: Data(text.utf8))
         } catch let DecodingError.keyNotFound(key, _) {
@@ -266,6 +287,9 @@ enum CJSON {
     private static func path(_ context: DecodingError.Context) -> String {
         context.codingPath.map(\.stringValue).joined(separator: ".")
     }
+
+    /// The most bytes of JSON keys_json may have: a thousand names of the longest kind, several times over.
+    static let keysLimit = 16 << 20
 
     static func stringArray(_ text: String, _ name: String) throws(CError) -> [String] {
         guard case .list(let items)? = try? ConfigValue(json: text) else {

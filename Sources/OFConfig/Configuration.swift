@@ -99,6 +99,9 @@ public struct Configuration: Sendable {
         return (Paths.absolute(found, base: currentDirectory, home: home), .searched)
     }
 
+    /// The most bytes of configuration text, as of a configuration file: larger text is not a configuration.
+    public static var textLimit: Int { ConfigurationBuilder.fileSizeLimit }
+
     /// Reads a configuration from YAML text. `source` names it in messages; `baseDirectory` (the current
     /// directory by default) is where relative key_file and config_file paths start. Only key_file and
     /// config_file are read from the file system.

@@ -364,7 +364,7 @@ struct ConfigurationBuilder {
         }
         let endpoint = try endpoint(&section)
         let applicationName = try section.string("application_name")
-        if let applicationName, !Self.isApplicationName(applicationName) {
+        if let applicationName, !FunctionsSettings.isApplicationName(applicationName) {
             throw section.error("application_name", "is \"\(applicationName)\", which is not an application name: use 1 to 255 letters, digits, '-' and '_'")
         }
         let (logGroupId, logId) = try logSettings(section)
@@ -387,10 +387,6 @@ struct ConfigurationBuilder {
             workerProcesses: workerProcesses, runtime: runtime, runtimeMemory: runtimeMemory, runtimeTimeout: runtimeTimeout,
             invokePoolThreads: invokePoolThreads, dockerServer: dockerServer, dockerUser: dockerUser, dockerPassword: dockerPassword,
             applicationName: applicationName, logGroupId: logGroupId, logId: logId, endpoint: endpoint)
-    }
-
-    private static func isApplicationName(_ name: String) -> Bool {
-        (1...255).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
     }
 
     /// log_group_id and log_id name one log together (OCI Logging searches a log within its group).

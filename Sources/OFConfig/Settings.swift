@@ -98,6 +98,11 @@ public struct FunctionsSettings: Sendable, Equatable {
     /// The timeouts (seconds) Oracle Functions allows a function.
     public static let timeoutRange = 1...300
 
+    /// An application's name as Oracle Functions takes it: 1 to 255 ASCII letters, digits, '-' and '_'.
+    public static func isApplicationName(_ name: String) -> Bool {
+        (1...255).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+
     public let credentials: Credentials
     public let region: String
     public let compartmentId: String

@@ -53,7 +53,8 @@ public final class FileSource: BodySource {
     public let count: Int
 
     public init(path: String) throws(TransportError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever (it is refused below)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw .bodySource("cannot open \"\(path)\" for upload: \(String(cString: strerror(errno))); check that the file exists and is readable")
         }

@@ -124,4 +124,13 @@ final class RuntimesTests: XCTestCase {
         XCTAssertNil(LogStart.parse("yesterday", now: now))
         XCTAssertNil(LogStart.parse("-5m", now: now))
     }
+
+    func testLogStartRefusesTimesNoLogHolds() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        for since in ["inf", "nan", "-inf", "1e400", "infd", "nand", "-1", "1e300", "253402300800", "0000-01-01T00:00:00Z"] {
+            XCTAssertNil(LogStart.parse(since, now: now), since)
+        }
+        XCTAssertEqual(LogStart.parse("99999999999999999999d", now: now), Date(timeIntervalSince1970: 0), "an age past 1970 starts there")
+        XCTAssertEqual(LogStart.parse("0", now: now), Date(timeIntervalSince1970: 0))
+    }
 }

@@ -22,6 +22,7 @@ soname=$(readelf -d "$bin/liboraclefn.so" | sed -nE 's/.*SONAME.*\[(.*)\]/\1/p')
 "$cc" "${flags[@]}" tests/smoke.c "${link[@]}" -ljansson -lpthread -o "$out/smoke"
 "$cc" "${flags[@]}" tests/storage_smoke.c "${link[@]}" -ljansson -lpthread -o "$out/storage_smoke"
 "$cc" "${flags[@]}" tests/engine_smoke.c "${link[@]}" -lpthread -o "$out/engine_smoke"
+"$cc" "${flags[@]}" tests/hostile.c "${link[@]}" -lpthread -o "$out/hostile"
 for src in examples/*.c; do
     "$cc" "${flags[@]}" "$src" "${link[@]}" -o "$out/$(basename "$src" .c)"
 done

@@ -12,13 +12,23 @@ public protocol LogFollower: Sendable {
 public enum LogStart {
     /// The time `since` stands for: an age (`30s`, `10m`, `2h`, `1d`) before `now`, epoch seconds, or RFC 3339
     /// (`2026-06-02T10:20:30Z`); nil for anything else.
+    /// An age reaching back before 1970 starts there; nil for times that are not finite or lie outside 1970...9999,
+    /// which no log holds and which dates cannot be written as.
     public static func parse(_ since: String, now: Date) -> Date? {
         if let unit = since.last, let scale = ["s": 1.0, "m": 60, "h": 3600, "d": 86_400][String(unit)],
-           let count = Double(since.dropLast()), count >= 0 {
-            return now.addingTimeInterval(-count * scale)
+           let count = Double(since.dropLast()), count >= 0, count.isFinite {
+            return max(now.addingTimeInterval(-count * scale), Date(timeIntervalSince1970: 0))
         }
-        if let seconds = Double(since) { return Date(timeIntervalSince1970: seconds) }
-        return (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(since)) ?? (try? Date.ISO8601FormatStyle().parse(since))
+        if let seconds = Double(since) { return seconds.isFinite ? inRange(Date(timeIntervalSince1970: seconds)) : nil }
+        let parsed = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(since)) ?? (try? Date.ISO8601FormatStyle().parse(since))
+        return parsed.flatMap(inRange)
+    }
+
+    /// 9999-12-31T23:59:59Z, the last time RFC 3339 writes.
+    private static let latest = Date(timeIntervalSince1970: 253_402_300_799)
+
+    private static func inRange(_ date: Date) -> Date? {
+        (Date(timeIntervalSince1970: 0)...latest).contains(date) ? date : nil
     }
 
     public static let help = "an RFC 3339 time (2026-06-02T10:20:30Z), epoch seconds, or an age such as 30s, 10m, 2h or 1d"

@@ -395,10 +395,11 @@ class Storage(_lib.HandleOwner):
     def delete_objects(self, bucket: str, key_list: Iterable[str]) -> None:
         """Deletes the objects, several at a time; missing ones are skipped."""
         keys = list(key_list)
-        if keys:
+        # a thousand names at a time keep each keys_json well under the library's 16 MiB
+        for start in range(0, len(keys), 1000):
             with _missing_is_no_such_key(bucket):
                 _lib.lib.ofn_storage_delete_many(self._handle.raw, _lib.encode(bucket, "bucket"),
-                                                 json.dumps(keys).encode("utf-8"))
+                                                 json.dumps(keys[start:start + 1000]).encode("utf-8"))
 
     # -- cloudobjects --------------------------------------------------------------------------------------------
 
