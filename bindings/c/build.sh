@@ -15,6 +15,7 @@ soname=$(readelf -d "$bin/liboraclefn.so" | sed -nE 's/.*SONAME.*\[(.*)\]/\1/p')
 gcc "${flags[@]}" tests/smoke.c "${link[@]}" -ljansson -lpthread -o build/smoke
 gcc "${flags[@]}" tests/storage_smoke.c "${link[@]}" -ljansson -lpthread -o build/storage_smoke
 gcc "${flags[@]}" tests/engine_smoke.c "${link[@]}" -lpthread -o build/engine_smoke
+gcc "${flags[@]}" tests/transfer.c "${link[@]}" -o build/transfer
 for src in examples/*.c; do
     gcc "${flags[@]}" "$src" "${link[@]}" -o "build/$(basename "$src" .c)"
 done
