@@ -9,6 +9,10 @@
  * Prints one JSON object: bytes, seconds, cpu_seconds, rss_before_kb (peak RSS
  * once the library is loaded and the session made) and max_rss_kb (the peak
  * after the transfer). Exits 1 with the library's message when it fails.
+ *
+ * The peak is VmHWM from /proc/self/status: this process's own. ru_maxrss
+ * carries the parent's peak across exec, so a small program started by a big
+ * one would report the big one's.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <oraclefn.h>
@@ -25,6 +29,18 @@ static double now(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* This process's peak resident set, in KiB (VmHWM); -1 when it cannot be read. */
+static long peak_rss_kb(void) {
+    char line[128];
+    long kb = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
+    fclose(f);
+    return kb;
 }
 
 static double cpu_seconds(const struct rusage *u) {
@@ -53,6 +69,7 @@ int main(int argc, char **argv) {
     struct rusage before, after;
     struct stat info;
     double started, seconds;
+    long rss_before, rss_after;
     ofn_status rc;
     const ofn_error *e;
     if (argc != 6 || (strcmp(argv[5], "put") && strcmp(argv[5], "get") && strcmp(argv[5], "put-fd") && strcmp(argv[5], "get-fd"))) {
@@ -63,16 +80,18 @@ int main(int argc, char **argv) {
     if (rc == OFN_OK) rc = ofn_session_new(&session, config);
     if (rc == OFN_OK) rc = ofn_storage_new(&storage, session);
     getrusage(RUSAGE_SELF, &before);
+    rss_before = peak_rss_kb();
     started = now();
     if (rc == OFN_OK) rc = transfer(storage, argv[2], argv[3], argv[4], argv[5]);
     seconds = now() - started;
     getrusage(RUSAGE_SELF, &after);
+    rss_after = peak_rss_kb();
     if (rc != OFN_OK) {
         e = ofn_error_last();
         fprintf(stderr, "%s %s/%s failed: %s\n", argv[5], argv[2], argv[3], e ? e->message : "(no message)");
     } else if (stat(argv[4], &info) == 0) {
         printf("{\"bytes\": %lld, \"seconds\": %.4f, \"cpu_seconds\": %.4f, \"rss_before_kb\": %ld, \"max_rss_kb\": %ld}\n",
-               (long long)info.st_size, seconds, cpu_seconds(&after) - cpu_seconds(&before), before.ru_maxrss, after.ru_maxrss);
+               (long long)info.st_size, seconds, cpu_seconds(&after) - cpu_seconds(&before), rss_before, rss_after);
     }
     ofn_storage_free(storage);
     ofn_session_free(session);

@@ -264,11 +264,15 @@ class _ObjectReader(io.RawIOBase):
         count = min(len(view), self._end - self._position)
         if count <= 0:
             return 0
-        data = self._storage._get(self._bucket, self._key, self._position, self._position + count - 1)
-        if len(data) != count:
-            raise OSError("%s/%s changed while it was read: asked for %d bytes at %d, got %d" % (
-                self._bucket, self._key, count, self._position - self._start, len(data)))
-        view[:count] = data
+        buf = self._storage._get_buf(self._bucket, self._key, self._position, self._position + count - 1)
+        try:
+            if buf.size != count:
+                raise OSError("%s/%s changed while it was read: asked for %d bytes at %d, got %d" % (
+                    self._bucket, self._key, count, self._position - self._start, buf.size))
+            # straight into the caller's buffer: one block in memory twice, not three times
+            ctypes.memmove((ctypes.c_char * count).from_buffer(view), buf.ptr, count)
+        finally:
+            _lib.lib.ofn_buf_dispose(ctypes.byref(buf))
         self._position += count
         return count
 
@@ -408,11 +412,15 @@ class Storage(_lib.HandleOwner):
         return self._get(bucket, key, first, last)
 
     def _get(self, bucket, key, first, last):
+        return self._get_buf(bucket, key, first, last).take()
+
+    def _get_buf(self, bucket, key, first, last):
+        """The object's bytes as the library hands them over: a Buf to take() or copy from, then dispose."""
         buf = _lib.Buf()
         with _missing_is_no_such_key(bucket, key):
             _lib.lib.ofn_storage_get(ctypes.byref(buf), self._handle.raw, _lib.encode(bucket, "bucket"),
                                      _lib.encode(key, "key"), first, last)
-        return buf.take()
+        return buf
 
     def download_file(self, bucket, key, file_name=None, extra_args=None, config=None):
         """Writes the object to `file_name` (default: the key, as Lithops does, its folders made) as it
