@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import pathlib
+import resource
 import subprocess
 import sys
 import tempfile
@@ -24,6 +25,8 @@ PYTHON_CLIENT = REPOSITORY / "bindings" / "python" / "tests" / "transfer_client.
 C_SOURCE = REPOSITORY / "bindings" / "c" / "tests" / "transfer.c"
 sys.path.insert(0, str(REPOSITORY / "Tests" / "conformance"))
 sys.path.insert(0, str(REPOSITORY / "bindings" / "python"))
+sys.path.insert(0, str(PYTHON_CLIENT.parent))
+from transfer_client import peak_rss_kb, sha256  # noqa: E402
 BUCKET = "transfer-bench"
 #: how the oci SDK reads a streamed GetObject answer
 SDK_CHUNK = 1 << 20
@@ -133,21 +136,10 @@ def write_random(path, size):
     return digest.hexdigest()
 
 
-def sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # -- the oci SDK client, run as `transfer_bench.py sdk-put|sdk-get OCI_CONFIG_JSON ENDPOINT KEY FILE` ---------------
 
 def sdk_client(mode, oci_config, endpoint, key, path):
     import oci
-    sys.path.insert(0, str(PYTHON_CLIENT.parent))
-    from transfer_client import peak_rss_kb
-    import resource
 
     client = oci.object_storage.ObjectStorageClient(json.loads(oci_config), service_endpoint=endpoint)
     namespace = client.get_namespace().data

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 import oraclefn
+from transfer_client import sha256
 
 HERE = Path(__file__).resolve().parent
 C_PROGRAM = HERE.parents[1] / "c" / "build" / "transfer"
-SIZE = 64 << 20
+SIZE = 128 << 20
 #: a transfer may raise the peak by this much at most: buffers, not the object (a quarter of it)
 GROWTH_LIMIT_KB = (SIZE >> 10) // 4
 BUCKET = "oraclefn-transfer-tests"
@@ -37,14 +38,6 @@ def source(tmp_path_factory):
 def bucket(emulator):
     oraclefn.Storage(oraclefn.load_config(emulator.config_file)).create_bucket(BUCKET)
     return BUCKET
-
-
-def sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def measured(command):

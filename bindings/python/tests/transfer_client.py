@@ -9,6 +9,7 @@ them to FILE. Prints one JSON object: bytes, seconds, cpu_seconds, rss_before_kb
 loaded and the Storage made) and max_rss_kb (the peak after the transfer). The peak is VmHWM from
 /proc/self/status, this process's own: ru_maxrss carries the parent's peak across exec.
 """
+import hashlib
 import json
 import os
 import resource
@@ -17,6 +18,15 @@ import sys
 import time
 
 MODES = ("upload_file", "put_object", "download_file", "get_object")
+
+
+def sha256(path):
+    """The file's SHA-256, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def peak_rss_kb():
