@@ -237,12 +237,29 @@ extern ofn_status ofn_storage_put(ofn_storage *storage, const char *bucket, cons
 /// when large), so it is never held in memory whole.
 extern ofn_status ofn_storage_put_file(ofn_storage *storage, const char *bucket, const char *key, const char *path, const char *content_type) OFN_WARN_UNUSED;
 
+/// Stores the rest of the regular file open on `fd`, from its current position to its end, as object `key`:
+/// read while it is sent (in parts when large), never held in memory whole. The descriptor is the caller's:
+/// it is neither moved nor closed.
+extern ofn_status ofn_storage_put_fd(ofn_storage *storage, const char *bucket, const char *key, int32_t fd, const char *content_type) OFN_WARN_UNUSED;
+
 /// Reads object `key` into `out`. A range as HTTP writes it: `first` and `last`
 /// both included; `last` -1 reads from `first` to the end; `first` -1 reads the
 /// last `last` bytes; both -1 read the whole object. A missing object gives
 /// OFN_ENOTFOUND.
 /// On OFN_OK `out` holds bytes the caller releases with ofn_buf_dispose(); on an error it is left empty.
 extern ofn_status ofn_storage_get(ofn_buf *out, ofn_storage *storage, const char *bucket, const char *key, int64_t first, int64_t last) OFN_WARN_UNUSED;
+
+/// Writes object `key` (or the range `first`-`last`, as ofn_storage_get takes it) to the file at `path` as it
+/// arrives, so memory stays small whatever the object's size. The file is created (mode 0666 less the umask) or
+/// truncated once the service answers with the object; a download that fails after that removes it.
+extern ofn_status ofn_storage_get_file(ofn_storage *storage, const char *bucket, const char *key, const char *path, int64_t first, int64_t last) OFN_WARN_UNUSED;
+
+/// Writes object `key` (or the range `first`-`last`, as ofn_storage_get takes it) to the descriptor `fd` from
+/// its current position, as it arrives. The descriptor is the caller's and stays open; a download that fails
+/// may leave part of the object written to it. When an answer breaks off and is retried, a seekable descriptor
+/// is put back and truncated where it started; a pipe or socket that already took bytes cannot be, and the call
+/// fails saying so. A writer whose reader went away gets SIGPIPE unless the program ignores it.
+extern ofn_status ofn_storage_get_fd(ofn_storage *storage, const char *bucket, const char *key, int32_t fd, int64_t first, int64_t last) OFN_WARN_UNUSED;
 
 /// The object's properties as a JSON object of its headers (names in lowercase,
 /// e.g. "content-length", "etag", "content-md5", "opc-meta-*").

@@ -590,6 +590,18 @@ SWIFT_EXTERN void ofn_storage_free(void * _Nullable storage) SWIFT_NOEXCEPT;
 /// OFN_ENOTFOUND.
 SWIFT_EXTERN ofn_status ofn_storage_get(ofn_buf * _Nullable out_, void * _Nullable storage, char const * _Nullable bucket, char const * _Nullable key, int64_t first, int64_t last) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
+/// Writes object <code>key</code> (or the range <code>first</code>-<code>last</code>, as ofn_storage_get takes it) to the descriptor <code>fd</code> from
+/// its current position, as it arrives. The descriptor is the caller’s and stays open; a download that fails
+/// may leave part of the object written to it. When an answer breaks off and is retried, a seekable descriptor
+/// is put back and truncated where it started; a pipe or socket that already took bytes cannot be, and the call
+/// fails saying so. A writer whose reader went away gets SIGPIPE unless the program ignores it.
+SWIFT_EXTERN ofn_status ofn_storage_get_fd(void * _Nullable storage, char const * _Nullable bucket, char const * _Nullable key, int32_t fd, int64_t first, int64_t last) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Writes object <code>key</code> (or the range <code>first</code>-<code>last</code>, as ofn_storage_get takes it) to the file at <code>path</code> as it
+/// arrives, so memory stays small whatever the object’s size. The file is created (mode 0666 less the umask) or
+/// truncated once the service answers with the object; a download that fails after that removes it.
+SWIFT_EXTERN ofn_status ofn_storage_get_file(void * _Nullable storage, char const * _Nullable bucket, char const * _Nullable key, char const * _Nullable path, int64_t first, int64_t last) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
 /// The object’s properties as a JSON object of its headers (names in lowercase,
 /// e.g. “content-length”, “etag”, “content-md5”, “opc-meta-*”).
 SWIFT_EXTERN ofn_status ofn_storage_head(ofn_buf * _Nullable out_, void * _Nullable storage, char const * _Nullable bucket, char const * _Nullable key) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
@@ -614,6 +626,11 @@ SWIFT_EXTERN ofn_status ofn_storage_new(void * _Nullable * _Nullable out_, void 
 /// bytes are read in place while the call runs). <code>content_type</code> NULL means
 /// application/octet-stream.
 SWIFT_EXTERN ofn_status ofn_storage_put(void * _Nullable storage, char const * _Nullable bucket, char const * _Nullable key, void const * _Nullable data, ptrdiff_t size, char const * _Nullable contentType) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
+
+/// Stores the rest of the regular file open on <code>fd</code>, from its current position to its end, as object <code>key</code>:
+/// read while it is sent (in parts when large), never held in memory whole. The descriptor is the caller’s:
+/// it is neither moved nor closed.
+SWIFT_EXTERN ofn_status ofn_storage_put_fd(void * _Nullable storage, char const * _Nullable bucket, char const * _Nullable key, int32_t fd, char const * _Nullable contentType) SWIFT_NOEXCEPT SWIFT_WARN_UNUSED_RESULT;
 
 /// Stores the file at <code>path</code> as object <code>key</code>, read while it is sent (in parts
 /// when large), so it is never held in memory whole.

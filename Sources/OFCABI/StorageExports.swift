@@ -1,4 +1,5 @@
-// Object Storage from C: put, get (with ranges), head, list, delete, create bucket.
+// Object Storage from C: put, get (with ranges; to memory, a file or a descriptor), head, list, delete,
+// create bucket.
 import COraclefnTypes
 import FoundationEssentials
 import Glibc
@@ -108,6 +109,26 @@ public func ofnStoragePutFile(
     }
 }
 
+/// Stores the rest of the regular file open on `fd`, from its current position to its end, as object `key`:
+/// read while it is sent (in parts when large), never held in memory whole. The descriptor is the caller's:
+/// it is neither moved nor closed.
+@c(ofn_storage_put_fd)
+public func ofnStoragePutFd(
+    _ storage: OpaquePointer?, _ bucket: UnsafePointer<CChar>?, _ key: UnsafePointer<CChar>?, _ fd: Int32,
+    _ contentType: UnsafePointer<CChar>?
+) -> ofn_status {
+    guarded {
+        let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
+        let (bucket, key) = (try handle.bucket(bucket), try StorageHandle.key(key))
+        let type = try Marshal.optionalString(contentType, "content_type") ?? "application/octet-stream"
+        guard fd >= 0 else { throw CError.invalid("fd \(fd) is not a file descriptor; pass one open for reading") }
+        let file = try FileSource(descriptor: fd)
+        let position = Int(max(0, lseek(fd, 0, SEEK_CUR)))
+        let body = position == 0 ? file : file.slice(min(position, file.count)..<file.count)
+        _ = try blocking { try await handle.storage.putObject(bucket: bucket, name: key, body: .source(body), contentType: type) }
+    }
+}
+
 /// Reads object `key` into `out`. A range as HTTP writes it: `first` and `last`
 /// both included; `last` -1 reads from `first` to the end; `first` -1 reads the
 /// last `last` bytes; both -1 read the whole object. A missing object gives
@@ -121,17 +142,61 @@ public func ofnStorageGet(
         let out = try Marshal.output(out)
         let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
         let (bucket, key) = (try handle.bucket(bucket), try StorageHandle.key(key))
-        let range: ByteRange?
-        switch (first, last) {
-        case (-1, -1): range = nil
-        case (0..., -1): range = .from(Int(first))
-        case (-1, 1...): range = .suffix(Int(last))
-        case (0..., 0...) where last >= first: range = .bytes(first: Int(first), last: Int(last))
-        default: throw CError.invalid("the range \(first)-\(last) is not valid: give first <= last, first -1 for the last bytes, last -1 for up to the end, or both -1")
-        }
+        let range = try byteRange(first, last)
         let sink = MallocSink()
         _ = try blocking { try await handle.storage.getObject(bucket: bucket, name: key, range: range, sink: sink) }
         try sink.hand(to: out)
+    }
+}
+
+/// Writes object `key` (or the range `first`-`last`, as ofn_storage_get takes it) to the file at `path` as it
+/// arrives, so memory stays small whatever the object's size. The file is created (mode 0666 less the umask) or
+/// truncated once the service answers with the object; a download that fails after that removes it.
+@c(ofn_storage_get_file)
+public func ofnStorageGetFile(
+    _ storage: OpaquePointer?, _ bucket: UnsafePointer<CChar>?, _ key: UnsafePointer<CChar>?, _ path: UnsafePointer<CChar>?,
+    _ first: Int64, _ last: Int64
+) -> ofn_status {
+    guarded {
+        try download(storage, bucket, key, first, last, FileSink(.path(try Marshal.string(path, "path"))))
+    }
+}
+
+/// Writes object `key` (or the range `first`-`last`, as ofn_storage_get takes it) to the descriptor `fd` from
+/// its current position, as it arrives. The descriptor is the caller's and stays open; a download that fails
+/// may leave part of the object written to it. When an answer breaks off and is retried, a seekable descriptor
+/// is put back and truncated where it started; a pipe or socket that already took bytes cannot be, and the call
+/// fails saying so. A writer whose reader went away gets SIGPIPE unless the program ignores it.
+@c(ofn_storage_get_fd)
+public func ofnStorageGetFd(
+    _ storage: OpaquePointer?, _ bucket: UnsafePointer<CChar>?, _ key: UnsafePointer<CChar>?, _ fd: Int32,
+    _ first: Int64, _ last: Int64
+) -> ofn_status {
+    guarded {
+        guard fd >= 0, fcntl(fd, F_GETFL) != -1 else { throw CError.invalid("fd \(fd) is not an open file descriptor; pass one open for writing") }
+        try download(storage, bucket, key, first, last, FileSink(.descriptor(fd)))
+    }
+}
+
+private func download(
+    _ storage: OpaquePointer?, _ bucket: UnsafePointer<CChar>?, _ key: UnsafePointer<CChar>?, _ first: Int64, _ last: Int64,
+    _ file: FileSink
+) throws {
+    let handle = try Handle.borrow(storage, as: StorageHandle.self, "storage")
+    let (bucket, key) = (try handle.bucket(bucket), try StorageHandle.key(key))
+    let range = try byteRange(first, last)
+    _ = try blocking { try await handle.storage.download(bucket: bucket, name: key, range: range, to: file) }
+}
+
+/// The range ofn_storage_get and the download exports take: HTTP's, `first` and `last` both included; `last` -1
+/// reads from `first` to the end; `first` -1 reads the last `last` bytes; both -1 (nil) the whole object.
+private func byteRange(_ first: Int64, _ last: Int64) throws(CError) -> ByteRange? {
+    switch (first, last) {
+    case (-1, -1): nil
+    case (0..., -1): .from(Int(first))
+    case (-1, 1...): .suffix(Int(last))
+    case (0..., 0...) where last >= first: .bytes(first: Int(first), last: Int(last))
+    default: throw CError.invalid("the range \(first)-\(last) is not valid: give first <= last, first -1 for the last bytes, last -1 for up to the end, or both -1")
     }
 }
 

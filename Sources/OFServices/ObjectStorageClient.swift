@@ -116,6 +116,23 @@ public struct ObjectStorageClient: Sendable {
         return ObjectContent(status: response.status, metadata: ObjectMetadata(headers: response.headers), body: response.body)
     }
 
+    /// Writes an object, or the part of it `range` names, to `file` as it arrives: memory stays at the
+    /// transport's buffers whatever the size. `through` is a sink that passes the bytes on to `file` (to count
+    /// them, say). A failed download removes a file it created from a path; a successful one closes it.
+    @discardableResult
+    public func download(
+        bucket: String, name: String, range: ByteRange? = nil, to file: FileSink, through sink: (any ResponseSink)? = nil
+    ) async throws -> ObjectContent {
+        do {
+            let content = try await getObject(bucket: bucket, name: name, range: range, sink: sink ?? file)
+            file.close()
+            return content
+        } catch {
+            file.discard()
+            throw error
+        }
+    }
+
     /// An object's properties; a missing object is a ServiceError with status 404.
     public func headObject(bucket: String, name: String) async throws -> ObjectMetadata {
         ObjectMetadata(headers: try await service.send("HeadObject", "HEAD", try await objectURL(bucket, name)).headers)

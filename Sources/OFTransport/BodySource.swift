@@ -49,22 +49,41 @@ public struct UnsafeBytesSource: BodySource, @unchecked Sendable {
 /// A body read from a file with pread, so one open file serves many concurrent parts.
 public final class FileSource: BodySource {
     private let descriptor: Int32
+    /// The file's path, or "descriptor N", for messages.
     public let path: String
     public let count: Int
 
-    public init(path: String) throws(TransportError) {
+    public convenience init(path: String) throws(TransportError) {
         // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever (it is refused below)
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw .bodySource("cannot open \"\(path)\" for upload: \(String(cString: strerror(errno))); check that the file exists and is readable")
         }
+        try self.init(owning: fd, name: path)
+    }
+
+    /// The file a caller's descriptor reads, whole (positions are absolute). The descriptor is duplicated: the
+    /// caller may close its own once the upload is done.
+    public convenience init(descriptor: Int32) throws(TransportError) {
+        let fd = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+        guard fd >= 0 else {
+            throw .bodySource("descriptor \(descriptor) cannot be read for upload: \(String(cString: strerror(errno))); pass an open file's descriptor")
+        }
+        try self.init(owning: fd, name: "descriptor \(descriptor)")
+    }
+
+    private init(owning fd: Int32, name: String) throws(TransportError) {
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw .bodySource("\"\(path)\" is not a regular file; give the path of a file to upload")
+            throw .bodySource("\"\(name)\" is not a regular file; give a file to upload (a pipe or socket cannot be read twice when a part is retried)")
+        }
+        guard fcntl(fd, F_GETFL) & O_ACCMODE != O_WRONLY else {
+            close(fd)
+            throw .bodySource("\(name) is open for writing only; open the file for reading")
         }
         self.descriptor = fd
-        self.path = path
+        self.path = name
         self.count = Int(info.st_size)
     }
 

@@ -237,6 +237,8 @@ final class Transfer: @unchecked Sendable {
 
     func result(_ code: CURLcode) -> Result<HTTPResponse, TransportError> {
         if code == CURLE_OK {
+            // An empty body never reaches the write callback; a sink still learns that its answer began.
+            if !bodyRouted, !bodyBytes(UnsafeRawBufferPointer(start: nil, count: 0)) { return .failure(error(for: code)) }
             var version = 0, connections = 0
             _ = ofn_curl_getinfo_long(easy, CURLINFO_HTTP_VERSION, &version)
             _ = ofn_curl_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connections)

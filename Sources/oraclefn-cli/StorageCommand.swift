@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OFServices
 import OFTransport
+import Synchronization
 
 /// `oraclefn storage put|get|ls|rm|mb`: Object Storage from the command line, as `lithops storage` does it.
 struct StorageCommand: AsyncParsableCommand {
@@ -101,18 +102,11 @@ extension StorageCommand {
         func run() async throws {
             let session = try CloudSession(configuration: try config.load())
             let path = output ?? String(key.split(separator: "/").last ?? Substring(key))
-            let sink = FileSink(path: path, title: "downloading \(key)")
-            let content: ObjectContent
-            do {
-                content = try await CLIFailure.reporting("downloading \(bucket)/\(key)") {
-                    try await session.storage.getObject(bucket: bucket, name: key, sink: sink)
-                }
-                sink.finish()
-            } catch {
-                sink.finish()
-                // leave no partial file behind
-                if sink.started { try? FileManager.default.removeItem(atPath: path) }
-                throw error
+            let file = FileSink(path == "-" ? .descriptor(STDOUT_FILENO) : .path(path))
+            let reporting = ReportingSink(base: file, title: "downloading \(key)")
+            defer { reporting.finish() }
+            let content = try await CLIFailure.reporting("downloading \(bucket)/\(key)") {
+                try await session.storage.download(bucket: bucket, name: key, to: file, through: reporting)
             }
             if path != "-" {
                 Console.note("Downloaded \(bucket)/\(key) to \(path) (\(Console.bytes(content.metadata.contentLength)))")
@@ -231,52 +225,26 @@ private struct ReportingSource: BodySource {
     }
 }
 
-/// Where a download goes: a file (opened only once the service answers with the object, so a failed request
-/// leaves an existing file alone) or stdout, written as the bytes arrive, with a progress bar.
-private final class FileSink: ResponseSink, @unchecked Sendable {
-    let path: String
+/// A download's bytes on their way to `base`, moving a progress bar.
+private final class ReportingSink: ResponseSink, Sendable {
+    let base: any ResponseSink
     private let title: String
-    // the transport calls begin and write from its one I/O thread, one after the other
-    private var handle: FileHandle?
-    private var progress: ProgressBar?
+    private let progress = Mutex<ProgressBar?>(nil)
 
-    init(path: String, title: String) {
-        self.path = path
+    init(base: any ResponseSink, title: String) {
+        self.base = base
         self.title = title
     }
 
-    /// Whether the file was opened for writing (and may now hold part of the object).
-    var started: Bool { handle != nil && path != "-" }
-
     func begin(expectedLength: Int?) throws(TransportError) {
-        do {
-            if path == "-" {
-                handle = FileHandle.standardOutput
-            } else {
-                guard handle != nil || FileManager.default.createFile(atPath: path, contents: nil) else {
-                    throw CocoaError(.fileWriteNoPermission)
-                }
-                let file = try handle ?? FileHandle(forWritingTo: URL(fileURLWithPath: path))
-                try file.truncate(atOffset: 0)
-                handle = file
-            }
-        } catch {
-            throw .bodySource("cannot write \(path): \(error.localizedDescription); pass another -o")
-        }
-        progress = ProgressBar(title, total: expectedLength ?? 0, unit: .bytes)
+        try base.begin(expectedLength: expectedLength)
+        progress.withLock { $0 = ProgressBar(title, total: expectedLength ?? 0, unit: .bytes) }
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws(TransportError) {
-        do {
-            try handle?.write(contentsOf: Data(bytes))
-        } catch {
-            throw .bodySource("cannot write \(path): \(error.localizedDescription)")
-        }
-        progress?.advance(by: bytes.count)
+        try base.write(bytes)
+        progress.withLock { $0?.advance(by: bytes.count) }
     }
 
-    func finish() {
-        progress?.finish()
-        if path != "-" { try? handle?.close() }
-    }
+    func finish() { progress.withLock { $0?.finish() } }
 }

@@ -23,6 +23,7 @@ soname=$(readelf -d "$bin/liboraclefn.so" | sed -nE 's/.*SONAME.*\[(.*)\]/\1/p')
 "$cc" "${flags[@]}" tests/storage_smoke.c "${link[@]}" -ljansson -lpthread -o "$out/storage_smoke"
 "$cc" "${flags[@]}" tests/engine_smoke.c "${link[@]}" -lpthread -o "$out/engine_smoke"
 "$cc" "${flags[@]}" tests/hostile.c "${link[@]}" -lpthread -o "$out/hostile"
+"$cc" "${flags[@]}" tests/transfer.c "${link[@]}" -o "$out/transfer"
 for src in examples/*.c; do
     "$cc" "${flags[@]}" "$src" "${link[@]}" -o "$out/$(basename "$src" .c)"
 done

@@ -21,6 +21,7 @@
 #include "emulator.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -850,7 +851,10 @@ static void sweep_storage(void) {
         EXPECT(OFN_EINVALID, ofn_storage_create_bucket(bad[i], "b"));
         EXPECT(OFN_EINVALID, ofn_storage_put(bad[i], NULL, "k", "x", 1, NULL));
         EXPECT(OFN_EINVALID, ofn_storage_put_file(bad[i], NULL, "k", config_path, NULL));
+        EXPECT(OFN_EINVALID, ofn_storage_put_fd(bad[i], NULL, "k", 0, NULL));
         EXPECT_BUF(OFN_EINVALID, buf, ofn_storage_get(&buf, bad[i], NULL, "k", -1, -1));
+        EXPECT(OFN_EINVALID, ofn_storage_get_file(bad[i], NULL, "k", "/tmp/oraclefn-hostile-never", -1, -1));
+        EXPECT(OFN_EINVALID, ofn_storage_get_fd(bad[i], NULL, "k", 1, -1, -1));
         EXPECT_BUF(OFN_EINVALID, buf, ofn_storage_head(&buf, bad[i], NULL, "k"));
         EXPECT_BUF(OFN_EINVALID, buf, ofn_storage_list(&buf, bad[i], NULL, NULL, NULL));
         EXPECT(OFN_EINVALID, ofn_storage_delete(bad[i], NULL, "k"));
@@ -864,6 +868,22 @@ static void sweep_storage(void) {
     EXPECT(OFN_EINVALID, ofn_storage_put(storage, NULL, NULL, "x", 1, NULL));
     EXPECT(OFN_EINVALID, ofn_storage_put_file(storage, NULL, NULL, config_path, NULL));
     EXPECT(OFN_EINVALID, ofn_storage_put_file(storage, NULL, "k", NULL, NULL));
+    EXPECT(OFN_EINVALID, ofn_storage_put_fd(storage, NULL, NULL, 0, NULL));
+    EXPECT(ANY_ERROR, ofn_storage_put_fd(storage, NULL, "k", -1, NULL));
+    EXPECT(ANY_ERROR, ofn_storage_put_fd(storage, NULL, "k", INT32_MAX, NULL));
+    EXPECT(OFN_EINVALID, ofn_storage_get_file(storage, NULL, NULL, "/tmp/oraclefn-hostile-never", -1, -1));
+    EXPECT(OFN_EINVALID, ofn_storage_get_file(storage, NULL, "k", NULL, -1, -1));
+    EXPECT(ANY_ERROR, ofn_storage_get_file(storage, NULL, "k", "/nonexistent-folder/x", -1, -1));
+    EXPECT(OFN_EINVALID, ofn_storage_get_fd(storage, NULL, NULL, 1, -1, -1));
+    EXPECT(ANY_ERROR, ofn_storage_get_fd(storage, NULL, "k", -1, -1, -1));
+    EXPECT(ANY_ERROR, ofn_storage_get_fd(storage, NULL, "k", INT32_MAX, -1, -1));
+    {
+        int fifo = open(fifo_path, O_RDONLY | O_NONBLOCK), folder = open(tmp_dir, O_RDONLY);
+        EXPECT(ANY_ERROR, ofn_storage_put_fd(storage, NULL, "k", fifo, NULL));
+        EXPECT(ANY_ERROR, ofn_storage_put_fd(storage, NULL, "k", folder, NULL));
+        if (fifo >= 0) close(fifo);
+        if (folder >= 0) close(folder);
+    }
     EXPECT_BUF(OFN_EINVALID, buf, ofn_storage_get(&buf, storage, NULL, NULL, -1, -1));
     EXPECT_BUF(OFN_EINVALID, buf, ofn_storage_head(&buf, storage, NULL, NULL));
     EXPECT(OFN_EINVALID, ofn_storage_delete(storage, NULL, NULL));

@@ -9,11 +9,13 @@
 #include "check.h"
 #include "emulator.h"
 
+#include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -113,6 +115,77 @@ static void test_put_file(ofn_storage *s) {
     unlink(path);
     rmdir(dir);
     free(data);
+}
+
+/* The whole content of the file at `path` in `out` (at most `size` bytes); how many bytes it has, -1 if unreadable. */
+static long slurp(const char *path, char *out, size_t size) {
+    FILE *f = fopen(path, "rb");
+    long n;
+    if (!f) return -1;
+    n = (long)fread(out, 1, size, f);
+    if (fgetc(f) != EOF) n = -2;
+    fclose(f);
+    return n;
+}
+
+static void test_streams(ofn_storage *s) {
+    char dir[] = "/tmp/oraclefn-streams-XXXXXX";
+    char path[96], text[64];
+    struct stat info;
+    int fd, fds[2];
+    if (!mkdtemp(dir)) { check(0, "temporary folder"); return; }
+    snprintf(path, sizeof path, "%s/out", dir);
+    check(ofn_storage_put(s, NULL, "stream", "0123456789", 10, NULL) == OFN_OK, "put: %s", last_message());
+
+    check(ofn_storage_get_file(s, NULL, "stream", path, -1, -1) == OFN_OK && slurp(path, text, sizeof text) == 10 &&
+              memcmp(text, "0123456789", 10) == 0,
+          "get_file writes the object: %s", last_message());
+    check(ofn_storage_get_file(s, NULL, "stream", path, 2, 4) == OFN_OK && slurp(path, text, sizeof text) == 3 &&
+              memcmp(text, "234", 3) == 0,
+          "get_file of a range truncates the file and writes bytes 2-4");
+    check(ofn_storage_get_file(s, NULL, "missing", path, -1, -1) == OFN_ENOTFOUND && slurp(path, text, sizeof text) == 3,
+          "a missing object leaves an existing file alone: %s", last_message());
+    unlink(path);
+    check(ofn_storage_get_file(s, NULL, "missing", path, -1, -1) == OFN_ENOTFOUND && stat(path, &info) != 0,
+          "a missing object makes no file");
+    check(ofn_storage_get_file(s, NULL, "stream", "/nonexistent/dir/out", -1, -1) == OFN_EINVALID &&
+              strstr(last_message(), "/nonexistent/dir/out") != NULL,
+          "a file that cannot be made is named: %s", last_message());
+    check(ofn_storage_get_file(s, NULL, "stream", NULL, -1, -1) == OFN_EINVALID, "get_file: path NULL");
+    check(ofn_storage_get_file(s, NULL, "stream", path, 5, 2) == OFN_EINVALID, "get_file: an inverted range is refused");
+
+    fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    check(fd >= 0 && write(fd, "head:", 5) == 5, "a file to append to");
+    check(ofn_storage_get_fd(s, NULL, "stream", fd, -1, 3) == OFN_OK && lseek(fd, 0, SEEK_CUR) == 8 &&
+              slurp(path, text, sizeof text) == 8 && memcmp(text, "head:789", 8) == 0,
+          "get_fd writes the last 3 bytes at the descriptor's position: %s", last_message());
+    check(ofn_storage_get_fd(s, NULL, "stream", -1, -1, -1) == OFN_EINVALID, "get_fd: fd -1");
+    check(pipe(fds) == 0, "a pipe");
+    check(ofn_storage_get_fd(s, NULL, "stream", fds[1], -1, -1) == OFN_OK && read(fds[0], text, sizeof text) == 10 &&
+              memcmp(text, "0123456789", 10) == 0,
+          "get_fd into a pipe: %s", last_message());
+
+    lseek(fd, 5, SEEK_SET);
+    check(ofn_storage_put_fd(s, NULL, "from-fd", fd, "text/plain") == OFN_OK, "put_fd: %s", last_message());
+    check(lseek(fd, 0, SEEK_CUR) == 5, "put_fd leaves the descriptor where it was");
+    close(fd);
+    {
+        ofn_buf buf = OFN_BUF_INIT;
+        check(ofn_storage_get(&buf, s, NULL, "from-fd", -1, -1) == OFN_OK && buf.size == 3 && memcmp(buf.ptr, "789", 3) == 0,
+              "put_fd sends from the descriptor's position to the end");
+        ofn_buf_dispose(&buf);
+    }
+    check(ofn_storage_put_fd(s, NULL, "k", fds[0], NULL) == OFN_EINVALID && strstr(last_message(), "not a regular file") != NULL,
+          "put_fd of a pipe is refused: %s", last_message());
+    fd = open(path, O_WRONLY);
+    check(ofn_storage_put_fd(s, NULL, "k", fd, NULL) == OFN_EINVALID && strstr(last_message(), "reading") != NULL,
+          "put_fd of a write-only descriptor is refused: %s", last_message());
+    close(fd);
+    check(ofn_storage_put_fd(s, NULL, "k", -1, NULL) == OFN_EINVALID, "put_fd: fd -1");
+    close(fds[0]);
+    close(fds[1]);
+    unlink(path);
+    rmdir(dir);
 }
 
 static void test_functions(ofn_functions *f) {
@@ -266,6 +339,7 @@ int main(int argc, char **argv) {
         if (storage) {
             test_storage(storage);
             test_put_file(storage);
+            test_streams(storage);
             test_namespace(storage);
         }
         if (functions) {

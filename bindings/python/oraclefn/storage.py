@@ -13,6 +13,8 @@ import io
 import itertools
 import json
 import os
+import stat
+import tempfile
 import uuid
 from typing import IO, Any, Iterable, Iterator, Literal, Mapping, Union, overload
 
@@ -35,8 +37,12 @@ PLACEHOLDER_SUBNET = "ocid1.subnet.oc1..storageonlyunusedplaceholder"
 #: The keys of Lithops' merged oracle_oss section that belong to the account (the `oracle` section).
 ACCOUNT_KEYS = ("user", "tenancy", "fingerprint", "key_file", "region", "compartment_id", "tenancy_namespace",
                 "pass_phrase", "auth", "config_file", "profile", "security_token_file", "auth_endpoint")
-#: download_file() reads an object in ranged requests of this size, so a large file never sits in memory.
-DOWNLOAD_BLOCK = 64 * 1024 * 1024
+#: get_object(stream=True) reads the object in ranged requests of this size, so at most about one block of it is
+#: in memory at a time.
+STREAM_BLOCK = 8 * 1024 * 1024
+#: put_object() copies a file-like object that is not a file on disk (a pipe, a socket, an HTTP answer) to a
+#: temporary file in chunks of this size before sending it, so it is never held in memory whole.
+SPOOL_CHUNK = 1024 * 1024
 
 #: What a Storage, Functions, ... takes as its configuration: a Config, a file's path, or None (the usual one).
 ConfigLike = Union[Config, str, "os.PathLike[str]", None]
@@ -216,6 +222,78 @@ def _range(extra_get_args: Mapping[str, Any] | None) -> tuple[int, int]:
         raise ValueError("Range must look like 'bytes=0-99', 'bytes=100-' or 'bytes=-100', not %r" % (spec,)) from None
 
 
+def _span(first: int, last: int, size: int) -> tuple[int, int]:
+    """[start, end) of a `size`-byte object for ofn_storage_get's (first, last)."""
+    if first == -1 and last == -1:
+        return 0, size
+    if first == -1:
+        return max(0, size - last), size
+    if first >= size and size:
+        raise ValueError("the range starts at byte %d, past the end of the %d-byte object" % (first, size))
+    return min(first, size), size if last == -1 else min(last + 1, size)
+
+
+def _regular_file_descriptor(stream: IO[Any]) -> int | None:
+    """The descriptor of a binary file-like object that is a regular file on disk; else None (a text file's
+    position is not a byte offset, and its bytes are to be encoded as UTF-8)."""
+    if isinstance(stream, io.TextIOBase):
+        return None
+    try:
+        descriptor = stream.fileno()
+        seekable = stream.seekable()
+    except (AttributeError, OSError, ValueError):
+        return None
+    return descriptor if seekable and stat.S_ISREG(os.fstat(descriptor).st_mode) else None
+
+
+class _ObjectReader(io.RawIOBase):
+    """Bytes [start, end) of an object, read with one ranged request per readinto() (io.BufferedReader asks for
+    STREAM_BLOCK bytes at a time)."""
+
+    def __init__(self, storage: "Storage", bucket: str, key: str, start: int, end: int) -> None:
+        super().__init__()
+        self._storage, self._bucket, self._key = storage, bucket, key
+        self._start, self._position, self._end = start, start, end
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position - self._start
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: self._start, os.SEEK_CUR: self._position, os.SEEK_END: self._end}[whence]
+        if base + offset < self._start:
+            raise ValueError("cannot seek to %d, before the start of the stream" % (base + offset - self._start))
+        self._position = base + offset
+        return self.tell()
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        count = min(len(view), self._end - self._position)
+        if count <= 0:
+            return 0
+        buf = self._storage._get_buf(self._bucket, self._key, self._position, self._position + count - 1)
+        try:
+            if buf.size != count:
+                raise OSError("%s/%s changed while it was read: asked for %d bytes at %d, got %d" % (
+                    self._bucket, self._key, count, self._position - self._start, buf.size))
+            # straight into the caller's buffer: one block in memory twice, not three times
+            ctypes.memmove((ctypes.c_char * count).from_buffer(view), buf.ptr, count)
+        finally:
+            _lib.lib.ofn_buf_dispose(ctypes.byref(buf))
+        self._position += count
+        return count
+
+    def readall(self) -> bytes:
+        """The rest in one request (RawIOBase's would ask in small pieces)."""
+        rest = bytearray(max(0, self._end - self._position))
+        return bytes(rest[:self.readinto(rest)])
+
+
 class Storage(_lib.HandleOwner):
     """An Object Storage client with the methods of Lithops' Storage (lithops.Storage).
 
@@ -293,12 +371,38 @@ class Storage(_lib.HandleOwner):
     # -- objects -------------------------------------------------------------------------------------------------
 
     def put_object(self, bucket: str, key: str, body: Body) -> None:
-        """Stores `body` (bytes, bytearray, memoryview, str or a file-like object) as `key`; large
-        bodies go up in parts. StorageNoSuchKeyError when the bucket does not exist."""
-        data, size = payload(body)
+        """Stores `body` (bytes, bytearray, memoryview, str or a file-like object, read from its position to its
+        end) as `key`; large bodies go up in parts. A file on disk is read while it is sent; another file-like
+        object is first copied to a temporary file; neither is held in memory whole. StorageNoSuchKeyError when
+        the bucket does not exist."""
+        if hasattr(body, "read") and not isinstance(body, io.BytesIO):
+            self._put_stream(bucket, key, body)  # type: ignore[arg-type]  # a str or bytes has no read()
+            return
+        data, size = payload(body.getbuffer()[body.tell():] if isinstance(body, io.BytesIO) else body)
         with _missing_is_no_such_key(bucket, key):
             _lib.lib.ofn_storage_put(self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(key, "key"), data,
                                      size, None)
+        if isinstance(body, io.BytesIO):
+            del data  # the view of its buffer, which keeps it from growing
+            body.seek(0, os.SEEK_END)
+
+    def _put_stream(self, bucket: str, key: str, stream: IO[Any]) -> None:
+        """put_object() of a file-like object: a regular file's descriptor goes to the library, which reads it
+        while sending; anything else is spooled to a temporary file first. The stream ends up consumed, as if read."""
+        descriptor = _regular_file_descriptor(stream)
+        if descriptor is None:
+            with tempfile.TemporaryFile(prefix="oraclefn-upload-") as spool:
+                for chunk in iter(lambda: stream.read(SPOOL_CHUNK), b""):
+                    spool.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+                spool.flush()
+                spool.seek(0)
+                self._put_stream(bucket, key, spool)
+            return
+        os.lseek(descriptor, stream.tell(), os.SEEK_SET)  # the object's position, not its read-ahead's
+        with _missing_is_no_such_key(bucket, key):
+            _lib.lib.ofn_storage_put_fd(self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(key, "key"),
+                                        descriptor, None)
+        stream.seek(0, os.SEEK_END)
 
     def upload_file(self, file_name: str | os.PathLike[str], bucket: str, key: str | None = None,
                     extra_args: object = None, config: object = None) -> bool:
@@ -316,37 +420,47 @@ class Storage(_lib.HandleOwner):
 
     @overload
     def get_object(self, bucket: str, key: str, stream: Literal[True],
-                   extra_get_args: Mapping[str, Any] | None = None) -> io.BytesIO: ...
+                   extra_get_args: Mapping[str, Any] | None = None) -> io.BufferedReader: ...
 
     @overload
     def get_object(self, bucket: str, key: str, stream: bool,
-                   extra_get_args: Mapping[str, Any] | None = None) -> bytes | io.BytesIO: ...
+                   extra_get_args: Mapping[str, Any] | None = None) -> bytes | io.BufferedReader: ...
 
     def get_object(self, bucket: str, key: str, stream: bool = False,
-                   extra_get_args: Mapping[str, Any] | None = None) -> bytes | io.BytesIO:
-        """The object's bytes (a file-like object with `stream=True`); `extra_get_args={'Range':
-        'bytes=A-B'}` reads part of it. StorageNoSuchKeyError when it does not exist."""
+                   extra_get_args: Mapping[str, Any] | None = None) -> bytes | io.BufferedReader:
+        """The object's bytes; with `stream=True` a file-like object that reads it in ranged requests of
+        STREAM_BLOCK bytes as it is read. `extra_get_args={'Range': 'bytes=A-B'}` reads part of it.
+        StorageNoSuchKeyError when it does not exist."""
         first, last = _range(extra_get_args)
+        if stream:
+            size = int(self.head_object(bucket, key)["content-length"])
+            return io.BufferedReader(_ObjectReader(self, bucket, key, *_span(first, last, size)), STREAM_BLOCK)
+        return self._get(bucket, key, first, last)
+
+    def _get(self, bucket: str, key: str, first: int, last: int) -> bytes:
+        data: bytes = self._get_buf(bucket, key, first, last).take()
+        return data
+
+    def _get_buf(self, bucket: str, key: str, first: int, last: int) -> _lib.Buf:
+        """The object's bytes as the library hands them over: a Buf to take() or copy from, then dispose."""
         buf = _lib.Buf()
         with _missing_is_no_such_key(bucket, key):
             _lib.lib.ofn_storage_get(ctypes.byref(buf), self._handle.raw, _lib.encode(bucket, "bucket"),
                                      _lib.encode(key, "key"), first, last)
-        data = buf.take()
-        return io.BytesIO(data) if stream else data
+        return buf
 
     def download_file(self, bucket: str, key: str, file_name: str | os.PathLike[str] | None = None,
                       extra_args: object = None, config: object = None) -> bool:
-        """Writes the object to `file_name` (default: the key, as Lithops does, its folders made), in ranged
-        reads of DOWNLOAD_BLOCK bytes; True. (`extra_args` and `config` are accepted and unused.)"""
+        """Writes the object to `file_name` (default: the key, as Lithops does, its folders made) as it
+        arrives, so memory stays small whatever its size; True. A download that fails leaves no partial file.
+        (`extra_args` and `config` are accepted and unused.)"""
         file_name = os.fspath(file_name) if file_name is not None else key
-        size = int(self.head_object(bucket, key)["content-length"])
         folder = os.path.dirname(file_name)
         if folder:
             os.makedirs(folder, exist_ok=True)
-        with open(file_name, "wb") as f:
-            for first in range(0, size, DOWNLOAD_BLOCK):
-                last = min(first + DOWNLOAD_BLOCK, size) - 1
-                f.write(self.get_object(bucket, key, extra_get_args={"Range": f"bytes={first}-{last}"}))
+        with _missing_is_no_such_key(bucket, key):
+            _lib.lib.ofn_storage_get_file(self._handle.raw, _lib.encode(bucket, "bucket"), _lib.encode(key, "key"),
+                                          _lib.encode(file_name, "file_name"), -1, -1)
         return True
 
     def head_object(self, bucket: str, key: str) -> dict[str, str]:
@@ -414,7 +528,7 @@ class Storage(_lib.HandleOwner):
         self.put_object(bucket, key, body)
         return CloudObject(self.backend, bucket, key)
 
-    def get_cloudobject(self, cloudobject: CloudObject, stream: bool = False) -> bytes | io.BytesIO:
+    def get_cloudobject(self, cloudobject: CloudObject, stream: bool = False) -> bytes | io.BufferedReader:
         """The content of a CloudObject (a file-like object with `stream=True`)."""
         bucket, key = self._cloudobject_location(cloudobject)
         return self.get_object(bucket, key, stream=stream)

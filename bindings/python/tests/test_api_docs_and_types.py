@@ -146,7 +146,7 @@ def test_a_user_program_sees_the_types_not_any(tmp_path):
                 for line in done.stdout.splitlines() if "Revealed type is" in line]
     assert revealed == [
         "oraclefn.futures.FuturesList", "Any", "oraclefn.futures.ResponseFuture",
-        "tuple[oraclefn.futures.FuturesList, oraclefn.futures.FuturesList]", "bytes", "BytesIO",
+        "tuple[oraclefn.futures.FuturesList, oraclefn.futures.FuturesList]", "bytes", "BufferedReader",
         "oraclefn.config.Config", "int"], done.stdout
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
     assert len(errors) == 1 and 'Argument 3 to "put_object" of "Storage" has incompatible type "int"' in errors[0], \

@@ -1,6 +1,7 @@
 """oraclefn.Storage as Lithops 3.8.0's Storage: built from each kind of configuration Lithops takes (a storage-only
 one too), every public method with Lithops' shapes and StorageNoSuchKeyError, and the `storage` and `id`
 parameters a function gets in the worker, against the emulator."""
+import io
 import json
 import os
 import pickle
@@ -241,16 +242,74 @@ def test_a_cloudobject_of_another_backend_is_refused_before_anything_is_deleted(
     assert storage.get_cloudobject(kept) == b"kept"
 
 
-def test_download_file_writes_to_the_key_by_default_in_ranged_reads(storage, tmp_path, monkeypatch):
-    data = bytes(range(256)) * 41  # 10,496 bytes: 11 reads of 1,000
+def test_download_file_writes_to_the_key_by_default(storage, tmp_path, monkeypatch):
+    data = bytes(range(256)) * 41
     storage.put_object(storage.bucket, "files/deep/data.bin", data)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(storage_module, "DOWNLOAD_BLOCK", 1000)
     assert storage.download_file(storage.bucket, "files/deep/data.bin") is True
     assert (tmp_path / "files" / "deep" / "data.bin").read_bytes() == data
     storage.put_object(storage.bucket, "files/empty", b"")
     assert storage.download_file(storage.bucket, "files/empty", tmp_path / "empty")
     assert (tmp_path / "empty").read_bytes() == b""
+
+
+def test_a_failed_download_leaves_an_existing_file_alone(storage, tmp_path):
+    kept = tmp_path / "kept"
+    kept.write_bytes(b"before")
+    with pytest.raises(StorageNoSuchKeyError):
+        storage.download_file(storage.bucket, "files/never-was", kept)
+    assert kept.read_bytes() == b"before"
+    with pytest.raises(StorageNoSuchKeyError):
+        storage.download_file(storage.bucket, "files/never-was", tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+
+
+def test_put_object_of_file_objects_sends_from_their_position(storage, tmp_path):
+    path = tmp_path / "body"
+    path.write_bytes(b"skip:0123456789")
+    with open(path, "rb") as f:
+        f.read(5)
+        storage.put_object(storage.bucket, "files/from-5", f)
+        assert f.read() == b""  # consumed, as if read
+    with open(path, "rb", buffering=0) as f:
+        storage.put_object(storage.bucket, "files/unbuffered", f)
+    with open(path, "r", encoding="utf-8") as f:
+        storage.put_object(storage.bucket, "files/text", f)
+    read, write = os.pipe()
+    os.write(write, b"through a pipe")
+    os.close(write)
+    with os.fdopen(read, "rb") as f:
+        storage.put_object(storage.bucket, "files/pipe", f)
+    bytes_io = io.BytesIO(b"xxin memory")
+    bytes_io.seek(2)
+    storage.put_object(storage.bucket, "files/bytes-io", bytes_io)
+    assert bytes_io.tell() == 11
+    assert storage.get_object(storage.bucket, "files/from-5") == b"0123456789"
+    assert storage.get_object(storage.bucket, "files/unbuffered") == b"skip:0123456789"
+    assert storage.get_object(storage.bucket, "files/text") == b"skip:0123456789"
+    assert storage.get_object(storage.bucket, "files/pipe") == b"through a pipe"
+    assert storage.get_object(storage.bucket, "files/bytes-io") == b"in memory"
+
+
+def test_get_object_streams_in_ranged_reads(storage, monkeypatch):
+    data = bytes(range(256)) * 41  # 10,496 bytes: 11 reads of 1,000
+    storage.put_object(storage.bucket, "files/streamed", data)
+    monkeypatch.setattr(storage_module, "STREAM_BLOCK", 1000)
+    stream = storage.get_object(storage.bucket, "files/streamed", stream=True)
+    pieces = list(iter(lambda: stream.read(1000), b""))
+    assert len(pieces) == 11 and b"".join(pieces) == data
+    stream = storage.get_object(storage.bucket, "files/streamed", stream=True)
+    assert stream.read(10) == data[:10] and stream.read() == data[10:]
+    stream.seek(-6, os.SEEK_END)
+    assert stream.read() == data[-6:]
+    ranged = storage.get_object(storage.bucket, "files/streamed", stream=True, extra_get_args={"Range": "bytes=100-199"})
+    assert ranged.read() == data[100:200]
+    suffix = storage.get_object(storage.bucket, "files/streamed", stream=True, extra_get_args={"Range": "bytes=-5"})
+    assert suffix.read() == data[-5:]
+    storage.put_object(storage.bucket, "files/empty-stream", b"")
+    assert storage.get_object(storage.bucket, "files/empty-stream", stream=True).read() == b""
+    with pytest.raises(StorageNoSuchKeyError):
+        storage.get_object(storage.bucket, "files/never-was", stream=True)
 
 
 def test_upload_file_takes_lithops_arguments(storage, tmp_path):
