@@ -392,7 +392,8 @@ class Storage(_lib.HandleOwner):
         descriptor = _regular_file_descriptor(stream)
         if descriptor is None:
             with tempfile.TemporaryFile(prefix="oraclefn-upload-") as spool:
-                for chunk in iter(lambda: stream.read(SPOOL_CHUNK), b""):
+                # a text stream ends with "", not b""
+                while chunk := stream.read(SPOOL_CHUNK):
                     spool.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
                 spool.flush()
                 spool.seek(0)
