@@ -2,6 +2,7 @@
 import PackageDescription
 
 // Layers, each used only by those to its right (see docs/design.md):
+//   OFLocking (state behind a lock, under every layer that shares state between threads)
 //   OFConfig -> OFSigning -> OFTransport -> OFServices -> OFEngine -> OFCABI (liboraclefn.so)
 //   OFEmulator and the CLI sit beside OFCABI and are never linked into the library.
 let package = Package(
@@ -24,14 +25,15 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "COraclefnTypes", path: "include"),
 
+        .target(name: "OFLocking"),
         .target(name: "OFConfig", dependencies: ["CYAML"]),
-        .target(name: "OFSigning", dependencies: ["OFConfig", "COpenSSL"]),
-        .target(name: "OFTransport", dependencies: ["OFSigning", "CCurl"]),
-        .target(name: "OFServices", dependencies: ["OFTransport"]),
-        .target(name: "OFEngine", dependencies: ["OFServices"]),
+        .target(name: "OFSigning", dependencies: ["OFLocking", "OFConfig", "COpenSSL"]),
+        .target(name: "OFTransport", dependencies: ["OFLocking", "OFSigning", "CCurl"]),
+        .target(name: "OFServices", dependencies: ["OFLocking", "OFTransport"]),
+        .target(name: "OFEngine", dependencies: ["OFLocking", "OFServices"]),
         .target(
             name: "OFCABI",
-            dependencies: ["OFConfig", "OFSigning", "OFServices", "OFEngine", "COraclefnTypes"],
+            dependencies: ["OFLocking", "OFConfig", "OFSigning", "OFServices", "OFEngine", "COraclefnTypes"],
             linkerSettings: [
                 // Export only ofn_* and give the library a SONAME, liboraclefn.so.<major> (SwiftPM sets none);
                 // scripts/install.sh installs it as liboraclefn.so.<version> with the usual symlinks.
@@ -45,7 +47,7 @@ let package = Package(
         .target(
             name: "OFEmulator",
             dependencies: [
-                "OFConfig", "OFSigning", "COpenSSL",
+                "OFLocking", "OFConfig", "OFSigning", "COpenSSL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -57,13 +59,13 @@ let package = Package(
         .executableTarget(
             name: "oraclefn-cli",
             dependencies: [
-                "OFConfig", "OFSigning", "OFTransport", "OFServices", "OFEngine", "OFEmulator", "OFNativeHandler",
+                "OFLocking", "OFConfig", "OFSigning", "OFTransport", "OFServices", "OFEngine", "OFEmulator", "OFNativeHandler",
                 "COpenSSL", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The emulator's built-in function handler (images oraclefn/echo, oraclefn/hello, ...): a program of its own
         // in the development builds, and the tool's hidden `fdk` command in what ships (one binary for both).
-        .target(name: "OFNativeHandler", dependencies: ["OFEngine", "OFServices", .product(name: "Hummingbird", package: "hummingbird")]),
+        .target(name: "OFNativeHandler", dependencies: ["OFLocking", "OFEngine", "OFServices", .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "oraclefn-fdk", dependencies: ["OFNativeHandler"]),
         // bench/invoke_bench.py's stand-in for Oracle Functions: answers every invocation 202 at once.
         .executableTarget(
@@ -74,11 +76,12 @@ let package = Package(
         .testTarget(name: "OFSigningTests", dependencies: ["OFSigning"]),
         .testTarget(name: "OFTransportTests", dependencies: ["OFTransport"], exclude: ["loopback_server.py"]),
         .testTarget(name: "OFServicesTests", dependencies: ["OFServices", "OFEmulator"]),
-        .testTarget(name: "OFEngineTests", dependencies: ["OFEngine", "OFEmulator"]),
+        .systemLibrary(name: "CMallocInfo", path: "Tests/CMallocInfo"),
+        .testTarget(name: "OFEngineTests", dependencies: ["OFEngine", "OFEmulator", "CMallocInfo"]),
         .testTarget(name: "OFCABITests", dependencies: ["OFCABI", "OFEmulator"]),
         .testTarget(
             name: "OFEmulatorTests",
-            dependencies: ["OFEmulator", "OFSigning", "COpenSSL", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["OFLocking", "OFEmulator", "OFSigning", "COpenSSL", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
     ]
 )

@@ -2,14 +2,14 @@
 // completion on the cooperative pool while the calling C thread waits.
 import COraclefnTypes
 import Glibc
-import Synchronization
+import OFLocking
 
 /// Runs `operation` and waits for it, whatever it takes: it may borrow the caller's
 /// memory, so it must have finished before the export returns. Never call this from a
 /// thread of Swift's cooperative pool.
 func blocking<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
     let done = Semaphore()
-    let outcome = Mutex<Result<T, any Error>?>(nil)
+    let outcome = Locked<Result<T, any Error>?>(nil)
     Task.detached {
         let result: Result<T, any Error>
         do { result = .success(try await operation()) } catch { result = .failure(error) }

@@ -3,7 +3,7 @@ import COraclefnTypes
 import Glibc
 import OFConfig
 import OFEngine
-import Synchronization
+import OFLocking
 
 final class EngineHandle: Handle {
     let engine: Engine
@@ -26,7 +26,7 @@ final class ProgressGate: Sendable {
         var open = true
         var running = 0
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let callback: ofn_progress_fn?
     private let userData: UserData
 

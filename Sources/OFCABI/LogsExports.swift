@@ -4,12 +4,12 @@ import FoundationEssentials
 import OFConfig
 import OFEngine
 import OFServices
-import Synchronization
+import OFLocking
 
 final class LogsHandle: Handle {
     let follower: any LogFollower
     /// A follower reads on from where it stopped, so reads take turns.
-    let reading = Mutex(())
+    let reading = Locked(())
 
     init(_ follower: any LogFollower) { self.follower = follower }
 }

@@ -1,7 +1,7 @@
 // Moving values across the boundary: C strings in, ofn_buf out, handles both ways.
 import COraclefnTypes
 import Glibc
-import Synchronization
+import OFLocking
 
 enum Marshal {
     /// A required C string argument, checked for NULL, for UTF-8 and, when given, for a `limit` in bytes
@@ -94,7 +94,7 @@ class Handle: @unchecked Sendable {
         var next: UInt = 0x10000
     }
 
-    private static let registry = Mutex(Registry())
+    private static let registry = Locked(Registry())
 
     /// The C name of the handle type: ofn_config for ConfigHandle.
     static var cName: String { "ofn_" + String(describing: self).dropLast("Handle".count).lowercased() }

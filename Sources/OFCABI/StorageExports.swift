@@ -6,7 +6,7 @@ import Glibc
 import OFConfig
 import OFServices
 import OFTransport
-import Synchronization
+import OFLocking
 
 final class StorageHandle: Handle {
     let storage: ObjectStorageClient
@@ -284,7 +284,7 @@ final class MallocSink: ResponseSink, Sendable {
         }
     }
 
-    private let buffer = Mutex(Buffer())
+    private let buffer = Locked(Buffer())
 
     deinit { buffer.withLock { free($0.pointer) } }
 

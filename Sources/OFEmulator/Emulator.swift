@@ -4,7 +4,7 @@ import HummingbirdCore
 import Logging
 import OFSigning
 import ServiceLifecycle
-import Synchronization
+import OFLocking
 
 /// How an emulator is set up; every field has a default but the keys it trusts.
 public struct EmulatorOptions: Sendable {
@@ -68,7 +68,7 @@ public final class Emulator: Sendable {
     static let shutdownGrace = Duration.seconds(5)
 
     public let options: EmulatorOptions
-    private let running = Mutex<Running?>(nil)
+    private let running = Locked<Running?>(nil)
 
     public init(options: EmulatorOptions) {
         self.options = options

@@ -1,7 +1,7 @@
 // Functions invoke: POST {invokeEndpoint}/20181201/functions/{id}/actions/invoke.
 import OFConfig
 import OFTransport
-import Synchronization
+import OFLocking
 
 public enum InvokeMode: String, Sendable, Codable, CaseIterable {
     /// Waits for the function's answer (200 and its body).
@@ -144,7 +144,7 @@ public struct FunctionsInvokeClient: Sendable {
 
 /// Function id -> invoke endpoint, shared by copies of a client.
 private final class EndpointCache: Sendable {
-    private let map = Mutex<[String: String]>([:])
+    private let map = Locked<[String: String]>([:])
     func get(_ id: String) -> String? { map.withLock { $0[id] } }
     func set(_ id: String, _ endpoint: String) { map.withLock { $0[id] = endpoint } }
 }

@@ -2,7 +2,7 @@
 // objects (ranges, listings with paging, multipart uploads above a threshold).
 import OFConfig
 import OFTransport
-import Synchronization
+import OFLocking
 
 public struct ObjectStorageClient: Sendable {
     public let service: ServiceClient
@@ -189,7 +189,7 @@ public struct ObjectStorageClient: Sendable {
         let uploadQuery = "?uploadId=" + PercentEncoding.component(upload.uploadId)
         do {
             let ranges = multipart.parts(of: source.count)
-            let etags = Mutex<[Int: String]>([:])
+            let etags = Locked<[Int: String]>([:])
             try await forEachConcurrently(Array(ranges.enumerated()), limit: multipart.concurrency) { index, range in
                 let number = index + 1
                 let response = try await service.send(
@@ -227,8 +227,8 @@ func forEachConcurrently<T: Sendable>(_ items: [T], limit: Int, _ body: @escapin
 }
 
 private final class NamespaceCache: Sendable {
-    private let stored: Mutex<String?>
-    init(_ value: String?) { stored = Mutex(value) }
+    private let stored: Locked<String?>
+    init(_ value: String?) { stored = Locked(value) }
     var value: String? {
         get { stored.withLock { $0 } }
         set { stored.withLock { $0 = newValue } }

@@ -3,7 +3,7 @@ import FoundationEssentials
 import OFConfig
 import OFSigning
 import OFTransport
-import Synchronization
+import OFLocking
 
 /// What one configuration needs to reach OCI, made once: the credential providers (a key read and
 /// decrypted once, tokens fetched and refreshed in one place), one HTTP client (one curl multi loop and its
@@ -23,7 +23,7 @@ public final class Session: Sendable {
     public let logs: LogsClient
     public let logging: LoggingManagementClient
     public let identity: IdentityClient
-    private let emulatorAnswer = Mutex<Bool?>(nil)
+    private let emulatorAnswer = Locked<Bool?>(nil)
 
     /// A session for `configuration`, logging at lithops.log_level unless `logger` is given.
     /// - Throws: `ConfigError` when the credentials or transport settings cannot be used, `CredentialError` when

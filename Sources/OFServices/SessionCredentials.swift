@@ -4,7 +4,7 @@ import Glibc
 import OFConfig
 import OFSigning
 import OFTransport
-import Synchronization
+import OFLocking
 
 /// The credential providers of oracle_f and oracle_oss, and the authorizers over them. When both sections sign
 /// with the same credentials (the usual case) they share one provider, so a key is read once and a token
@@ -59,7 +59,7 @@ public struct SessionCredentials: Sendable {
 /// The HTTP client credential requests go through: the session's once one has bound it, else one of its own
 /// made on first need (a configuration used before any session is made).
 final class CredentialTransport: Sendable {
-    private let bound = Mutex<HTTPClient?>(nil)
+    private let bound = Locked<HTTPClient?>(nil)
 
     func bind(_ client: HTTPClient) {
         bound.withLock { if $0 == nil { $0 = client } }
@@ -100,7 +100,7 @@ final class CredentialTransport: Sendable {
     /// A result handed from the I/O thread to a waiting thread.
     private final class Answer: @unchecked Sendable {
         private var semaphore = sem_t()
-        private let result = Mutex<Result<HTTPResponse, TransportError>?>(nil)
+        private let result = Locked<Result<HTTPResponse, TransportError>?>(nil)
 
         init() { sem_init(&semaphore, 0, 0) }
         deinit { sem_destroy(&semaphore) }

@@ -2,7 +2,7 @@
 // failures in a row the circuit opens and calls to that host fail at once for
 // `recoveryTimeout`; then one trial call is let through (half-open), whose
 // success closes the circuit and whose failure opens it again.
-import Synchronization
+import OFLocking
 
 public struct CircuitBreakerConfiguration: Sendable, Equatable {
     /// Default true.
@@ -48,7 +48,7 @@ final class CircuitBreaker: Sendable {
     }
 
     let configuration: CircuitBreakerConfiguration
-    private let circuits = Mutex<[String: Circuit]>([:])
+    private let circuits = Locked<[String: Circuit]>([:])
 
     init(configuration: CircuitBreakerConfiguration) { self.configuration = configuration }
 

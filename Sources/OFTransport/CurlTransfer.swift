@@ -5,6 +5,7 @@
 import CCurl
 import Glibc
 import OFSigning
+import OFLocking
 import Synchronization
 
 final class Transfer: @unchecked Sendable {

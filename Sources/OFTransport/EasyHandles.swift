@@ -1,5 +1,5 @@
 import CCurl
-import Synchronization
+import OFLocking
 
 /// curl easy handles kept between requests, so a request does not create and set up a handle of its own (one
 /// per request was a visible share of the client's CPU). A handle is reset before it is used again, so no option
@@ -13,7 +13,7 @@ final class EasyHandles: Sendable {
         let handle: UnsafeMutableRawPointer
     }
 
-    private let idle = Mutex<[Idle]>([])
+    private let idle = Locked<[Idle]>([])
 
     init() {}
 

@@ -1,7 +1,7 @@
 // Downloads that go to a file as the bytes arrive, so an object of any size
 // costs the transport's buffers and nothing more.
 import Glibc
-import Synchronization
+import OFLocking
 
 /// Writes the body of an answer to a file: one named by path (created or
 /// truncated when the service answers with the object, so a request that fails
@@ -27,7 +27,7 @@ public final class FileSink: ResponseSink, Sendable {
     }
 
     public let target: Target
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     public init(_ target: Target) {
         self.target = target
@@ -36,7 +36,7 @@ public final class FileSink: ResponseSink, Sendable {
             state.descriptor = fd
             state.start = lseek(fd, 0, SEEK_CUR)
         }
-        self.state = Mutex(state)
+        self.state = Locked(state)
     }
 
     deinit { close() }

@@ -4,7 +4,7 @@
 // streams where the server offers them, are reused across requests per host.
 import CCurl
 import Glibc
-import Synchronization
+import OFLocking
 
 public final class HTTPClient: Sendable {
     public let configuration: TransportConfiguration
@@ -82,7 +82,7 @@ public final class HTTPClient: Sendable {
 
     /// Sends a request and waits for its answer. Cancelling the task cancels the request.
     public func execute(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        let pending = Mutex<TransferToken?>(nil)
+        let pending = Locked<TransferToken?>(nil)
         let result: Result<HTTPResponse, TransportError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let token = submit(request) { continuation.resume(returning: $0) }
@@ -123,7 +123,7 @@ private final class Shared: @unchecked Sendable {
         var nextID: UInt64 = 1
     }
 
-    let queue = Mutex(Queue())
+    let queue = Locked(Queue())
     /// Used only on the I/O thread, except for curl_multi_wakeup, which is thread-safe.
     let multi: UnsafeMutableRawPointer
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OFServices
 import OFTransport
-import Synchronization
+import OFLocking
 
 /// `oraclefn storage put|get|ls|rm|mb`: Object Storage from the command line, as `lithops storage` does it.
 struct StorageCommand: AsyncParsableCommand {
@@ -229,7 +229,7 @@ private struct ReportingSource: BodySource {
 private final class ReportingSink: ResponseSink, Sendable {
     let base: any ResponseSink
     private let title: String
-    private let progress = Mutex<ProgressBar?>(nil)
+    private let progress = Locked<ProgressBar?>(nil)
 
     init(base: any ResponseSink, title: String) {
         self.base = base

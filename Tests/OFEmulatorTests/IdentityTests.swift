@@ -1,7 +1,7 @@
 import COpenSSL
 import Foundation
 import OFSigning
-import Synchronization
+import OFLocking
 import XCTest
 
 @testable import OFEmulator
@@ -21,7 +21,7 @@ final class IdentityTests: XCTestCase {
 
     /// A clock the test moves: the emulator and the request signers read it.
     final class MovableClock: Sendable {
-        private let offset = Mutex<TimeInterval>(0)
+        private let offset = Locked<TimeInterval>(0)
         func advance(by seconds: TimeInterval) { self.offset.withLock { $0 += seconds } }
         func now() -> Date { Date().addingTimeInterval(self.offset.withLock { $0 }) }
         func epoch() -> Int { Int(self.now().timeIntervalSince1970) }

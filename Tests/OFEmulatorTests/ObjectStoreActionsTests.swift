@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import OFLocking
 import XCTest
 
 @testable import OFEmulator
@@ -12,7 +12,7 @@ final class ObjectStoreActionsTests: XCTestCase {
 
     /// A clock that stands still until the test moves it.
     private final class TestClock: Sendable {
-        private let now = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+        private let now = Locked(Date(timeIntervalSince1970: 1_800_000_000))
         func read() -> Date { self.now.withLock { $0 } }
         func advance(_ seconds: TimeInterval) { self.now.withLock { $0 += seconds } }
     }

@@ -1,7 +1,7 @@
 import COpenSSL
 import Foundation
 import OFSigning
-import Synchronization
+import OFLocking
 
 /// Everything an emulator knows about identities besides the API keys it trusts: the identity key its session
 /// tokens are signed with, the resource principal it lends its functions, and the certificate authority and
@@ -27,7 +27,7 @@ public final class EmulatorIdentity: Sendable {
 
     private let directory: String?
     private let clock: @Sendable () -> Date
-    private let instanceIdentity = Mutex<InstanceIdentity?>(nil)
+    private let instanceIdentity = Locked<InstanceIdentity?>(nil)
 
     /// Loads the identity key from `<stateDirectory>/identity/` (making it the first time), or makes one in memory
     /// without a state directory; then issues a fresh resource principal.

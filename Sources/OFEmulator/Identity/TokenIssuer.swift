@@ -1,6 +1,6 @@
 import Foundation
 import OFSigning
-import Synchronization
+import OFLocking
 
 /// A session token the emulator issued, checked: its claims and the session key it vouches for.
 public struct SessionToken: Sendable {
@@ -32,7 +32,7 @@ public final class TokenIssuer: Sendable {
 
     private let key: PrivateKey
     private let clock: @Sendable () -> Date
-    private let checked = Mutex<[String: SessionToken]>([:])
+    private let checked = Locked<[String: SessionToken]>([:])
 
     /// The public half of the identity key: what a token's signature must verify with.
     public var publicKey: PublicKey { self.key.publicKey }

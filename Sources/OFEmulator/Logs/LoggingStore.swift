@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import OFLocking
 
 /// The log groups and logs Logging (API 20200531) keeps, in memory. Every mutation validates first and changes
 /// nothing when it throws.
@@ -23,7 +23,7 @@ final class LoggingStore: Sendable {
 
     private let tenancy: String
     private let clock: @Sendable () -> Date
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(tenancy: String, clock: @escaping @Sendable () -> Date) {
         self.tenancy = tenancy

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import OFLocking
 
 /// Faults the emulator injects into invoke calls, to exercise a client's retries and error handling.
 /// Shares are probabilities in 0...1 drawn from a generator seeded with `seed`, so a run is repeatable.
@@ -103,11 +103,11 @@ enum InjectedFault: Sendable, Equatable {
 /// Draws the faults for successive calls from the seeded generator; safe to share between calls.
 final class FaultInjector: Sendable {
     let settings: FaultSettings
-    private let generator: Mutex<SplitMix64>
+    private let generator: Locked<SplitMix64>
 
     init(_ settings: FaultSettings) {
         self.settings = settings
-        self.generator = Mutex(SplitMix64(seed: settings.seed))
+        self.generator = Locked(SplitMix64(seed: settings.seed))
     }
 
     /// One draw per call, in a fixed order, so a seed gives the same sequence of faults every run.

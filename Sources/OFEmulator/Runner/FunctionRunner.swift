@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import OFLocking
 
 /// Runs invoke calls the way Oracle Functions does: each function's image is played by a local handler process
 /// (see `ImageCatalog`) spoken to through the FDK http-stream contract. Handlers are kept hot between calls and
@@ -11,10 +11,10 @@ public final class FunctionRunner: Sendable {
     public let settings: RunnerSettings
     private let faults: FaultInjector
     private let clock: @Sendable () -> Date
-    private let pools = Mutex<[String: FunctionPool]>([:])
-    private let detachedCalls = Mutex<[String: Task<Void, Never>]>([:])
-    private let reaper = Mutex<Task<Void, Never>?>(nil)
-    private let isShutDown = Mutex(false)
+    private let pools = Locked<[String: FunctionPool]>([:])
+    private let detachedCalls = Locked<[String: Task<Void, Never>]>([:])
+    private let reaper = Locked<Task<Void, Never>?>(nil)
+    private let isShutDown = Locked(false)
 
     public init(
         catalog: ImageCatalog, faults: FaultSettings, logs: LogStore, settings: RunnerSettings = RunnerSettings(),

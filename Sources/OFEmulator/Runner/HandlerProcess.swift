@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import Synchronization
+import OFLocking
 
 /// How a handler process ended.
 struct ExitStatus: Sendable, Equatable, CustomStringConvertible {
@@ -225,8 +225,8 @@ final class HandlerProcess: Sendable {
 
 /// The call a handler's output is credited to.
 private final class CurrentCall: Sendable {
-    private let value: Mutex<String>
-    init(_ id: String) { value = Mutex(id) }
+    private let value: Locked<String>
+    init(_ id: String) { value = Locked(id) }
     var id: String {
         get { value.withLock { $0 } }
         set { value.withLock { $0 = newValue } }
@@ -240,7 +240,7 @@ private final class ExitWatch: Sendable {
         var waiters: [CheckedContinuation<ExitStatus, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     var status: ExitStatus? { state.withLock { $0.status } }
 

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import OFLocking
 
 /// The function a line came from, with what OCI Logging records about it.
 public struct LogOrigin: Sendable, Codable, Equatable {
@@ -65,7 +65,7 @@ public final class LogStore: Sendable {
 
     public let capacity: Int
     private let clock: @Sendable () -> Date
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init(capacity: Int = 100_000, clock: @escaping @Sendable () -> Date = Date.init) {
         self.capacity = max(1, capacity)

@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import Synchronization
+import OFLocking
 
 /// Reads one output stream of a handler (its stdout or stderr pipe) line by line into a `LogStore`,
 /// attributing each line to the call the handler is running at the time.
@@ -25,7 +25,7 @@ final class OutputCapture: Sendable {
     /// The handler's end of the pipe, to hand to the child process.
     let childDescriptor: Int32
     private let readDescriptor: Int32
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let sink: @Sendable (LogLine.Stream, String) -> Void
 
     /// Opens the pipe. `sink` receives each complete line (without its newline).
@@ -40,7 +40,7 @@ final class OutputCapture: Sendable {
         self.stream = stream
         self.readDescriptor = descriptors[0]
         self.childDescriptor = descriptors[1]
-        self.state = Mutex(State(writeDescriptor: descriptors[1]))
+        self.state = Locked(State(writeDescriptor: descriptors[1]))
         self.sink = sink
     }
 

@@ -1,4 +1,4 @@
-import Synchronization
+import OFLocking
 
 /// The connections open now, overall and by client address, against their caps.
 struct ConnectionCounts: Sendable, Equatable {
@@ -47,10 +47,10 @@ struct ConnectionCounts: Sendable, Equatable {
 
 /// The shared `ConnectionCounts` of one server, used from every event loop.
 final class ConnectionAdmission: Sendable {
-    private let counts: Mutex<ConnectionCounts>
+    private let counts: Locked<ConnectionCounts>
 
     init(maxTotal: Int, maxPerClient: Int) {
-        self.counts = Mutex(ConnectionCounts(maxTotal: maxTotal, maxPerClient: maxPerClient))
+        self.counts = Locked(ConnectionCounts(maxTotal: maxTotal, maxPerClient: maxPerClient))
     }
 
     func admit(client: String) -> ConnectionCounts.Refusal? {

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import OFLocking
 
 /// A resource a work request touched, as OCI's WorkRequestResource gives it.
 struct WorkRequestResource: Codable, Sendable, Equatable {
@@ -36,7 +36,7 @@ final class WorkRequestLog: Sendable {
 
     private let ocidType: String
     private let clock: @Sendable () -> Date
-    private let requests = Mutex<[WorkRequest]>([])
+    private let requests = Locked<[WorkRequest]>([])
 
     /// `ocidType` names the OCIDs it makes: `ocid1.<ocidType>.oc1...`.
     init(ocidType: String, clock: @escaping @Sendable () -> Date) {

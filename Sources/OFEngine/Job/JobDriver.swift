@@ -1,3 +1,4 @@
+import OFLocking
 import FoundationEssentials
 import OFTransport
 

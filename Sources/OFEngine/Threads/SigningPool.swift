@@ -1,3 +1,4 @@
+import OFLocking
 import OFServices
 import OFTransport
 

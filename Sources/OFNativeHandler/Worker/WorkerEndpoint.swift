@@ -4,15 +4,15 @@ import OFEngine
 import OFServices
 import OFSigning
 import OFTransport
-import Synchronization
+import OFLocking
 
 /// `oraclefn-fdk worker`: one `ProtocolWorker` per handler process, signing its Object Storage requests with
 /// the resource principal the platform put in its environment.
 final class WorkerEndpoint: Sendable {
     private let worker: ProtocolWorker
-    private let firstCall = Mutex(true)
+    private let firstCall = Locked(true)
 
-    private static let shared = Mutex<WorkerEndpoint?>(nil)
+    private static let shared = Locked<WorkerEndpoint?>(nil)
 
     /// Answers one FDK call.
     static func answer(_ body: ByteBuffer, callId: String, environment: [String: String]) async -> Response {

@@ -1,7 +1,7 @@
 import FoundationEssentials
 import Glibc
 import OFConfig
-import Synchronization
+import OFLocking
 
 /// An OCI compute instance's identity, as the oci SDK's InstancePrincipalsSecurityTokenSigner gets it:
 ///
@@ -34,9 +34,9 @@ public final class InstancePrincipalProvider: CredentialProvider {
     private let authEndpoint: String?
     private let fetch: CredentialFetch
     private let clock: @Sendable () -> Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Held for the whole of a refresh, so that only one runs at a time.
-    private let refreshLock = Mutex(())
+    private let refreshLock = Locked(())
 
     private struct Session {
         let expiry: Int

@@ -1,4 +1,4 @@
-import Synchronization
+import OFLocking
 
 /// A session token (`ST$<token>` keyId) and the key it was issued for, as a security token profile and
 /// resource principals 2.2 hold them: read from files that someone else rewrites (`oci session refresh`,
@@ -31,7 +31,7 @@ final class SessionTokenSource: Sendable {
     private let load: @Sendable () throws(CredentialError) -> Loaded
     private let expired: @Sendable (Loaded) -> CredentialError
     private let clock: @Sendable () -> Int
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// Loads at once, so a missing or malformed file is reported when the credentials are set up.
     init(tokenPath: String?, clock: @escaping @Sendable () -> Int,
@@ -42,7 +42,7 @@ final class SessionTokenSource: Sendable {
         self.load = load
         self.expired = expired
         self.clock = clock
-        state = Mutex(State(loaded: try load(), lastCheck: clock()))
+        state = Locked(State(loaded: try load(), lastCheck: clock()))
     }
 
     var current: Loaded { state.withLock { $0.loaded } }

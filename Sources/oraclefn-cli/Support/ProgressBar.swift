@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import OFLocking
 
 /// A one-line bar on stderr, redrawn in place at most ten times a second. It draws only when stderr is a
 /// terminal, so logs and pipes never see it.
@@ -15,7 +15,7 @@ final class ProgressBar: Sendable {
     private let total: Int
     private let unit: Unit
     private let enabled: Bool
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private static let width = 30
 
     init(_ title: String, total: Int, unit: Unit = .items, enabled: Bool = Console.stderrIsTerminal) {
