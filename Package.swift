@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "OFTransportTests", dependencies: ["OFTransport"], exclude: ["loopback_server.py"]),
         .testTarget(name: "OFServicesTests", dependencies: ["OFServices", "OFEmulator"]),
         .systemLibrary(name: "CMallocInfo", path: "Tests/CMallocInfo"),
-        .testTarget(name: "OFEngineTests", dependencies: ["OFEngine", "OFEmulator", "CMallocInfo"]),
+        .testTarget(name: "OFEngineTests", dependencies: ["OFLocking", "OFEngine", "OFEmulator", "CMallocInfo"]),
         .testTarget(name: "OFCABITests", dependencies: ["OFCABI", "OFEmulator"]),
         .testTarget(
             name: "OFEmulatorTests",

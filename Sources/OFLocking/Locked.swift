@@ -9,10 +9,14 @@ public final class Locked<State>: @unchecked Sendable {
     var state: State
 
     public init(_ state: State) {
-        self.state = state
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
+        // Stored under the lock, so that a thread that takes it later sees the store happen before, even when the
+        // object reached that thread by a path ThreadSanitizer does not follow (a task's cancellation handler).
+        pthread_mutex_lock(mutex)
+        self.state = state
+        pthread_mutex_unlock(mutex)
     }
 
     deinit {

@@ -1,11 +1,18 @@
 import Foundation
 import OFEngine
+import OFLocking
 import OFServices
 import XCTest
 
 /// Jobs against the emulator and its native worker.
 final class EngineJobTests: XCTestCase {
-    private var fixture: EngineFixture!
+    // Set by the async setUp, read by the test and by tearDown, which XCTest runs on other threads and hands over
+    // by ways ThreadSanitizer does not see: behind a lock, which it does.
+    private let fixtureSlot = Locked<EngineFixture?>(nil)
+    private var fixture: EngineFixture! {
+        get { fixtureSlot.withLock { $0 } }
+        set { fixtureSlot.withLock { $0 = newValue } }
+    }
 
     override func setUp() async throws {
         fixture = try await EngineFixture.start()
@@ -205,23 +212,22 @@ final class EngineJobTests: XCTestCase {
 }
 
 /// `MapJob.wait(timeout:)` called on a thread of its own.
-final class ThreadWait: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var finished = false
+final class ThreadWait: Sendable {
+    /// What `wait` returned, once it has.
+    private let finished = Monitor<Bool?>(nil)
 
     init(_ job: MapJob, timeout: Duration?) {
-        Thread.detachNewThread {
-            self.finished = job.wait(timeout: timeout)
-            self.done.signal()
+        Thread.detachNewThread { [finished] in
+            let result = job.wait(timeout: timeout)
+            finished.update { $0 = result }
         }
     }
 
     /// Whether `wait` said the job finished, once it has returned.
     func result() async -> Bool {
         await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                self.done.wait()
-                continuation.resume(returning: self.finished)
+            Thread.detachNewThread { [finished] in
+                continuation.resume(returning: finished.wait(timeout: nil) { $0 }!)
             }
         }
     }

@@ -1,12 +1,19 @@
 import Foundation
 import OFConfig
 import OFEngine
+import OFLocking
 import OFServices
 import XCTest
 
 /// Runtimes, hello and log following against the emulator, and the naming they share with Lithops.
 final class RuntimesTests: XCTestCase {
-    private var fixture: EngineFixture!
+    // Set by the async setUp, read by the test and by tearDown, which XCTest runs on other threads and hands over
+    // by ways ThreadSanitizer does not see: behind a lock, which it does.
+    private let fixtureSlot = Locked<EngineFixture?>(nil)
+    private var fixture: EngineFixture! {
+        get { fixtureSlot.withLock { $0 } }
+        set { fixtureSlot.withLock { $0 = newValue } }
+    }
 
     override func setUp() async throws {
         fixture = try await EngineFixture.start()
