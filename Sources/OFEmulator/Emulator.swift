@@ -167,9 +167,11 @@ public final class Emulator: Sendable {
         let verifier = SignatureVerifier(
             maxSkewSeconds: options.maxClockSkewSeconds, clock: { Int(clock().timeIntervalSince1970) },
             resolve: identity.resolver(trustedKeys: options.trustedKeys))
-        router.add(middleware: SignatureMiddleware(verifier: verifier, maxBodyBytes: options.maxRequestBodyBytes) { keyId in
-            identity.principal(ofKeyId: keyId)
-        })
+        router.add(middleware: SignatureMiddleware(
+            verifier: verifier, maxBodyBytes: options.maxRequestBodyBytes, principal: { identity.principal(ofKeyId: $0) },
+            authorizePreauthenticated: { request in
+                _ = try await objects.authorize(PreauthenticatedPath(path: request.uri.path), write: request.method == .put)
+            }))
         IdentityRoutes(identity: identity, maxClockSkewSeconds: options.maxClockSkewSeconds, clock: clock).register(on: router)
         ObjectStorageRoutes(store: objects).register(on: router)
         FunctionsRoutes(store: functions, workRequests: WorkRequestLog(ocidType: "fnworkrequest", clock: clock)) { functionId in

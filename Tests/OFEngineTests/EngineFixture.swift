@@ -112,6 +112,10 @@ enum FixtureEmulator: Sendable {
             process.terminate()
             throw FixtureError("\(cli) emulator did not start; it printed \(first.debugDescription)")
         }
+        // what it prints later is not needed: read on, so that it never blocks on a full pipe
+        output.fileHandleForReading.readabilityHandler = { handle in
+            if handle.availableData.isEmpty { handle.readabilityHandler = nil }
+        }
         return .process(process, url: String(url))
     }
 

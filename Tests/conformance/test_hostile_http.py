@@ -156,6 +156,18 @@ def test_unsigned_upload_with_expect_gets_401_without_100_continue(emulator, nam
         assert closed_by_server(sock)
 
 
+def test_an_upload_through_an_unknown_preauthenticated_url_gets_404_without_100_continue(emulator, namespace, bucket):
+    """A PAR URL's token is its credential: checked, as a signature is, before a byte of the body is read."""
+    host, port = address(emulator.url)
+    with connect(emulator.url) as sock:
+        sock.sendall(request_head("PUT", f"/p/no-such-token/n/{namespace}/b/{bucket}/o/unsigned", {
+            "host": f"{host}:{port}", "content-length": str(400 * MIB), "expect": "100-continue"}))
+        response, _ = read_response(sock)
+        assert response.status == 404
+        assert response.headers["connection"] == "close"
+        assert closed_by_server(sock)
+
+
 def test_signed_upload_with_expect_gets_100_continue_then_is_stored(emulator, oci_config, object_storage, namespace, bucket):
     target = f"/n/{namespace}/b/{bucket}/o/expected"
     body = b"sent after 100 Continue"

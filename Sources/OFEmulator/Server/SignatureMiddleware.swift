@@ -9,7 +9,8 @@ import OFSigning
 /// then collected (up to `maxBodyBytes`) and checked against the signed `content-length` and `x-content-sha256`.
 /// The identity endpoints that OCI serves without a signature (instance metadata, X.509 federation) pass through to
 /// routes that check what OCI checks there, and so do pre-authenticated request URLs (`/p/...`), whose token is
-/// their credential (checked by their routes, with the body limit kept).
+/// their credential: `authorizePreauthenticated` checks it before the body is read, as the signature is checked,
+/// and the body limit is kept.
 struct SignatureMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
 
@@ -17,6 +18,8 @@ struct SignatureMiddleware: RouterMiddleware {
     let maxBodyBytes: Int
     /// Who signed with a verified keyId (a bucket's `createdBy`).
     let principal: @Sendable (String) -> String
+    /// Throws the route's own answer (404) when a `/p/...` request's token does not allow it.
+    let authorizePreauthenticated: @Sendable (Request) async throws -> Void
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if IdentityRoutes.isUnsigned(path: request.uri.path) {
@@ -25,6 +28,11 @@ struct SignatureMiddleware: RouterMiddleware {
         }
         var request = request
         if request.uri.path.hasPrefix(PreauthenticatedPath.prefix) {
+            do {
+                try await self.authorizePreauthenticated(request)
+            } catch let error as OCIError {
+                throw error.closingConnection(if: RequestParts.announcesBody(request.headers))
+            }
             _ = try await self.collectBody(of: &request, context: context)
             return try await next(request, context)
         }
