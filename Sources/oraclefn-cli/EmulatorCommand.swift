@@ -56,6 +56,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: "Seconds a handler with no call is kept hot before it is stopped (for connections, see --connection-idle-timeout).")
     var idleTimeoutSeconds = Int(RunnerSettings().idleTimeout.components.seconds)
 
+    @Option(name: .customLong("handler-start-timeout"), help: "Seconds a new handler has to listen on its socket before the call fails (raise it on a loaded machine, where many handlers start at once).")
+    var handlerStartTimeoutSeconds = Self.seconds(RunnerSettings().startTimeout)
+
     @Option(name: .customLong("token-lifetime"), help: "Seconds the session tokens it issues live (the [SESSION] profile's, federation and refresh tokens).")
     var tokenLifetime = EmulatorOptions(trustedKeys: [:]).tokenLifetime
 
@@ -77,7 +80,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     func validate() throws {
         guard self.maxConnections > 0 else { throw ValidationError("--max-connections must be a positive number, e.g. 4096.") }
         guard self.maxConnectionsPerClient > 0 else { throw ValidationError("--max-connections-per-client must be a positive number, e.g. 1024.") }
-        for (name, value) in [("--header-timeout", self.headerTimeoutSeconds), ("--body-timeout", self.bodyTimeoutSeconds), ("--connection-idle-timeout", self.connectionIdleTimeoutSeconds)] {
+        for (name, value) in [("--handler-start-timeout", self.handlerStartTimeoutSeconds), ("--header-timeout", self.headerTimeoutSeconds), ("--body-timeout", self.bodyTimeoutSeconds), ("--connection-idle-timeout", self.connectionIdleTimeoutSeconds)] {
             guard value > 0, value.isFinite else { throw ValidationError("\(name) must be a positive number of seconds, e.g. 30.") }
         }
         guard self.concurrencyMB > 0 else { throw ValidationError("--concurrency-mb must be a positive number of MB, e.g. 4096.") }
@@ -116,6 +119,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         options.faults = faults
         options.runner.concurrencyBudgetMB = self.concurrencyMB
         options.runner.idleTimeout = .seconds(self.idleTimeoutSeconds)
+        options.runner.startTimeout = .seconds(self.handlerStartTimeoutSeconds)
         options.tokenLifetime = self.tokenLifetime
         options.connections.maxConnections = self.maxConnections
         options.connections.maxConnectionsPerClient = self.maxConnectionsPerClient

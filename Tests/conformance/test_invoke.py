@@ -180,3 +180,30 @@ def test_calls_beyond_the_concurrency_cap_are_a_429_sync_and_detached(invoker, m
     finally:
         slow.join()
     assert invoke(invoker, function, {}).status == 200
+
+
+def test_a_handler_that_never_listens_fails_the_call_after_the_start_timeout_given(tmp_path):
+    """--handler-start-timeout: how long a new handler has to listen before its call fails (10 s by default)."""
+    images = tmp_path / "images.json"
+    images.write_text(json.dumps({"images": {"conformance/deaf": ["sleep", "60"]}}))
+    with running_emulator("--images", str(images), "--handler-start-timeout", "1.5") as running:
+        config = running.oci_config()
+        management = oci.functions.FunctionsManagementClient(config, service_endpoint=running.url)
+        app = management.create_application(MODELS.CreateApplicationDetails(
+            compartment_id=config["tenancy"], display_name="deaf", subnet_ids=["ocid1.subnet.oc1..test"])).data
+        function = management.create_function(MODELS.CreateFunctionDetails(
+            display_name="deaf", application_id=app.id, memory_in_mbs=128, timeout_in_seconds=30,
+            source_details=MODELS.CreateContainerImageFunctionSourceDetails(image="conformance/deaf:1"))).data
+        invoker = oci.functions.FunctionsInvokeClient(config, service_endpoint=function.invoke_endpoint,
+                                                      retry_strategy=oci.retry.NoneRetryStrategy())
+        with pytest.raises(oci.exceptions.ServiceError) as raised:
+            invoker.invoke_function(function.id, invoke_function_body="{}")
+        assert raised.value.status in (502, 504), raised.value
+        assert "did not listen on FN_LISTENER within 1.5 seconds" in raised.value.message, raised.value.message
+        assert "--handler-start-timeout" in raised.value.message
+
+
+def test_a_start_timeout_that_is_not_positive_is_refused(tmp_path):
+    with pytest.raises(RuntimeError, match="did not start"):
+        with running_emulator("--handler-start-timeout", "0"):
+            pass

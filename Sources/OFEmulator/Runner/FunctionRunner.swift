@@ -221,7 +221,7 @@ public final class FunctionRunner: Sendable {
                 "the handler \(status) before it listened on FN_LISTENER (command: \(commandLine)).\(stderr) Run the command by hand with FN_FORMAT=http-stream and FN_LISTENER=unix:/tmp/x/lsnr.sock to see why.")
         case .notListening(let after):
             return .containerInitTimeout(
-                "the handler did not listen on FN_LISTENER within \(after) and was stopped (command: \(commandLine)).\(stderr) Check that the command runs an FDK, or raise the emulator's start timeout.")
+                "the handler did not listen on FN_LISTENER within \(after) and was stopped (command: \(commandLine)).\(stderr) Check that the command runs an FDK, or give it longer (`oraclefn emulator --handler-start-timeout SECONDS`, RunnerSettings.startTimeout).")
         }
     }
 
