@@ -103,6 +103,25 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(job.error?.message.contains("there is no job 0123456789abcdef") ?? false, job.error?.message ?? "")
     }
 
+    func testAttachingToADamagedManifestFailsWithoutAllocatingForItsCount() async throws {
+        let fixture = try await EngineFixture.start()
+        addTeardownBlock { await fixture.stop() }
+        let session = try Session(configuration: fixture.configuration)
+        let jobId = "00000000000000d1"
+        let layout = JobLayout(jobId: jobId)
+        let namespace = try await session.objects.namespace()
+        let manifest = JobManifest(
+            jobId: jobId, functionId: fixture.worker.id, totalCalls: Int.max / 2, chunksize: 1, mode: .detached, created: 0,
+            storage: StorageLocation(endpoint: fixture.emulator.url, namespace: namespace, bucket: EngineFixture.bucket, prefix: layout.prefix),
+            inputs: StoredInputs(object: layout.inputs, offsets: [0, 1]))
+        try await session.objects.putObject(bucket: EngineFixture.bucket, name: layout.manifest, body: .bytes(Array(try JSONEncoder().encode(manifest))))
+        let job = try fixture.engine().attach(jobId: jobId)
+        let jobFinished = await job.finished(within: .seconds(30))
+        XCTAssertTrue(jobFinished)
+        XCTAssertEqual(job.error?.kind, .service)
+        XCTAssertTrue(job.error?.message.contains("is damaged: it says total_calls \(Int.max / 2)") ?? false, job.error?.message ?? "")
+    }
+
     func testHelloRunsOnTheEmbeddedEmulatorWithoutAConfiguration() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oraclefn-hello-test-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -91,8 +91,14 @@ enum JobPreparation {
         } catch {
             throw EngineError(.service, "\(spec.layout.manifest) in bucket \(bucket) is not a job manifest (\(error)); it was not written by this engine's protocol version \(JobProtocol.version)")
         }
-        guard manifest.oraclefn == JobProtocol.version, manifest.jobId == spec.jobId, manifest.totalCalls >= 0 else {
+        guard manifest.oraclefn == JobProtocol.version, manifest.jobId == spec.jobId else {
             throw EngineError(.service, "\(spec.layout.manifest) in bucket \(bucket) is for job \(manifest.jobId), protocol version \(manifest.oraclefn); this engine reads version \(JobProtocol.version) manifests of job \(spec.jobId)")
+        }
+        // The engine holds a few hundred bytes per call: a count its stored inputs do not back (a damaged or
+        // hand-made manifest) must not make it allocate for calls that cannot exist.
+        let storedCalls = (manifest.inputs?.offsets.count ?? 1) - 1
+        guard manifest.totalCalls == storedCalls, manifest.chunksize >= 1 else {
+            throw EngineError(.service, "\(spec.layout.manifest) in bucket \(bucket) is damaged: it says total_calls \(manifest.totalCalls) and chunksize \(manifest.chunksize), but its inputs are offsets of \(storedCalls) calls (and a chunk holds at least 1); the job cannot be collected from it")
         }
         let builder: Result<InvocationBuilder, EngineError>
         do {
