@@ -144,26 +144,19 @@ def test_malformed_heads_get_400_and_close(emulator, head):
 # ---- the signature before the body
 
 
-def test_unsigned_upload_with_expect_gets_401_without_100_continue(emulator, namespace, bucket):
+@pytest.mark.parametrize("path, status, code", [
+    ("/n/{namespace}/b/{bucket}/o/unsigned", 401, "NotAuthenticated"),
+    # a PAR URL's token is its credential: checked, as a signature is, before a byte of the body is read
+    ("/p/no-such-token/n/{namespace}/b/{bucket}/o/unsigned", 404, "NotAuthorizedOrNotFound"),
+], ids=["unsigned", "unknown PAR token"])
+def test_a_refused_upload_with_expect_gets_its_answer_without_100_continue(emulator, namespace, bucket, path, status, code):
     host, port = address(emulator.url)
     with connect(emulator.url) as sock:
-        sock.sendall(request_head("PUT", f"/n/{namespace}/b/{bucket}/o/unsigned", {
+        sock.sendall(request_head("PUT", path.format(namespace=namespace, bucket=bucket), {
             "host": f"{host}:{port}", "content-length": str(400 * MIB), "expect": "100-continue"}))
         response, _ = read_response(sock)
-        assert response.status == 401
-        assert response.json()["code"] == "NotAuthenticated"
-        assert response.headers["connection"] == "close"
-        assert closed_by_server(sock)
-
-
-def test_an_upload_through_an_unknown_preauthenticated_url_gets_404_without_100_continue(emulator, namespace, bucket):
-    """A PAR URL's token is its credential: checked, as a signature is, before a byte of the body is read."""
-    host, port = address(emulator.url)
-    with connect(emulator.url) as sock:
-        sock.sendall(request_head("PUT", f"/p/no-such-token/n/{namespace}/b/{bucket}/o/unsigned", {
-            "host": f"{host}:{port}", "content-length": str(400 * MIB), "expect": "100-continue"}))
-        response, _ = read_response(sock)
-        assert response.status == 404
+        assert response.status == status
+        assert response.json()["code"] == code
         assert response.headers["connection"] == "close"
         assert closed_by_server(sock)
 
