@@ -35,12 +35,11 @@ valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=d
 echo "== Sanitizers (docs/sanitizers.md)"
 # The XCTests under AddressSanitizer, less the 10,000-call scale tests that take a third of its time there
 # (scripts/sanitize.sh address runs them all), then the C smoke tests under AddressSanitizer; every XCTest with
-# the C code under UBSan, then the C smoke tests under ASan and UBSan; the engine and transport tests under
-# ThreadSanitizer.
+# the C code under UBSan, then the C smoke tests under ASan and UBSan. (ThreadSanitizer is run by hand: which of
+# the runtime's hand-offs it misses changes from run to run; docs/sanitizers.md.)
 export ORACLEFN_CLI="$bin/oraclefn-cli"
 scripts/sanitize.sh address --skip EngineScaleTests
 scripts/sanitize.sh undefined
-scripts/sanitize.sh thread
 
 echo "== pytest"
 export ORACLEFN_LIBRARY="$bin/liboraclefn.so"
