@@ -109,7 +109,7 @@ enum JobJSON {
             ("failures", .int(s.failures)), ("invocations", .int(s.invocations)), ("accepted", .int(s.accepted)),
             ("retries", .int(s.retries)), ("throttles", .int(s.throttles)), ("duplicates", .int(s.duplicates)),
             ("status_listings", .int(s.statusListings)), ("objects_read", .int(s.objectsRead)),
-            ("lowest_concurrency", .int(s.lowestConcurrency)), ("lingered", .int(s.lingered)), ("duration", .double(s.duration)),
+            ("lowest_concurrency", .int(s.lowestConcurrency)), ("duration", .double(s.duration)),
         ])
     }
 }

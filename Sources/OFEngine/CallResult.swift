@@ -100,9 +100,6 @@ public struct JobStatistics: Sendable, Equatable {
     public var objectsRead = 0
     /// The lowest in-flight limit the throttling brought the job to.
     public var lowestConcurrency = 0
-    /// Invocations that ran far longer than the job's others and gave their place in the window back (lingered:
-    /// docs/engine.md, "Throttling"); mostly calls that died without a word.
-    public var lingered = 0
     /// Seconds from the start of the job until its last call ended (or until now, while it runs).
     public var duration = 0.0
 

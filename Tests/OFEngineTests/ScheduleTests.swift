@@ -26,9 +26,9 @@ final class ScheduleTests: XCTestCase {
         // a detached invocation keeps its place until its calls report
         XCTAssertTrue(schedule.end(1, attempt: 1, .accepted, now: 1, random: 0.5).isEmpty)
         XCTAssertTrue(drain(&schedule, now: 1).isEmpty)
-        for call in [3, 4] { schedule.callFinished(call, now: 1) }
+        for call in [3, 4] { schedule.callFinished(call) }
         XCTAssertTrue(drain(&schedule, now: 1).isEmpty, "call 5 has not reported yet")
-        schedule.callFinished(5, now: 1)
+        schedule.callFinished(5)
         XCTAssertEqual(drain(&schedule, now: 1).map(\.invocation), [3])
     }
 
@@ -150,71 +150,6 @@ final class ScheduleTests: XCTestCase {
         XCTAssertEqual(window.limit, 32, "two memory periods later only the refusal counts")
     }
 
-    func testAnInvocationFarLongerThanTheOthersGivesItsPlaceInTheWindowBack() {
-        var schedule = InvocationSchedule(totalCalls: 400, chunksize: 1, limits: limits(maxWorkers: 16, callTimeout: 100))
-        // refusals bring the window to 8 of the 16 max_workers; one invocation never reports (its worker was killed)
-        let first = drain(&schedule, now: 0)
-        for send in first.prefix(8) {
-            XCTAssertTrue(schedule.end(send.invocation, attempt: 1, .throttled(reason: "HTTP 429", retryAfter: nil), now: 0, random: 0).isEmpty)
-        }
-        XCTAssertEqual(schedule.window.limit, 8)
-        let silent = first[8].invocation
-        // the others report 1 s after they were sent
-        var pending = Array(first.suffix(8))
-        var now = 0.0
-        for _ in 0..<4 {
-            for send in pending { _ = schedule.end(send.invocation, attempt: send.attempt, .accepted, now: now, random: 0) }
-            now += 1
-            for send in pending where send.invocation != silent {
-                for call in send.calls { schedule.callFinished(call, now: now) }
-            }
-            XCTAssertTrue(schedule.expire(now: now, random: 0).isEmpty)
-            pending = drain(&schedule, now: now)
-        }
-        // accepted sends grow the window: send into it until it is full
-        while !pending.isEmpty {
-            for send in pending { _ = schedule.end(send.invocation, attempt: send.attempt, .accepted, now: now, random: 0) }
-            pending = drain(&schedule, now: now)
-        }
-        let full = schedule.active
-        XCTAssertEqual(full, schedule.window.limit, "the window is full")
-        XCTAssertLessThan(full, 15, "and max_workers is not what holds it")
-        XCTAssertTrue(schedule.expire(now: 4.99, random: 0).isEmpty)
-        XCTAssertEqual(schedule.lingering, 0, "it lingers 5 s after its send (4 times the others' 1 s, and at least 5 s)")
-        XCTAssertTrue(drain(&schedule, now: 4.99).isEmpty)
-        XCTAssertTrue(schedule.expire(now: 5, random: 0).isEmpty)
-        XCTAssertEqual(schedule.lingering, 1)
-        XCTAssertEqual(schedule.lingered, 1)
-        XCTAssertEqual(schedule.active, full - 1)
-        XCTAssertEqual(drain(&schedule, now: 5).count, 1, "its place went to another invocation")
-        // it is still awaited and not sent again: a late status ends it
-        XCTAssertEqual(schedule.invocations[silent].sends, 1)
-        schedule.callFinished(schedule.invocations[silent].calls[0], now: 6)
-        XCTAssertEqual(schedule.lingering, 0)
-        XCTAssertEqual(schedule.invocations[silent].state, .ended)
-    }
-
-    func testLingeringInvocationsStillCountAgainstMaxWorkers() {
-        var schedule = InvocationSchedule(totalCalls: 20, chunksize: 1, limits: limits(maxWorkers: 2, callTimeout: 100))
-        // eight invocations of 1 s teach the schedule how long they take
-        var now = 0.0
-        for _ in 0..<4 {
-            for send in drain(&schedule, now: now) {
-                _ = schedule.end(send.invocation, attempt: 1, .accepted, now: now, random: 0)
-                schedule.callFinished(send.calls[0], now: now + 1)
-            }
-            now += 1
-        }
-        let silent = drain(&schedule, now: now)
-        XCTAssertEqual(silent.count, 2)
-        for send in silent { _ = schedule.end(send.invocation, attempt: 1, .accepted, now: now, random: 0) }
-        _ = schedule.expire(now: now + 10, random: 0)
-        XCTAssertEqual(schedule.lingering, 2)
-        XCTAssertTrue(drain(&schedule, now: now + 10).isEmpty, "two may be running: max_workers is 2")
-        _ = schedule.expire(now: now + 100, random: 0)
-        XCTAssertEqual(schedule.lingering, 0, "past their deadline they no longer count")
-    }
-
     func testThrottledTooOftenFailsWithAReason() {
         var schedule = InvocationSchedule(totalCalls: 1, chunksize: 1, limits: limits(throttleRetries: 2))
         var now = 0.0
@@ -233,7 +168,7 @@ final class ScheduleTests: XCTestCase {
         var schedule = InvocationSchedule(totalCalls: 3, chunksize: 3, limits: limits(retries: 1))
         guard let first = schedule.nextSend(now: 0) else { return XCTFail("nothing sent") }
         XCTAssertTrue(schedule.end(first.invocation, attempt: 1, .accepted, now: 0, random: 0).isEmpty)
-        schedule.callFinished(1, now: 1)
+        schedule.callFinished(1)
         // no status for calls 0 and 2 within the call timeout: they are sent again, without call 1
         XCTAssertTrue(schedule.expire(now: 10, random: 0).isEmpty)
         XCTAssertEqual(schedule.retried, 1)
@@ -252,8 +187,8 @@ final class ScheduleTests: XCTestCase {
         var schedule = InvocationSchedule(totalCalls: 2, chunksize: 2, limits: limits())
         guard let send = schedule.nextSend(now: 0) else { return XCTFail("nothing sent") }
         // both calls report (from an earlier worker run) while the invocation is out
-        schedule.callFinished(0, now: 1)
-        schedule.callFinished(1, now: 1)
+        schedule.callFinished(0)
+        schedule.callFinished(1)
         XCTAssertEqual(schedule.active, 0)
         XCTAssertFalse(schedule.isSending(send.invocation, attempt: send.attempt))
         XCTAssertTrue(schedule.end(send.invocation, attempt: send.attempt, .failed(reason: "late"), now: 1, random: 0).isEmpty)
@@ -264,8 +199,8 @@ final class ScheduleTests: XCTestCase {
     func testAnswersThatLeaveCallsOutSendThemAgain() {
         var schedule = InvocationSchedule(totalCalls: 3, chunksize: 3, limits: limits())
         guard let send = schedule.nextSend(now: 0) else { return XCTFail("nothing sent") }
-        schedule.callFinished(0, now: 1)
-        schedule.callFinished(2, now: 1)
+        schedule.callFinished(0)
+        schedule.callFinished(2)
         XCTAssertTrue(schedule.end(send.invocation, attempt: 1, .answered(unanswered: [1]), now: 0, random: 0).isEmpty)
         XCTAssertEqual(schedule.nextSend(now: 100)?.calls, [1])
     }
@@ -278,8 +213,8 @@ final class ScheduleTests: XCTestCase {
         XCTAssertEqual(fresh?.attempt, 2, "as a later attempt: the dead process may have sent it")
         XCTAssertNil(schedule.nextSend(now: 100))
         XCTAssertEqual(schedule.nextWakeUp, 130)
-        schedule.callFinished(0, now: 1)
-        schedule.callFinished(1, now: 1)
+        schedule.callFinished(0)
+        schedule.callFinished(1)
         XCTAssertTrue(schedule.expire(now: 130, random: 0).isEmpty)
         XCTAssertEqual(schedule.nextSend(now: 131)?.calls, [2, 3], "no status for calls 2 and 3 within the call timeout")
     }
@@ -302,7 +237,7 @@ final class ScheduleTests: XCTestCase {
     func testEndAllReturnsEveryUnfinishedCall() {
         var schedule = InvocationSchedule(totalCalls: 5, chunksize: 2, limits: limits())
         _ = schedule.nextSend(now: 0)
-        schedule.callFinished(1, now: 1)
+        schedule.callFinished(1)
         XCTAssertEqual(schedule.endAll(), [0, 2, 3, 4])
         XCTAssertTrue(schedule.isDrained)
         XCTAssertNil(schedule.nextSend(now: 1))
@@ -348,7 +283,7 @@ final class ScheduleTests: XCTestCase {
         var schedule = InvocationSchedule(totalCalls: 1, chunksize: 1, limits: atMostOnce(callTimeout: 30, mayRunFor: 30))
         guard let send = schedule.nextSend(now: 0) else { return XCTFail("nothing sent") }
         _ = schedule.end(send.invocation, attempt: 1, .unanswered(reason: "connection lost"), now: 1, random: 0)
-        schedule.callFinished(0, now: 1)
+        schedule.callFinished(0)
         XCTAssertTrue(schedule.isDrained)
         XCTAssertTrue(schedule.expire(now: 100, random: 0).isEmpty)
         XCTAssertEqual(schedule.sent, 1, "run once")

@@ -11,12 +11,6 @@ import OFTransport
 ///
 /// At most once at a time: a call is not sent again while an earlier invocation of it may still run (it was
 /// accepted, or sent without an answer, less than `mayRunFor` ago), unless `resendWhileRunning` asks for it.
-///
-/// Lingering: a running invocation that has gone on far longer than this job's invocations take (`lingerAfter`
-/// times the median of the last ones, and at least `minimumLinger` seconds) gives its place in the window back,
-/// though it is still awaited to its deadline and still counts against `maxWorkers`. Those are mostly calls that
-/// died without a word (a killed worker, a lost invocation): waiting out their deadline in the window would bring
-/// a job under faults down to a crawl, with the service idle.
 struct InvocationSchedule: Sendable {
     struct Limits: Sendable, Equatable {
         var maxWorkers: Int
@@ -53,8 +47,6 @@ struct InvocationSchedule: Sendable {
         var sends = 0
         var failedAttempts = 0
         var throttles = 0
-        /// Whether it holds a place in the window: from its send until it ends, or until it lingers.
-        var holdsPlace = false
         /// Why its last send got no answer, while it waits for a status that may still come.
         var lastFailure: String?
         /// What its failed attempts before the last one met.
@@ -92,10 +84,6 @@ struct InvocationSchedule: Sendable {
     private(set) var window: ConcurrencyWindow
     /// Invocations holding a place in the window.
     private(set) var active = 0
-    /// Running invocations that gave their place back (lingering); they still count against `maxWorkers`.
-    private(set) var lingering = 0
-    /// How many times an invocation lingered.
-    private(set) var lingered = 0
     /// Invocations whose request waits for its answer.
     private(set) var sending = 0
     private(set) var sent = 0
@@ -112,15 +100,6 @@ struct InvocationSchedule: Sendable {
     private(set) var takenPrefix = 0
     private var retryQueue = DueQueue<Int>()
     private var deadlines = DueQueue<Int>()
-    private var lingerChecks = DueQueue<Int>()
-    /// Seconds from send to the last status of this job's recent detached invocations.
-    private var recentDurations = RecentDurations(capacity: 64)
-
-    /// A running invocation lingers after this many times the median duration of the job's recent ones...
-    static let lingerAfter = 4.0
-    /// ...and no sooner than this many seconds after its send, once this many durations are known.
-    static let minimumLinger = 5.0
-    static let durationsToKnow = 8
 
     /// A new job's calls `0..<totalCalls`, in invocations of `chunksize`, none sent yet.
     init(totalCalls: Int, chunksize: Int, limits: Limits) {
@@ -155,7 +134,6 @@ struct InvocationSchedule: Sendable {
             // sent by the other process at some time before: taken as sent now, which is the safe side
             schedule.invocations[number].state = .running(attempt: 1, sentAt: now, deadline: now + limits.callTimeout)
             schedule.deadlines.insert(number, due: now + limits.callTimeout)
-            schedule.invocations[number].holdsPlace = true
             schedule.active += 1
             schedule.taken[number] = true
         }
@@ -190,7 +168,6 @@ struct InvocationSchedule: Sendable {
         invocations[number].sends += 1
         let attempt = invocations[number].sends
         invocations[number].state = .sending(attempt: attempt, epoch: window.epoch, sentAt: now)
-        invocations[number].holdsPlace = true
         active += 1
         sending += 1
         sent += 1
@@ -263,14 +240,13 @@ struct InvocationSchedule: Sendable {
         }
     }
 
-    /// Call `call` has its result (from any attempt), seen at `now`. Its invocation ends when it has no call left.
-    mutating func callFinished(_ call: Int, now: Double) {
+    /// Call `call` has its result (from any attempt). Its invocation ends when it has no call left.
+    mutating func callFinished(_ call: Int) {
         guard owner.indices.contains(call) else { return }
         let number = owner[call]
         guard let position = invocations[number].calls.firstIndex(of: call) else { return }
         invocations[number].calls.remove(at: position)
         if invocations[number].calls.isEmpty {
-            if case .running(_, let sentAt, _) = invocations[number].state { recentDurations.append(now - sentAt) }
             release(number)
             invocations[number].state = .ended
             markTaken(number)
@@ -279,21 +255,7 @@ struct InvocationSchedule: Sendable {
 
     /// Running invocations past their deadline: sent again when they can no longer run (or at-least-once
     /// delivery allows it), else their calls fail as timed out. Returns the calls that failed for good.
-    /// Running invocations that have gone on far longer than the job's others give their place in the window back.
     mutating func expire(now: Double, random: Double) -> [(call: Int, reason: String)] {
-        while let number = lingerChecks.popDue(now: now) {
-            guard case .running(_, let sentAt, let deadline) = invocations[number].state, invocations[number].holdsPlace else { continue }
-            // not yet known how long the job's invocations take: look again later
-            let lingersAt = lingerTime(sentAt: sentAt) ?? now + Self.minimumLinger
-            guard lingersAt <= now else {
-                if lingersAt < deadline { lingerChecks.insert(number, due: lingersAt) }
-                continue
-            }
-            invocations[number].holdsPlace = false
-            active -= 1
-            lingering += 1
-            lingered += 1
-        }
         var failed: [(call: Int, reason: String)] = []
         while let number = deadlines.popDue(now: now) {
             guard case .running(_, let sentAt, let deadline) = invocations[number].state, deadline <= now else { continue }
@@ -325,38 +287,37 @@ struct InvocationSchedule: Sendable {
             invocations[number].state = .ended
         }
         active = 0
-        lingering = 0
         sending = 0
         nextFresh = invocations.count
         return calls.sorted()
     }
 
-    /// When something is next due: a retry the window has room for, a running invocation's deadline, or the time
-    /// one lingers.
+    /// When something is next due: a retry the window has room for, or a running invocation's deadline.
     var nextWakeUp: Double? {
-        [hasRoom ? retryQueue.earliest : nil, deadlines.earliest, lingerChecks.earliest].compactMap { $0 }.min()
+        let retry = hasRoom ? retryQueue.earliest : nil
+        switch (retry, deadlines.earliest) {
+        case let (r?, d?): return min(r, d)
+        case let (r, d): return r ?? d
+        }
     }
 
     // MARK: -
 
-    /// Whether another invocation may be sent: the window, `maxWorkers` (lingering invocations included) and the
-    /// requests in flight allow it.
-    private var hasRoom: Bool {
-        active < window.limit && active + lingering < limits.maxWorkers && sending < limits.maxRequestsInFlight
-    }
+    /// Whether another invocation may be sent: the window and the requests in flight allow it.
+    private var hasRoom: Bool { active < window.limit && sending < limits.maxRequestsInFlight }
 
     private mutating func release(_ number: Int) {
         switch invocations[number].state {
         case .sending:
             active -= 1
             sending -= 1
+            invocations[number].state = .waiting
         case .running:
-            if invocations[number].holdsPlace { active -= 1 } else { lingering -= 1 }
+            active -= 1
+            invocations[number].state = .waiting
         case .waiting, .ended:
-            return
+            break
         }
-        invocations[number].holdsPlace = false
-        invocations[number].state = .waiting
     }
 
     private mutating func failedAttempt(_ number: Int, reason: String, now: Double, random: Double) -> [(call: Int, reason: String)] {
@@ -393,14 +354,6 @@ struct InvocationSchedule: Sendable {
     private mutating func run(_ number: Int, attempt: Int, sentAt: Double, deadline: Double) {
         invocations[number].state = .running(attempt: attempt, sentAt: sentAt, deadline: deadline)
         deadlines.insert(number, due: deadline)
-        let lingersAt = lingerTime(sentAt: sentAt) ?? sentAt + Self.minimumLinger
-        if lingersAt < deadline { lingerChecks.insert(number, due: lingersAt) }
-    }
-
-    /// When an invocation sent at `sentAt` lingers; nil while too few of the job's invocations have ended to say.
-    private func lingerTime(sentAt: Double) -> Double? {
-        guard recentDurations.count >= Self.durationsToKnow, let median = recentDurations.median else { return nil }
-        return sentAt + max(Self.minimumLinger, Self.lingerAfter * median)
     }
 
     private mutating func requeue(_ number: Int, due: Double) {
@@ -427,30 +380,5 @@ extension Duration {
     var secondsValue: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}
-
-/// The last `capacity` durations, for their median.
-struct RecentDurations: Sendable, Equatable {
-    let capacity: Int
-    private var values: [Double] = []
-    private var next = 0
-
-    init(capacity: Int) { self.capacity = max(1, capacity) }
-
-    var count: Int { values.count }
-
-    mutating func append(_ value: Double) {
-        if values.count < capacity {
-            values.append(value)
-        } else {
-            values[next] = value
-        }
-        next = (next + 1) % capacity
-    }
-
-    var median: Double? {
-        guard !values.isEmpty else { return nil }
-        return values.sorted()[values.count / 2]
     }
 }

@@ -267,7 +267,7 @@ final class JobDriver: @unchecked Sendable {
     private func intake(_ status: CallStatus, seenAt: Double?, at wall: Double) -> Int? {
         guard status.jobId == spec.jobId, let call = JobProtocol.callIndex(status.callId), calls.contains(call) else { return nil }
         guard calls.report(call) else { return call }
-        schedule.callFinished(call, now: services.clock.monotonic())
+        schedule.callFinished(call)
         calls.timings[call].workerStart = status.timings?.workerStart
         calls.timings[call].workerEnd = status.timings?.workerEnd
         if let seenAt { calls.timings[call].statusSeen = seenAt }
@@ -396,13 +396,13 @@ final class JobDriver: @unchecked Sendable {
                 }
             } catch {
                 if calls.report(call) {
-                    schedule.callFinished(call, now: services.clock.monotonic())
+                    schedule.callFinished(call)
                     finishCall(call, .failure("its status object \(name) is not a status of this job's protocol (\(error)); the worker does not follow docs/protocol.md"), at: wall)
                 }
             }
         case .failure(let error):
             if reads.failures(call) >= Self.statusReadAttempts, calls.report(call) {
-                schedule.callFinished(call, now: services.clock.monotonic())
+                schedule.callFinished(call)
                 finishCall(call, .failure("its status object \(name) was listed but could not be read \(Self.statusReadAttempts) times: \(error.message)"), at: wall)
             } else {
                 // the next listing finds it again
@@ -488,7 +488,6 @@ final class JobDriver: @unchecked Sendable {
         stats.statusListings = listings
         stats.objectsRead = objectsRead
         stats.lowestConcurrency = schedule.window.lowest
-        stats.lingered = schedule.lingered
         stats.duration = services.clock.monotonic() - started
         let finished = phase == .finished
         let results = finished ? calls.results() : nil

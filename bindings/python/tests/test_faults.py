@@ -40,8 +40,6 @@ def test_a_job_under_heavy_faults_delivers_every_result_once(heavy):
     assert results == fault_jobs.inputs(count, "plain")
     assert stats["throttles"] > 0 and stats["retries"] > 0, stats
     assert stats["lowest_concurrency"] > 1, "the window did not collapse under random refusals: %s" % stats
-    # calls killed mid-run never report: they gave their places back instead of holding them for the call timeout
-    assert stats["lingered"] > 0, stats
 
 
 def recorded(folder, index):
