@@ -77,7 +77,7 @@ def full_suite():
 
 def report(name, calls, seconds, stats):
     print(f"    {name:20} {seconds:7.2f} s  {calls / seconds:7.1f} calls/s  throttles {stats['throttles']:6}"
-          f"  lowest window {stats['lowest_concurrency']}  lingered {stats.get('lingered', '-')}")
+          f"  lowest window {stats['lowest_concurrency']}")
 
 
 def against_no_faults(args, title, faults, goal):
